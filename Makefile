@@ -1,0 +1,58 @@
+# Handover: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint types migrations-check pytest pytest-postgres bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/handover db upgrade
+	@$(BIN)/handover demo --if-empty > /dev/null
+	@if [ -f .handover-demo-tokens ]; then cat .handover-demo-tokens; \
+	  else echo "(demo tokens not on file: make one with '$(BIN)/handover users token NAME')"; fi
+	$(BIN)/handover serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) lint types workflows-check migrations-check pytest pytest-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+workflows-check: $(STAMP)
+	@if $(BIN)/handover workflows --help > /dev/null 2>&1; then $(BIN)/handover workflows check; fi
+
+# alembic check and a downgrade/upgrade round trip on a scratch SQLite file
+migrations-check: $(STAMP)
+	@rm -f .migcheck.db*
+	HANDOVER_DATABASE_URL=sqlite:///./.migcheck.db $(BIN)/alembic upgrade head
+	HANDOVER_DATABASE_URL=sqlite:///./.migcheck.db $(BIN)/alembic check
+	HANDOVER_DATABASE_URL=sqlite:///./.migcheck.db $(BIN)/alembic downgrade base
+	HANDOVER_DATABASE_URL=sqlite:///./.migcheck.db $(BIN)/alembic upgrade head
+	@rm -f .migcheck.db*
+
+pytest: $(STAMP)
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
+
+# PostgreSQL too, whenever TEST_DATABASE_URL names a server (CI sets it)
+pytest-postgres: $(STAMP)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== pytest on PostgreSQL"; $(BIN)/pytest -q -p no:cacheprovider; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

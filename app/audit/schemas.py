@@ -1,0 +1,40 @@
+"""Audit event representations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditEventOut(BaseModel):
+    """An audit event as the REST contract names its fields."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    seq: int
+    at: datetime
+    actor: str
+    roles: list[str]
+    action: str
+    case_id: int | None
+    contract_id: int | None
+    trigger: str | None
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    evidence: list[dict[str, Any]]
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class VerifyOut(BaseModel):
+    """Result of recomputing the chain."""
+
+    ok: bool
+    events: int
+    first_bad: int | None
+    problem: str | None = None

@@ -1,0 +1,91 @@
+"""Recording and reading audit events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.audit import chain
+from app.audit.models import AuditEvent
+from app.auth.service import Actor
+
+SYSTEM_ACTOR = "system"
+
+
+def record(
+    *,
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    at: datetime,
+    case_id: int | None = None,
+    contract_id: int | None = None,
+    trigger: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    evidence: Sequence[dict[str, Any]] = (),
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction; actor None means the system."""
+    return chain.append(
+        session,
+        {
+            "at": at,
+            "actor": actor.name if actor else SYSTEM_ACTOR,
+            "roles": sorted(actor.roles) if actor else [],
+            "action": action,
+            "case_id": case_id,
+            "contract_id": contract_id,
+            "trigger": trigger,
+            "from_state": from_state,
+            "to_state": to_state,
+            "reason": reason,
+            "evidence": list(evidence),
+            "details": details or {},
+        },
+    )
+
+
+def events_query(
+    *,
+    case_id: int | None = None,
+    contract_id: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after_seq: int | None = None,
+) -> Select[AuditEvent]:
+    """Events matching the filters, oldest first."""
+    stmt = select(AuditEvent).order_by(AuditEvent.seq)
+    if case_id is not None:
+        stmt = stmt.where(AuditEvent.case_id == case_id)
+    if contract_id is not None:
+        stmt = stmt.where(AuditEvent.contract_id == contract_id)
+    if actor is not None:
+        stmt = stmt.where(AuditEvent.actor == actor)
+    if action is not None:
+        stmt = stmt.where(AuditEvent.action == action)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.at < until)
+    if after_seq is not None:
+        stmt = stmt.where(AuditEvent.seq > after_seq)
+    return stmt
+
+
+def list_events(*, session: Session, limit: int, **filters: Any) -> tuple[list[AuditEvent], bool]:
+    """One page of events and whether more follow."""
+    rows = list(session.scalars(events_query(**filters).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def iter_events(*, session: Session, **filters: Any) -> Iterator[AuditEvent]:
+    """Every matching event, streamed in batches (CSV export)."""
+    yield from session.scalars(events_query(**filters).execution_options(yield_per=500))

@@ -1,0 +1,67 @@
+"""Request dependencies: the current user and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.auth.roles import Role
+from app.auth.service import TOKEN_PREFIX, Actor, authenticate
+from app.clock import Clock
+from app.db.session import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def get_clock(request: Request) -> Clock:
+    """The application's clock (tests install a FrozenClock)."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def get_current_user(request: Request, session: SessionDep, clock: ClockDep) -> Actor:
+    """The caller identified by the bearer token, or 401."""
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized(
+            "send an API token as 'Authorization: Bearer <token>'",
+            code="missing_token",
+            headers=_CHALLENGE,
+        )
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise Unauthorized(
+            "malformed Authorization header; expected 'Bearer hov_…'",
+            code="invalid_token",
+            headers=_CHALLENGE,
+        )
+    try:
+        return authenticate(session=session, token=token, now=clock.now())
+    except Unauthorized as exc:
+        exc.headers.update(_CHALLENGE)
+        raise
+
+
+CurrentUser = Annotated[Actor, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[Actor], Actor]:
+    """A dependency that lets through only actors holding one of the roles (or admin)."""
+    allowed = frozenset(r.value for r in roles) | {Role.admin.value}
+
+    def check(user: CurrentUser) -> Actor:
+        if not user.has_any(allowed):
+            raise Forbidden(
+                f"this needs one of the roles: {', '.join(sorted(allowed))}",
+                code="role_required",
+            )
+        return user
+
+    return check

@@ -1,0 +1,74 @@
+"""Settings, read from the environment with the HANDOVER_ prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-change-me"})
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a Handover instance."""
+
+    model_config = SettingsConfigDict(env_prefix="HANDOVER_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    """Development and test allow the placeholder secret; production refuses it."""
+    database_url: str = "sqlite:///./handover.db"
+    """SQLAlchemy URL; PostgreSQL (postgresql+psycopg://…) in production."""
+    secret_key: str = "dev-secret-change-me"  # noqa: S105 - refused in production
+    """Signs webhooks and cursors; must be set outside development."""
+    timezone: str = "Europe/London"
+    """Local time zone for reminder delivery times."""
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    """Largest JSON request body accepted (413 above)."""
+    max_upload_bytes: int = Field(default=256 * 1_048_576, ge=1024)
+    """Largest OCDS upload accepted (413 above)."""
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=30.0, gt=0)
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = "handover@localhost"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    scheduler_enabled: bool = True
+    """Run the reminder scheduler inside the service process."""
+    scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    workflows_dir: str = "workflows"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "HANDOVER_SECRET_KEY must be set to a random value of at least 32 characters"
+                " in production (for example: python -c 'import secrets;"
+                " print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()

@@ -1,0 +1,83 @@
+"""Incumbent contracts and their suppliers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db.base import Base, JSONType
+
+
+class Contract(Base):
+    """An incumbent IT contract a public body wants to leave."""
+
+    __tablename__ = "contract"
+    __table_args__ = (
+        UniqueConstraint("buyer_name", "reference"),
+        Index("ix_contract_end_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100))
+    """The buyer's own reference; unique per buyer."""
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    buyer_name: Mapped[str] = mapped_column(String(300))
+    buyer_identifier: Mapped[str | None] = mapped_column(String(200))
+    """Org identifier such as GB-GOR-… when known."""
+    value_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    value_currency: Mapped[str | None] = mapped_column(String(3))
+    """ISO 4217 code."""
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    """Current end date, before any unexercised extension."""
+    max_end_date: Mapped[date | None]
+    """Latest possible end with every extension (OCDS maxExtentDate)."""
+    date_signed: Mapped[date | None]
+    notice_period_days: Mapped[int | None]
+    notice_in_working_days: Mapped[bool] = mapped_column(default=False)
+    """Whether the notice period counts England and Wales working days."""
+    break_clauses: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    """[{date, notice_days}]"""
+    extension_options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    """[{months, notice_days}] in the order they can be exercised."""
+    tier: Mapped[int | None]
+    """Contract tier 1 (most critical) to 3, set at triage."""
+    exit_plan_url: Mapped[str | None] = mapped_column(String(2000))
+    ocid: Mapped[str | None] = mapped_column(String(200), unique=True)
+    """Open Contracting id when imported from OCDS."""
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    """manual or ocds."""
+    version: Mapped[int] = mapped_column(default=1)
+    """Bumped on every change; optimistic concurrency (ETag)."""
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    suppliers: Mapped[list[ContractSupplier]] = relationship(
+        back_populates="contract",
+        cascade="all, delete-orphan",
+        order_by="ContractSupplier.position",
+        lazy="selectin",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ContractSupplier(Base):
+    """A supplier named on a contract."""
+
+    __tablename__ = "contract_supplier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contract.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    companies_house_number: Mapped[str | None] = mapped_column(String(8))
+
+    contract: Mapped[Contract] = relationship(back_populates="suppliers")

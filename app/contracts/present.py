@@ -1,0 +1,46 @@
+"""Turning contract rows into their REST representation."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.contracts.models import Contract
+from app.contracts.schemas import ContractOut
+
+
+def contract_out(
+    contract: Contract, session: Session | None = None, *, full: bool = False
+) -> ContractOut:
+    """The contract as the API shows it; `full` adds its deadlines and cases."""
+    del session, full  # deadlines and cases are attached by their packages (issues 3 and 5)
+    return ContractOut(
+        id=contract.id,
+        reference=contract.reference,
+        title=contract.title,
+        description=contract.description,
+        buyer={"name": contract.buyer_name, "identifier": contract.buyer_identifier},
+        suppliers=[
+            {"name": s.name, "companies_house_number": s.companies_house_number}
+            for s in contract.suppliers
+        ],
+        value=(
+            {"amount": contract.value_amount, "currency": contract.value_currency}
+            if contract.value_amount is not None
+            else None
+        ),
+        start_date=contract.start_date,
+        end_date=contract.end_date,
+        max_end_date=contract.max_end_date,
+        date_signed=contract.date_signed,
+        notice_period_days=contract.notice_period_days,
+        notice_in_working_days=contract.notice_in_working_days,
+        break_clauses=contract.break_clauses,
+        extension_options=contract.extension_options,
+        tier=contract.tier,
+        exit_plan_url=contract.exit_plan_url,
+        ocid=contract.ocid,
+        source=contract.source,
+        version=contract.version,
+        created_at=contract.created_at,
+        updated_at=contract.updated_at,
+    )

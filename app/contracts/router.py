@@ -1,0 +1,93 @@
+"""/api/contracts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+
+from app.auth.deps import ClockDep, CurrentUser, require_roles
+from app.auth.roles import Role
+from app.auth.service import Actor
+from app.contracts import service
+from app.contracts.present import contract_out
+from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch
+from app.db.session import SessionDep
+from app.etag import etag, parse_if_match
+from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.params import IdPath
+
+router = APIRouter(prefix="/api/contracts", tags=["contracts"])
+
+Editor = Annotated[
+    Actor,
+    Depends(require_roles(Role.programme_manager, Role.contract_manager, Role.commercial_lead)),
+]
+SearchText = Annotated[str | None, Query(max_length=200)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_contract(
+    body: ContractCreate, session: SessionDep, user: Editor, clock: ClockDep, response: Response
+) -> ContractOut:
+    """Register a contract; 201 with its computed deadlines."""
+    contract = service.create(session=session, data=body, actor=user, now=clock.now())
+    response.headers["ETag"] = etag(contract.version)
+    response.headers["Location"] = f"/api/contracts/{contract.id}"
+    return contract_out(contract, session, full=True)
+
+
+@router.get("")
+def list_contracts(
+    session: SessionDep,
+    _user: CurrentUser,
+    q: SearchText = None,
+    supplier: SearchText = None,
+    buyer: SearchText = None,
+    ends_before: date | None = None,
+    ends_after: date | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ContractOut]:
+    """Contracts by id, filtered by text, supplier, buyer and end date."""
+    stmt = service.list_query(
+        q=q, supplier=supplier, buyer=buyer, ends_before=ends_before, ends_after=ends_after,
+        after_id=decode_cursor(cursor),
+    )  # fmt: skip
+    rows = list(session.scalars(stmt.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        items=[contract_out(c) for c in rows], next=encode_cursor(rows[-1].id) if more else None
+    )
+
+
+@router.get("/{contract_id}")
+def get_contract(
+    contract_id: IdPath, session: SessionDep, _user: CurrentUser, response: Response
+) -> ContractOut:
+    """One contract with its deadlines and cases."""
+    contract = service.get(session=session, contract_id=contract_id)
+    response.headers["ETag"] = etag(contract.version)
+    return contract_out(contract, session, full=True)
+
+
+@router.patch("/{contract_id}")
+def patch_contract(
+    contract_id: IdPath,
+    body: ContractPatch,
+    session: SessionDep,
+    user: Editor,
+    clock: ClockDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ContractOut:
+    """Change terms; audited, deadlines recomputed; If-Match or `version` guards staleness."""
+    contract = service.get(session=session, contract_id=contract_id)
+    service.update(
+        session=session, contract=contract, patch=body, actor=user, now=clock.now(),
+        if_match=parse_if_match(if_match),
+    )  # fmt: skip
+    response.headers["ETag"] = etag(contract.version)
+    return contract_out(contract, session, full=True)

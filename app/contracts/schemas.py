@@ -1,0 +1,169 @@
+"""Request and response bodies for contracts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.contracts.currencies import ISO_4217
+
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+MAX_AMOUNT = Decimal("1e13")  # ten trillion: above any public contract, catches unit slips
+
+
+class Strict(BaseModel):
+    """Input models refuse unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Buyer(Strict):
+    """The contracting authority."""
+
+    name: Text300
+    identifier: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class Supplier(Strict):
+    """A supplier; Companies House number when known."""
+
+    name: Text300
+    companies_house_number: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, to_upper=True, pattern=r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$"
+            ),
+        ]
+        | None
+    ) = None
+
+
+class Money(Strict):
+    """An amount in an ISO 4217 currency."""
+
+    amount: Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=16, decimal_places=2)]
+    currency: Annotated[str, StringConstraints(to_upper=True, min_length=3, max_length=3)]
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, v: str) -> str:
+        if v not in ISO_4217:
+            raise ValueError(f"{v} is not an ISO 4217 currency code")
+        return v
+
+
+class BreakClause(Strict):
+    """A date the buyer may end the contract early, with its notice."""
+
+    date: date
+    notice_days: Annotated[int, Field(ge=0, le=3650)]
+
+
+class ExtensionOption(Strict):
+    """An optional extension, exercised by notice before the current end."""
+
+    months: Annotated[int, Field(ge=1, le=240)]
+    notice_days: Annotated[int, Field(ge=0, le=3650)]
+
+
+class ContractFields(Strict):
+    """The contract terms shared by create and patch."""
+
+    description: Annotated[str, StringConstraints(max_length=20_000)] | None = None
+    suppliers: Annotated[list[Supplier], Field(max_length=100)] = []
+    value: Money | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    max_end_date: date | None = None
+    date_signed: date | None = None
+    notice_period_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    notice_in_working_days: bool = False
+    break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
+    extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
+    tier: Annotated[int, Field(ge=1, le=3)] | None = None
+    exit_plan_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ContractCreate(ContractFields):
+    """POST /api/contracts."""
+
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    buyer: Buyer
+    ocid: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+class ContractPatch(ContractFields):
+    """PATCH /api/contracts/{id}: only the fields sent change."""
+
+    reference: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
+    title: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+        | None
+    ) = None
+    buyer: Buyer | None = None
+    version: Annotated[int, Field(ge=1)] | None = None
+    """The version the change was made against (or send If-Match)."""
+    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    """Why the terms changed; kept in the audit trail."""
+
+
+class DeadlineOut(BaseModel):
+    """A deadline derived from contract terms or case state."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    date: date
+    contract_id: int | None
+    case_id: int | None
+    status: str
+    detail: str | None = None
+
+
+class CaseSummary(BaseModel):
+    """A case about the contract, as listed on the contract."""
+
+    id: int
+    workflow: str
+    state: str
+    final: bool
+
+
+class ContractOut(BaseModel):
+    """A contract as the REST contract names its fields."""
+
+    id: int
+    reference: str
+    title: str
+    description: str | None
+    buyer: dict[str, Any]
+    suppliers: list[dict[str, Any]]
+    value: dict[str, Any] | None
+    start_date: date | None
+    end_date: date | None
+    max_end_date: date | None
+    date_signed: date | None
+    notice_period_days: int | None
+    notice_in_working_days: bool
+    break_clauses: list[dict[str, Any]]
+    extension_options: list[dict[str, Any]]
+    tier: int | None
+    exit_plan_url: str | None
+    ocid: str | None
+    source: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    deadlines: list[DeadlineOut] = []
+    cases: list[CaseSummary] = []

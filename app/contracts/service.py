@@ -1,0 +1,231 @@
+"""Contract register rules: create, change, list; every change audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.audit.chain import jsonable
+from app.auth.service import Actor
+from app.contracts import rules
+from app.contracts.models import Contract, ContractSupplier
+from app.contracts.schemas import ContractCreate, ContractPatch
+from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+
+# Hooks run after a contract's terms are created or changed, in the same transaction
+# (the deadlines package registers its recomputation here; contracts must not import it).
+TermsHook = Callable[[Session, Contract, Actor | None, datetime], None]
+terms_changed_hooks: list[TermsHook] = []
+
+
+def terms_of(c: Contract) -> dict[str, Any]:
+    """The contract's terms in API shape (dates as dates)."""
+    return {
+        "reference": c.reference,
+        "title": c.title,
+        "description": c.description,
+        "buyer": {"name": c.buyer_name, "identifier": c.buyer_identifier},
+        "suppliers": [
+            {"name": s.name, "companies_house_number": s.companies_house_number}
+            for s in c.suppliers
+        ],
+        "value": (
+            {"amount": c.value_amount, "currency": c.value_currency}
+            if c.value_amount is not None
+            else None
+        ),
+        "start_date": c.start_date,
+        "end_date": c.end_date,
+        "max_end_date": c.max_end_date,
+        "date_signed": c.date_signed,
+        "notice_period_days": c.notice_period_days,
+        "notice_in_working_days": c.notice_in_working_days,
+        "break_clauses": [
+            {"date": date.fromisoformat(b["date"]), "notice_days": b["notice_days"]}
+            for b in c.break_clauses
+        ],
+        "extension_options": [dict(o) for o in c.extension_options],
+        "tier": c.tier,
+        "exit_plan_url": c.exit_plan_url,
+    }
+
+
+def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
+    """Write API-shaped terms onto the row."""
+    simple = (
+        "reference", "title", "description", "start_date", "end_date", "max_end_date",
+        "date_signed", "notice_period_days", "notice_in_working_days", "tier", "exit_plan_url",
+    )  # fmt: skip
+    for name in simple:
+        if name in terms:
+            setattr(c, name, terms[name])
+    if "buyer" in terms:
+        c.buyer_name = terms["buyer"]["name"]
+        c.buyer_identifier = terms["buyer"].get("identifier")
+    if "value" in terms:
+        value = terms["value"]
+        c.value_amount = value["amount"] if value else None
+        c.value_currency = value["currency"] if value else None
+    if "suppliers" in terms:
+        c.suppliers = [
+            ContractSupplier(
+                position=i, name=s["name"], companies_house_number=s.get("companies_house_number")
+            )
+            for i, s in enumerate(terms["suppliers"])
+        ]
+    if "break_clauses" in terms:
+        c.break_clauses = jsonable(terms["break_clauses"])
+    if "extension_options" in terms:
+        c.extension_options = jsonable(terms["extension_options"])
+
+
+def _check(terms: dict[str, Any]) -> None:
+    problems = rules.problems_in(terms)
+    if problems:
+        raise Unprocessable(
+            f"the contract terms are inconsistent ({len(problems)} problem(s))", problems=problems
+        )
+
+
+def _check_unique(
+    session: Session, *, buyer: str, reference: str, ocid: str | None, own_id: int | None
+) -> None:
+    clash = session.scalar(
+        select(Contract.id).where(
+            Contract.buyer_name == buyer, Contract.reference == reference, Contract.id != own_id
+        )
+    )
+    if clash is not None:
+        raise Conflict(
+            f"contract {clash} of {buyer} already has reference {reference!r}", code="duplicate"
+        )
+    if ocid is not None:
+        clash = session.scalar(select(Contract.id).where(Contract.ocid == ocid))
+        if clash is not None and clash != own_id:
+            raise Conflict(f"contract {clash} already has ocid {ocid!r}", code="duplicate")
+
+
+def create(*, session: Session, data: ContractCreate, actor: Actor | None, now: datetime,
+           source: str = "manual", action: str = "contract.created",
+           details: dict[str, Any] | None = None) -> Contract:  # fmt: skip
+    """Create a contract, audit it and compute its deadlines."""
+    terms = data.model_dump(exclude={"ocid"})
+    _check(terms)
+    _check_unique(
+        session, buyer=data.buyer.name, reference=data.reference, ocid=data.ocid, own_id=None
+    )
+    contract = Contract(ocid=data.ocid, source=source, created_at=now, updated_at=now)
+    apply_terms(contract, terms)
+    session.add(contract)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action=action, at=now, contract_id=contract.id,
+        details={"after": jsonable(terms_of(contract)), "ocid": data.ocid, **(details or {})},
+    )  # fmt: skip
+    _run_hooks(session, contract, actor, now)
+    return contract
+
+
+def get(*, session: Session, contract_id: int) -> Contract:
+    """One contract or 404."""
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound(f"no contract with id {contract_id}")
+    return contract
+
+
+def check_version(contract: Contract, *, if_match: int | None, expected: int | None) -> None:
+    """412 when If-Match is stale, 409 when the body's version is."""
+    if if_match is not None and if_match != contract.version:
+        raise PreconditionFailed(
+            f"If-Match names version {if_match}; the contract is at version {contract.version}",
+            code="stale_version",
+        )
+    if expected is not None and expected != contract.version:
+        raise Conflict(
+            f"the change was made against version {expected}; the contract is at version"
+            f" {contract.version}: reload and try again",
+            code="stale_version",
+        )
+
+
+def update(*, session: Session, contract: Contract, patch: ContractPatch, actor: Actor | None,
+           now: datetime, if_match: int | None = None, action: str = "contract.updated",
+           details: dict[str, Any] | None = None) -> bool:  # fmt: skip
+    """Apply a partial change; audit before/after of what changed. False if nothing did."""
+    check_version(contract, if_match=if_match, expected=patch.version)
+    sent = patch.model_dump(exclude_unset=True, exclude={"version", "reason"})
+    for required in ("reference", "title", "buyer"):
+        if required in sent and sent[required] is None:
+            raise Unprocessable(f"{required} cannot be removed", problems=[
+                {"field": required, "message": "may not be null"}])  # fmt: skip
+    before = terms_of(contract)
+    after = {**before, **sent}
+    changes = {
+        k: {"before": jsonable(before[k]), "after": jsonable(after[k])}
+        for k in sent
+        if jsonable(before[k]) != jsonable(after[k])
+    }
+    if not changes:
+        return False
+    _check(after)
+    _check_unique(
+        session, buyer=after["buyer"]["name"], reference=after["reference"],
+        ocid=None, own_id=contract.id,
+    )  # fmt: skip
+    apply_terms(contract, {k: after[k] for k in changes})
+    contract.updated_at = now
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action=action, at=now, contract_id=contract.id,
+        reason=patch.reason, details={"changes": changes, **(details or {})},
+    )  # fmt: skip
+    _run_hooks(session, contract, actor, now)
+    return True
+
+
+def _run_hooks(session: Session, contract: Contract, actor: Actor | None, now: datetime) -> None:
+    for hook in terms_changed_hooks:
+        hook(session, contract, actor, now)
+
+
+def list_query(
+    *,
+    q: str | None = None,
+    supplier: str | None = None,
+    buyer: str | None = None,
+    ends_before: date | None = None,
+    ends_after: date | None = None,
+    after_id: int | None = None,
+) -> Select[Contract]:
+    """Contracts matching the filters, by id."""
+    stmt = select(Contract).order_by(Contract.id)
+    if q:
+        stmt = stmt.where(
+            Contract.title.icontains(q, autoescape=True)
+            | Contract.reference.icontains(q, autoescape=True)
+            | Contract.description.icontains(q, autoescape=True)
+            | (Contract.ocid == q)
+        )
+    if supplier:
+        stmt = stmt.where(
+            exists().where(
+                ContractSupplier.contract_id == Contract.id,
+                ContractSupplier.name.icontains(supplier, autoescape=True)
+                | (ContractSupplier.companies_house_number == supplier.upper()),
+            )
+        )
+    if buyer:
+        stmt = stmt.where(Contract.buyer_name.icontains(buyer, autoescape=True))
+    if ends_before:
+        stmt = stmt.where(Contract.end_date < ends_before)
+    if ends_after:
+        stmt = stmt.where(Contract.end_date >= ends_after)
+    if after_id is not None:
+        stmt = stmt.where(Contract.id > after_id)
+    return stmt

@@ -1,0 +1,379 @@
+"""Pure deadline computation: contract terms in, dated deadlines out (no database, no clock)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+
+from app.deadlines.workdays import is_working_day, previous_working_day, subtract_working_days
+
+# Procurement Act 2023: contract details notice (s.53, form UK7) within 30 days of
+# entering into the contract; contract termination notice (s.80, form UK12) within 30
+# days of the contract ending.
+PUBLICATION_WINDOW_DAYS = 30
+# GDS service manual: book a service assessment at least five weeks before it is needed.
+ASSESSMENT_BOOKING_WEEKS = 5
+
+ROUTES: tuple[str, ...] = (
+    "build_in_house",
+    "reprocure",
+    "reprocure_call_off",
+    "buy_commodity",
+    "retain_extend",
+    "decommission",
+)
+
+# Days from choosing a route to having the replacement contracted or ready, before
+# transition starts. Rough UK public-sector norms, deliberately on the cautious side:
+_DEFAULT_PROCUREMENT_DAYS: Mapping[str, int] = MappingProxyType(
+    {
+        # GDS discovery, alpha and beta plus civil-service recruitment: about a year.
+        "build_in_house": 365,
+        # Open/competitive flexible procedure (Procurement Act 2023): market engagement,
+        # tender period, evaluation, assessment summaries, 8-working-day standstill.
+        # Also used when the procedure is not yet known, because it is the slower one.
+        "reprocure": 270,
+        # Further competition under a framework (e.g. CCS Technology Services): ~4 months.
+        "reprocure_call_off": 120,
+        # G-Cloud / commodity SaaS: search, shortlist, direct award: ~3 months.
+        "buy_commodity": 90,
+        # Data migration, archiving, retention and user communications: ~6 months.
+        "decommission": 180,
+        # Business case, approvals and a contract modification notice: ~2 months.
+        "retain_extend": 60,
+    }
+)
+
+
+@dataclass(frozen=True)
+class BreakClause:
+    """A date the buyer may end the contract early, given notice_days' notice."""
+
+    date: date
+    notice_days: int
+
+
+@dataclass(frozen=True)
+class ExtensionOption:
+    """An optional extension of `months`, to be decided notice_days before the term ends."""
+
+    months: int
+    notice_days: int
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """The contract terms that deadlines are computed from; None means unknown."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+    max_end_date: date | None = None
+    notice_period_days: int | None = None
+    notice_in_working_days: bool = False
+    break_clauses: Sequence[BreakClause] = ()
+    extension_options: Sequence[ExtensionOption] = ()
+    date_signed: date | None = None
+    actual_end_date: date | None = None
+
+    def __post_init__(self) -> None:
+        # Fail loudly on nonsense rather than silently computing a wrong legal date.
+        if self.notice_period_days is not None and self.notice_period_days < 0:
+            raise ValueError("notice_period_days must not be negative")
+        for clause in self.break_clauses:
+            if clause.notice_days < 0:
+                raise ValueError("break clause notice_days must not be negative")
+        for option in self.extension_options:
+            if option.months <= 0 or option.notice_days < 0:
+                raise ValueError("extension options need months > 0 and notice_days >= 0")
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """Days needed per delivery route to procure or build, plus days to transition."""
+
+    procurement_days: Mapping[str, int] = field(default_factory=lambda: _DEFAULT_PROCUREMENT_DAYS)
+    # Typical exit-plan transition period: three months of parallel running and handover.
+    transition_days: int = 90
+
+    def for_route(self, route: str) -> int:
+        """Procurement days for a route; ValueError when the route is unknown."""
+        try:
+            return self.procurement_days[route]
+        except KeyError:
+            raise ValueError(f"no lead time for delivery route {route!r}") from None
+
+    def longest(self) -> tuple[str, int]:
+        """The route with the longest lead time and its days (the conservative choice)."""
+        return max(self.procurement_days.items(), key=lambda item: (item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """A computed deadline: kind, identity within its contract or case, date and a sentence."""
+
+    kind: str
+    key: str
+    date: date
+    detail: str
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day-of-month `months` later (or earlier), clamped to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def extended_end_date(end_date: date, months: int) -> date:
+    """The end of a term `months` longer; a term ending on a month's last day stays so."""
+    # A term ending 30 April and extended by a month ends 31 May, not 30 May: the
+    # extension runs for whole months from the day after the original end.
+    moved = add_months(end_date, months)
+    if end_date.day == calendar.monthrange(end_date.year, end_date.month)[1]:
+        return moved.replace(day=calendar.monthrange(moved.year, moved.month)[1])
+    return moved
+
+
+def assessment_booking_date(planned_phase_end: date) -> date:
+    """The date to book a service assessment by: five weeks before the phase ends."""
+    return planned_phase_end - timedelta(weeks=ASSESSMENT_BOOKING_WEEKS)
+
+
+def assessment_booking_deadline(phase: str, planned_phase_end: date) -> DeadlineSpec:
+    """The assessment_booking deadline for a phase (e.g. "alpha") of a component case."""
+    when = assessment_booking_date(planned_phase_end)
+    return _spec(
+        "assessment_booking",
+        f"assessment_booking:{phase}",
+        when,
+        f"Book the {phase} service assessment by this date: it is needed by "
+        f"{planned_phase_end.isoformat()} and must be booked five weeks ahead",
+    )
+
+
+def notice_date(terms: ContractTerms) -> date | None:
+    """The last day to serve notice: end date minus the notice period, or None if unknown."""
+    if terms.end_date is None or terms.notice_period_days is None:
+        return None
+    if terms.notice_in_working_days:
+        return subtract_working_days(terms.end_date, terms.notice_period_days)
+    return terms.end_date - timedelta(days=terms.notice_period_days)
+
+
+def route_decision_date(terms: ContractTerms, route: str, lead_times: LeadTimes) -> date | None:
+    """The last day to choose `route`: end date minus lead, transition and notice times."""
+    return _decision_date(terms, lead_times.for_route(route), lead_times)
+
+
+def route_decision_deadline(
+    terms: ContractTerms, route: str, lead_times: LeadTimes
+) -> DeadlineSpec | None:
+    """The route_decision deadline for a component whose route has been chosen."""
+    when = route_decision_date(terms, route, lead_times)
+    if when is None or terms.end_date is None:
+        return None
+    return _spec(
+        "route_decision",
+        f"route_decision:{route}",
+        when,
+        f"Start the {route} route by this date: {lead_times.for_route(route)} days to deliver "
+        f"and {lead_times.transition_days} days' transition must fit before "
+        f"{terms.end_date.isoformat()}, after the notice period",
+    )
+
+
+def _decision_date(terms: ContractTerms, procurement_days: int, lead: LeadTimes) -> date | None:
+    # Counting back from the notice date (not the end date) subtracts the notice period
+    # in working days where the contract says so.
+    served_by = notice_date(terms)
+    if served_by is None and terms.end_date is not None:
+        served_by = terms.end_date  # no notice period recorded: treat it as zero
+    if served_by is None:
+        return None
+    return served_by - timedelta(days=procurement_days + lead.transition_days)
+
+
+def compute_contract_deadlines(
+    terms: ContractTerms, *, lead_times: LeadTimes | None = None, today: date
+) -> list[DeadlineSpec]:
+    """Every deadline the terms imply, sorted by date; missing inputs omit their deadlines."""
+    lead = lead_times if lead_times is not None else LeadTimes()
+    specs: list[DeadlineSpec] = [
+        *_notice(terms),
+        *_extension_options(terms),
+        *_break_clauses(terms),
+        *_route_decision(terms, lead),
+        *_exit_plan_review(terms, today),
+        *_hard_stop(terms),
+    ]
+    if terms.actual_end_date is not None:
+        # The contract has ended: obligations dated after the end no longer apply.
+        specs = [s for s in specs if s.date <= terms.actual_end_date]
+    specs += _publication_notices(terms)
+    return sorted(specs, key=lambda s: (s.date, s.kind, s.key))
+
+
+def _spec(kind: str, key: str, when: date, detail: str) -> DeadlineSpec:
+    # Notices are served by people: flag dates that fall on a weekend or bank holiday.
+    if not is_working_day(when):
+        detail += (
+            f" ({when.strftime('%A')} {when.isoformat()} is not a working day: act by "
+            f"{previous_working_day(when).isoformat()})"
+        )
+    return DeadlineSpec(kind=kind, key=key, date=when, detail=detail)
+
+
+def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
+    when = notice_date(terms)
+    if when is None or terms.end_date is None:
+        return []
+    unit = "working days" if terms.notice_in_working_days else "days"
+    if terms.extension_options:
+        runs_to = extended_end_date(terms.end_date, terms.extension_options[0].months)
+        consequence = f"the contract may run on to {runs_to.isoformat()}"
+    elif terms.max_end_date is not None and terms.max_end_date > terms.end_date:
+        consequence = f"the contract may run on to {terms.max_end_date.isoformat()}"
+    else:
+        consequence = f"the contract may roll on beyond {terms.end_date.isoformat()}"
+    return [
+        _spec(
+            "notice",
+            "notice",
+            when,
+            f"Serve notice by this date ({terms.notice_period_days} {unit} before the "
+            f"{terms.end_date.isoformat()} end date) or {consequence}",
+        )
+    ]
+
+
+def _extension_options(terms: ContractTerms) -> list[DeadlineSpec]:
+    if terms.end_date is None:
+        return []
+    specs = []
+    months_before = 0
+    for index, option in enumerate(terms.extension_options):
+        # Option i extends the term as already extended by options 0..i-1. Months are
+        # summed from the original end date so month-end clamping never drifts.
+        term_end = extended_end_date(terms.end_date, months_before) if index else terms.end_date
+        new_end = extended_end_date(terms.end_date, months_before + option.months)
+        specs.append(
+            _spec(
+                "extension_option",
+                f"extension_option:{index}",
+                term_end - timedelta(days=option.notice_days),
+                f"Decide on extension option {index + 1} ({option.months} months, to "
+                f"{new_end.isoformat()}) by this date: {option.notice_days} days before the "
+                f"term ends on {term_end.isoformat()}",
+            )
+        )
+        months_before += option.months
+    return specs
+
+
+def _break_clauses(terms: ContractTerms) -> list[DeadlineSpec]:
+    # Two clauses on one date would share a key: keep the longer notice (earlier deadline).
+    longest: dict[date, int] = {}
+    for clause in terms.break_clauses:
+        longest[clause.date] = max(clause.notice_days, longest.get(clause.date, 0))
+    return [
+        _spec(
+            "break_clause",
+            f"break_clause:{break_on.isoformat()}",
+            break_on - timedelta(days=notice_days),
+            f"Serve notice by this date to use the break clause on {break_on.isoformat()} "
+            f"({notice_days} days' notice)",
+        )
+        for break_on, notice_days in sorted(longest.items())
+    ]
+
+
+def _route_decision(terms: ContractTerms, lead: LeadTimes) -> list[DeadlineSpec]:
+    route, days = lead.longest()
+    when = _decision_date(terms, days, lead)
+    if when is None or terms.end_date is None:
+        return []
+    return [
+        _spec(
+            "route_decision",
+            "route_decision",
+            when,
+            f"Choose delivery routes by this date: assumes the slowest route ({route}, "
+            f"{days} days) plus {lead.transition_days} days' transition and the notice "
+            f"period before {terms.end_date.isoformat()}",
+        )
+    ]
+
+
+def _exit_plan_review(terms: ContractTerms, today: date) -> list[DeadlineSpec]:
+    start = terms.start_date
+    if start is None:
+        return []
+    years = max(1, today.year - start.year)
+    while add_months(start, 12 * years) < today:
+        years += 1
+    review = add_months(start, 12 * years)
+    # An open-ended contract (no end date) still needs its exit plan reviewed.
+    if terms.end_date is not None and review >= terms.end_date:
+        return []
+    return [
+        _spec(
+            "exit_plan_review",
+            f"exit_plan_review:{review.isoformat()}",
+            review,
+            f"Review and update the exit plan (contract anniversary, year {years})",
+        )
+    ]
+
+
+def _hard_stop(terms: ContractTerms) -> list[DeadlineSpec]:
+    if terms.max_end_date is not None:
+        when, why = terms.max_end_date, "the latest possible end date"
+    elif terms.end_date is not None and terms.extension_options:
+        # With options but no recorded maximum, the end date is not a hard stop: the
+        # last possible end is after every option has been taken.
+        months = sum(o.months for o in terms.extension_options)
+        when = extended_end_date(terms.end_date, months)
+        why = "the end date with every extension option taken (no maximum end date recorded)"
+    elif terms.end_date is not None:
+        when, why = terms.end_date, "the end date (no maximum end date recorded)"
+    else:
+        return []
+    return [
+        _spec(
+            "hard_stop",
+            "hard_stop",
+            when,
+            f"The contract cannot run beyond this date ({why}): replacements must be live",
+        )
+    ]
+
+
+def _publication_notices(terms: ContractTerms) -> list[DeadlineSpec]:
+    specs = []
+    window = timedelta(days=PUBLICATION_WINDOW_DAYS)
+    if terms.date_signed is not None:
+        specs.append(
+            _spec(
+                "contract_details_notice",
+                "contract_details_notice",
+                terms.date_signed + window,
+                f"Publish the contract details notice (UK7) by this date: within 30 days of "
+                f"signature on {terms.date_signed.isoformat()} (Procurement Act 2023)",
+            )
+        )
+    if terms.actual_end_date is not None:
+        specs.append(
+            _spec(
+                "termination_notice",
+                "termination_notice",
+                terms.actual_end_date + window,
+                f"Publish the contract termination notice (UK12) by this date: within 30 days "
+                f"of the contract ending on {terms.actual_end_date.isoformat()} "
+                f"(Procurement Act 2023)",
+            )
+        )
+    return specs

@@ -1,0 +1,113 @@
+"""Every error leaves in one JSON shape: {"error", "detail", "problems"?}."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+
+from app.errors import DomainError
+
+log = logging.getLogger("handover.errors")
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+}  # fmt: skip
+
+
+def _json(
+    status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+def _domain(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return _json(exc.status_code, exc.body(), exc.headers or None)
+
+
+def _http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "error")
+    detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "no such endpoint"
+    return _json(exc.status_code, {"error": code, "detail": detail}, exc.headers)
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    return ".".join(
+        parts[1:] if parts and parts[0] in {"body", "query", "path", "header"} else parts
+    )
+
+
+def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        ctx = errors[0].get("ctx", {})
+        return _json(
+            400,
+            {
+                "error": "malformed_json",
+                "detail": f"the body is not valid JSON: {ctx.get('error', '')}".strip(),
+            },
+        )
+    problems = [
+        {"field": _location(e["loc"]), "in": str(e["loc"][0]) if e["loc"] else "body",
+         "message": e["msg"], "type": e["type"]}
+        for e in errors
+    ]  # fmt: skip
+    detail = "; ".join(f"{p['field'] or p['in']}: {p['message']}" for p in problems[:5])
+    return _json(422, {"error": "validation_error", "detail": detail, "problems": problems})
+
+
+def _stale(_request: Request, exc: Exception) -> JSONResponse:
+    log.info("concurrent update lost the race: %s", exc)
+    return _json(
+        409,
+        {
+            "error": "stale_version",
+            "detail": "someone else changed this at the same time; reload and try again",
+        },
+    )
+
+
+def _integrity(_request: Request, exc: Exception) -> JSONResponse:
+    # A unique constraint lost to a concurrent writer after our pre-checks passed.
+    log.info("integrity error: %s", exc)
+    return _json(
+        409,
+        {
+            "error": "conflict",
+            "detail": "this conflicts with a change made at the same time; reload and try again",
+        },
+    )
+
+
+def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return _json(
+        500,
+        {"error": "internal_error", "detail": "an unexpected error occurred; it has been logged"},
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register every handler on the app."""
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StaleDataError, _stale)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(Exception, _unexpected)

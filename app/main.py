@@ -1,0 +1,64 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app import error_handlers
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.clock import Clock, SystemClock
+from app.config import Settings, get_settings
+from app.contracts.router import router as contracts_router
+from app.db.session import make_engine, make_sessionmaker
+from app.logs import configure_logging
+from app.middleware import BodyLimit, RequestContext
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    """Build the application for the given settings and clock."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Handover",
+        version="0.1.0",
+        summary="Leave outsourced IT contracts and re-deliver the work as in-house services.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
+    error_handlers.install(app)
+    app.add_middleware(
+        BodyLimit, default_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
+    )
+    app.add_middleware(RequestContext)
+    for router in (auth_router, contracts_router, audit_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> JSONResponse:
+        """200 when the database answers, 503 when it does not."""
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # the probe's whole point is to report any failure
+            return JSONResponse(
+                {"status": "unavailable", "detail": type(exc).__name__}, status_code=503
+            )
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,49 @@
+"""Keyset pagination shared by every list endpoint: {"items": [...], "next": cursor}."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from app.errors import BadRequest
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")]
+Cursor = Annotated[
+    str | None, Query(max_length=64, description="The `next` value of the previous page.")
+]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    next: str | None = None
+
+
+def encode_cursor(key: int) -> str:
+    """An opaque cursor for the last key of a page."""
+    return base64.urlsafe_b64encode(f"k{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    """The key a cursor stands for, or 400 for a cursor we did not issue."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith("k"):
+            raise ValueError(raw)
+        return int(raw[1:])
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest("invalid cursor; pass the 'next' value of a previous page") from None
+
+
+def next_cursor(keys: list[int], limit: int) -> str | None:
+    """The cursor of the following page, or None when this page is the last."""
+    return encode_cursor(keys[-1]) if len(keys) > limit - 1 and keys else None

@@ -1,0 +1,109 @@
+"""Tokens: shown once, stored hashed, revocable, expiring; 401 for every bad one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.auth import service as auth
+from app.auth.models import ApiToken, User
+
+
+def test_me(client, pm):
+    res = client.get("/api/me", headers=pm)
+    assert res.status_code == 200
+    assert res.json()["name"] == "priya"
+    assert res.json()["roles"] == ["programme_manager"]
+
+
+def test_missing_and_malformed_tokens_are_401(client):
+    for headers in (
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer hov_not-a-real-token"},
+        {"Authorization": "Bearer " + "x" * 5000},
+    ):
+        res = client.get("/api/me", headers=headers)
+        assert res.status_code == 401, headers
+        assert res.headers["www-authenticate"] == "Bearer"
+        assert res.json()["error"] in {"missing_token", "invalid_token"}
+
+
+def test_tokens_are_stored_hashed(client, pm, db):
+    token = pm["Authorization"].split()[1]
+    with db() as session:
+        stored = session.scalars(select(ApiToken.token_hash)).all()
+    assert token not in stored
+    assert auth.hash_token(token) in stored
+
+
+def test_revoked_token_is_401(client, pm, db, clock):
+    with db.begin() as session:
+        assert auth.revoke_user_tokens(session=session, name="priya", now=clock.now()) == 1
+    res = client.get("/api/me", headers=pm)
+    assert res.status_code == 401
+    assert "revoked" in res.json()["detail"]
+
+
+def test_expired_token_is_401(client, db, clock):
+    with db.begin() as session:
+        user = auth.create_user(session=session, name="temp", roles=["viewer"], now=clock.now())
+        token = auth.issue_token(
+            session=session, user=user, now=clock.now(), expires_at=clock.now() + timedelta(days=1)
+        )
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=headers).status_code == 200
+    clock.advance(days=1)
+    res = client.get("/api/me", headers=headers)
+    assert res.status_code == 401
+    assert "expired" in res.json()["detail"]
+
+
+def _cli(db_url, *args):
+    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_creates_users_and_revokes_tokens(client, db, db_url):
+    made = _cli(db_url, "users", "create", "olu", "--role", "service_owner", "--role", "assessor")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    me = client.get("/api/me", headers=headers).json()
+    assert me["roles"] == ["assessor", "service_owner"]
+    assert _cli(db_url, "users", "revoke", "olu").returncode == 0
+    assert client.get("/api/me", headers=headers).status_code == 401
+    bad = _cli(db_url, "users", "create", "x", "--role", "wizard")
+    assert bad.returncode == 1 and "unknown role" in bad.stderr
+    dup = _cli(db_url, "users", "create", "olu", "--role", "viewer")
+    assert dup.returncode == 1 and "already exists" in dup.stderr
+    with db() as session:
+        assert session.scalar(select(User.roles).where(User.name == "olu")) == [
+            "assessor",
+            "service_owner",
+        ]
+
+
+def test_cli_audit_verify(client, db_url, pm):
+    assert (
+        client.post(
+            "/api/contracts",
+            json={"reference": "R", "title": "T", "buyer": {"name": "B"}},
+            headers=pm,
+        ).status_code
+        == 201
+    )
+    out = _cli(db_url, "audit", "verify")
+    assert out.returncode == 0, out.stderr
+    assert "ok: 1 events" in out.stdout
