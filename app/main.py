@@ -16,6 +16,9 @@ from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
 from app.contracts.router import router as contracts_router
 from app.db.session import make_engine, make_sessionmaker
+from app.deadlines import runtime as deadlines_runtime
+from app.deadlines.router import router as deadlines_router
+from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RequestContext
 
@@ -27,9 +30,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     engine = make_engine(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        deadlines_runtime.start(app)
+        try:
+            yield
+        finally:
+            deadlines_runtime.stop(app)
+            engine.dispose()
 
     app = FastAPI(
         title="Handover",
@@ -46,8 +53,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         BodyLimit, default_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
     app.add_middleware(RequestContext)
-    for router in (auth_router, contracts_router, audit_router):
+    routers = (auth_router, contracts_router, audit_router, deadlines_router, imports_router)
+    for router in routers:
         app.include_router(router)
+    deadlines_runtime.install(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

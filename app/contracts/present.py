@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from app.contracts.models import Contract
 from app.contracts.schemas import ContractOut
+
+# Packages that hang things off a contract (deadlines, cases) register a filler here,
+# so the contracts package does not import them.
+Extra = Callable[[Session, Contract, ContractOut], None]
+contract_extras: list[Extra] = []
 
 
 def contract_out(
     contract: Contract, session: Session | None = None, *, full: bool = False
 ) -> ContractOut:
     """The contract as the API shows it; `full` adds its deadlines and cases."""
-    del session, full  # deadlines and cases are attached by their packages (issues 3 and 5)
-    return ContractOut(
+    out = ContractOut(
         id=contract.id,
         reference=contract.reference,
         title=contract.title,
@@ -44,3 +50,7 @@ def contract_out(
         created_at=contract.created_at,
         updated_at=contract.updated_at,
     )
+    if full and session is not None:
+        for fill in contract_extras:
+            fill(session, contract, out)
+    return out

@@ -1,0 +1,33 @@
+"""Declared on-enter actions. The case service implements them; the engine only validates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from app.engine.params import ParamSpec
+
+# An action spec is a parameter spec; the alias keeps the public name the service expects.
+ActionSpec = ParamSpec
+
+ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
+    {
+        # Open a case of another workflow about the same subject, by default as a child.
+        "open_case": ActionSpec(
+            required=("workflow",),
+            optional=("as_child",),
+            types={"workflow": "str", "as_child": "bool"},
+            defaults={"as_child": True},
+        ),
+        # Cancel every child case that is not yet in a final state.
+        "cancel_open_children": ActionSpec(),
+        # Set case.data[field] = value.
+        "set_case_field": ActionSpec(
+            required=("field", "value"), types={"field": "str", "value": "any"}
+        ),
+        # Create a deadline of `kind` dated `days_from_now` days after entry.
+        "schedule_deadline": ActionSpec(
+            required=("kind", "days_from_now"), types={"kind": "str", "days_from_now": "int"}
+        ),
+    }
+)

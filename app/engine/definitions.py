@@ -1,0 +1,116 @@
+"""Workflow definitions: the value types, and loading/validating YAML files.
+
+A definition's version is the content hash of its parsed YAML document, so any edit
+makes a new version and cases stay pinned to the one they started on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from app.engine.model import (
+    ActionRef,
+    DefinitionError,
+    GuardRef,
+    Problem,
+    StateDef,
+    TransitionDef,
+    WorkflowDefinition,
+)
+from app.engine.parsing import DOCUMENT, parse_definition
+from app.engine.versioning import canonical_json, content_version
+
+__all__ = [
+    "ActionRef",
+    "DefinitionError",
+    "GuardRef",
+    "Problem",
+    "StateDef",
+    "TransitionDef",
+    "WorkflowDefinition",
+    "canonical_json",
+    "check_directory",
+    "content_version",
+    "load_directory",
+    "load_file",
+    "parse_definition",
+]
+
+_CHILD_GUARDS = frozenset({"has_children", "children_have", "child_in_state"})
+
+
+def load_file(path: str | Path) -> WorkflowDefinition:
+    """Read, parse and validate one YAML definition file."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DefinitionError([Problem(source, DOCUMENT, f"cannot read: {exc}")]) from exc
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        message = " ".join(str(exc).split())
+        raise DefinitionError([Problem(source, DOCUMENT, f"invalid YAML: {message}")]) from exc
+    return parse_definition(doc, source)
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+
+
+def _references(defn: WorkflowDefinition, source: str, known: set[str]) -> list[Problem]:
+    """Workflows named by open_case actions and child guards must exist in the set."""
+    problems: list[Problem] = []
+    for state in defn.states.values():
+        for j, action in enumerate(state.on_enter):
+            target = action.params.get("workflow")
+            if action.name == "open_case" and target not in known:
+                path = f"states.{state.name}.on_enter[{j}].params"
+                problems.append(Problem(source, path, f"unknown workflow '{target}'"))
+    for i, transition in enumerate(defn.transitions):
+        for j, ref in enumerate(transition.guards):
+            target = ref.params.get("workflow")
+            if ref.name in _CHILD_GUARDS and target is not None and target not in known:
+                path = f"transitions[{i}].guards[{j}]"
+                problems.append(Problem(source, path, f"unknown workflow '{target}'"))
+    return problems
+
+
+def _load_all(directory: Path) -> tuple[dict[str, WorkflowDefinition], list[Problem]]:
+    if not directory.is_dir():
+        return {}, [Problem(str(directory), DOCUMENT, "is not a directory")]
+    loaded: dict[str, WorkflowDefinition] = {}
+    sources: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path in _files(directory):
+        try:
+            defn = load_file(path)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        if defn.name in loaded:
+            message = f"workflow '{defn.name}' is also defined in {sources[defn.name]}"
+            problems.append(Problem(str(path), "name", message))
+            continue
+        loaded[defn.name] = defn
+        sources[defn.name] = str(path)
+    # Files that failed to parse still count as known names, to avoid knock-on errors.
+    known = set(loaded) | {p.stem for p in _files(directory)}
+    for name, defn in loaded.items():
+        problems.extend(_references(defn, sources[name], known))
+    return loaded, problems
+
+
+def load_directory(directory: str | Path) -> dict[str, WorkflowDefinition]:
+    """Load every *.yaml/*.yml file; raise DefinitionError with all problems in all files."""
+    loaded, problems = _load_all(Path(directory))
+    if problems:
+        raise DefinitionError(problems)
+    return loaded
+
+
+def check_directory(directory: str | Path) -> list[Problem]:
+    """Every problem in a directory of definitions (empty when all are valid)."""
+    return _load_all(Path(directory))[1]

@@ -1,0 +1,300 @@
+"""The guard registry and the built-in guards.
+
+A guard returns None when it passes, or one human sentence saying why not; the failure
+code is the guard's name. Guards must never raise on bad client input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.engine.context import (
+    GuardContext,
+    as_date,
+    as_number,
+    is_blank,
+    label,
+    resolve,
+    shown,
+    the,
+)
+from app.engine.params import ParamSpec
+
+GuardFn = Callable[[GuardContext, Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class GuardSpec:
+    """A registered guard: its function and parameter spec."""
+
+    name: str
+    fn: GuardFn
+    params: ParamSpec
+
+
+GUARDS: dict[str, GuardSpec] = {}
+
+
+def guard(
+    name: str,
+    *,
+    required: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
+    types: Mapping[str, str] | None = None,
+) -> Callable[[GuardFn], GuardFn]:
+    """Register a guard function under `name` with its parameter spec."""
+
+    def register(fn: GuardFn) -> GuardFn:
+        if name in GUARDS:
+            raise ValueError(f"guard {name!r} is already registered")
+        GUARDS[name] = GuardSpec(name, fn, ParamSpec(required, optional, dict(types or {})))
+        return fn
+
+    return register
+
+
+def run_guard(name: str, ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Run the named guard; None means it passes."""
+    return GUARDS[name].fn(ctx, params)
+
+
+# --- children -------------------------------------------------------------------------
+
+
+def _child_label(child: Mapping[str, Any]) -> str:
+    data = child.get("data")
+    name = child.get("name") or (data.get("name") if isinstance(data, Mapping) else None)
+    return f"#{child.get('id')} ({name})" if name else f"#{child.get('id')}"
+
+
+def _children(ctx: GuardContext, workflow: Any) -> list[Mapping[str, Any]]:
+    return [c for c in ctx.children if workflow is None or c.get("workflow") == workflow]
+
+
+def _child_value(child: Mapping[str, Any], field: str) -> Any:
+    # The field may be a column of the child case (route) or an entry in its data.
+    value = child.get(field)
+    if is_blank(value) and isinstance(child.get("data"), Mapping):
+        value = child["data"].get(field)
+    return value
+
+
+@guard("all_children_final")
+def all_children_final(ctx: GuardContext, _params: Mapping[str, Any]) -> str | None:
+    """Every child case is in a final state (vacuously true with no children)."""
+    open_children = [c for c in ctx.children if not c.get("final")]
+    if not open_children:
+        return None
+    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in open_children)
+    return f"{len(open_children)} child case(s) are not finished yet: {listed}."
+
+
+@guard("has_children", optional=("min", "workflow"), types={"min": "int", "workflow": "str"})
+def has_children(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The case has at least `min` children (of `workflow`, if given)."""
+    minimum = params.get("min", 1)
+    found = len(_children(ctx, params.get("workflow")))
+    if found >= minimum:
+        return None
+    kind = f"{params['workflow']} " if params.get("workflow") else ""
+    return f"This case needs at least {minimum} {kind}child case(s); it has {found}."
+
+
+@guard("children_have", required=("field",), optional=("workflow",), types={"field": "str"})
+def children_have(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every child (of `workflow`) has a non-empty `field`."""
+    field = params["field"]
+    missing = [
+        c for c in _children(ctx, params.get("workflow")) if is_blank(_child_value(c, field))
+    ]
+    if not missing:
+        return None
+    listed = ", ".join(_child_label(c) for c in missing)
+    return f"These child cases have no {label(field)} yet: {listed}."
+
+
+@guard(
+    "child_in_state",
+    required=("workflow", "states"),
+    types={"workflow": "str", "states": "list[str]"},
+)
+def child_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Some child of `workflow` is in one of `states`."""
+    states = params["states"]
+    if any(c.get("state") in states for c in _children(ctx, params["workflow"])):
+        return None
+    return f"No {params['workflow']} child case is in state {' or '.join(states)}."
+
+
+# --- fields -----------------------------------------------------------------------------
+
+
+@guard("contract_field_present", required=("field",), types={"field": "str"})
+def contract_field_present(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The contract has a non-empty `field` (dotted paths allowed)."""
+    if ctx.contract is None:
+        return "This case is not about a contract."
+    if not is_blank(resolve(ctx, f"contract.{params['field']}")):
+        return None
+    return f"The contract has no {label(params['field'])} recorded."
+
+
+@guard("case_field_present", required=("field",), types={"field": "str"})
+def case_field_present(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The case's data has a non-empty `field`."""
+    if not is_blank(resolve(ctx, f"case.data.{params['field']}")):
+        return None
+    return f"The case has no {label(params['field'])} recorded."
+
+
+@guard("data_required", required=("fields",), types={"fields": "list[str]"})
+def data_required(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every path in `fields` has a non-empty value (bare names mean `data.<name>`)."""
+    missing = [f for f in params["fields"] if is_blank(resolve(ctx, f))]
+    if not missing:
+        return None
+    return f"Please provide: {', '.join(label(f) for f in missing)}."
+
+
+@guard("data_field_in", required=("field", "values"), types={"field": "str", "values": "list"})
+def data_field_in(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The value at `field` is one of `values`."""
+    field, values = params["field"], params["values"]
+    value = resolve(ctx, field)
+    choices = ", ".join(str(v) for v in values)
+    if is_blank(value):
+        return f"Please provide the {label(field)} (one of: {choices})."
+    # Lists and dicts are unhashable and never valid choices; compare by equality.
+    if any(value == v and type(value) is type(v) for v in values):
+        return None
+    return f"The {label(field)} must be one of: {choices}; got {shown(value)}."
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def _field_date(ctx: GuardContext, path: str) -> tuple[date | None, str | None]:
+    """The date at `path`, or a sentence saying it is missing or not a date."""
+    value = resolve(ctx, path)
+    if is_blank(value):
+        return None, f"Please provide {the(path)}."
+    found = as_date(value)
+    if found is None:
+        return None, f"The {label(path)} must be a date (YYYY-MM-DD); got {shown(value)}."
+    return found, None
+
+
+def _reference_date(ctx: GuardContext, path: str) -> tuple[date | None, str | None]:
+    """A limit date: a path, or else a literal ISO date; (None, None) when not recorded."""
+    value = resolve(ctx, path)
+    if is_blank(value):
+        return as_date(path), None
+    found = as_date(value)
+    if found is None:
+        return None, f"Cannot check against {the(path)}: {shown(value)} is not a date."
+    return found, None
+
+
+def _compare_dates(ctx: GuardContext, params: Mapping[str, Any], after: bool) -> str | None:
+    field, limit = params["field"], params["limit"]
+    value, problem = _field_date(ctx, field)
+    if value is None:
+        return problem
+    bound, problem = _reference_date(ctx, limit)
+    if bound is None:
+        # No recorded limit means nothing to exceed (e.g. a contract with no
+        # max_end_date): the guard only constrains what is known. Bad limits still fail.
+        return problem
+    if after and value > bound:
+        return f"The {label(field)} ({value}) must not be after {the(limit)} ({bound})."
+    if not after and value < bound:
+        return f"The {label(field)} ({value}) must not be before {the(limit)} ({bound})."
+    return None
+
+
+@guard("date_not_after", required=("field", "limit"), types={"field": "str", "limit": "str"})
+def date_not_after(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The date at `field` is on or before the date at `limit` (missing limit passes)."""
+    return _compare_dates(ctx, params, after=True)
+
+
+@guard("date_not_before", required=("field", "limit"), types={"field": "str", "limit": "str"})
+def date_not_before(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The date at `field` is on or after the date at `limit` (missing limit passes)."""
+    return _compare_dates(ctx, params, after=False)
+
+
+@guard(
+    "date_within_days",
+    required=("field", "of", "days"),
+    types={"field": "str", "of": "str", "days": "int"},
+)
+def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The date at `field` is between the date at `of` and `days` days after it."""
+    field, of, days = params["field"], params["of"], int(params["days"])
+    value, problem = _field_date(ctx, field)
+    if value is None:
+        return problem
+    start, problem = _reference_date(ctx, of)
+    if problem:
+        return problem
+    if start is None:
+        # Unlike a limit, a window with no start is undefined: fail rather than pass.
+        return f"Cannot check the {label(field)}: {the(of)} is not recorded."
+    if value < start:
+        return f"The {label(field)} ({value}) must not be before {the(of)} ({start})."
+    if value > start + timedelta(days=days):
+        return (
+            f"The {label(field)} ({value}) must be within {days} days of {the(of)} "
+            f"({start}), that is by {start + timedelta(days=days)}."
+        )
+    return None
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+def _evidence_kinds(evidence: Sequence[Mapping[str, Any]]) -> set[str]:
+    return {
+        e["kind"] for e in evidence if isinstance(e, Mapping) and isinstance(e.get("kind"), str)
+    }
+
+
+@guard("evidence_kinds", required=("kinds",), types={"kinds": "list[str]"})
+def evidence_kinds(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Each of `kinds` appears among the evidence items' `kind`."""
+    present = _evidence_kinds(ctx.evidence)
+    missing = [k for k in params["kinds"] if k not in present]
+    if not missing:
+        return None
+    return f"Please attach evidence of kind: {', '.join(missing)}."
+
+
+@guard(
+    "value_change_needs_evidence",
+    required=("field", "of", "percent", "kind"),
+    types={"field": "str", "of": "str", "percent": "number", "kind": "str"},
+)
+def value_change_needs_evidence(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """A change of more than `percent`% from the value at `of` needs evidence of `kind`."""
+    field, of, kind = params["field"], params["of"], params["kind"]
+    raw = resolve(ctx, field)
+    if is_blank(raw):
+        return None  # no new value proposed: nothing changes
+    new = as_number(raw)
+    if new is None:
+        return f"The {label(field)} must be a number; got {shown(raw)}."
+    old = as_number(resolve(ctx, of))
+    if old is None:
+        return None  # no recorded baseline to compare against
+    limit = abs(old) * Decimal(str(params["percent"])) / 100
+    if abs(new - old) <= limit or kind in _evidence_kinds(ctx.evidence):
+        return None
+    return (
+        f"Changing the {label(field)} from {old} to {new} is more than "
+        f"{params['percent']}% and needs evidence of kind '{kind}'."
+    )

@@ -1,0 +1,403 @@
+"""Turn a parsed YAML document into a WorkflowDefinition, collecting every problem."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from app.auth.roles import ALL_ROLES
+from app.engine.actions import ACTION_SPECS
+from app.engine.guards import GUARDS
+from app.engine.model import (
+    ActionRef,
+    DefinitionError,
+    GuardRef,
+    Problem,
+    StateDef,
+    TransitionDef,
+    WorkflowDefinition,
+)
+from app.engine.versioning import canonical_json, content_version
+
+# Names end up in Mermaid ids, URLs and audit records: keep them plain identifiers.
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DOCUMENT = "(document)"
+
+TOP_KEYS = ("name", "title", "label", "description", "initial", "states", "transitions")
+STATE_KEYS = ("name", "title", "description", "final", "tags", "on_enter")
+TRANSITION_KEYS = (
+    "trigger",
+    "title",
+    "description",
+    "source",
+    "dest",
+    "roles",
+    "guards",
+    "requires_reason",
+    "requires_evidence",
+    "approval",
+)
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+class _Parser:
+    """One pass over one document; appends to `problems` instead of raising."""
+
+    def __init__(self, source: str, body: Mapping[str, Any]) -> None:
+        self.source = source
+        self.body = body
+        self.problems: list[Problem] = []
+        # States with an outgoing transition, even one rejected for another reason,
+        # so one bad transition does not also report its source as a dead end.
+        self.outgoing: set[str] = set()
+        # Parsed transitions by their index in the file (None where invalid).
+        self.indexed: list[TransitionDef | None] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.source, path, message))
+
+    def take(
+        self, item: Mapping[str, Any], path: str, key: str, typ: type, default: Any = None
+    ) -> Any:
+        """item[key] when present and of type `typ`; `default` (and a problem) otherwise."""
+        if key not in item:
+            if default is None:
+                self.add(_join(path, key), "is required")
+            return default
+        value = item[key]
+        # bool is an int subclass; `requires_evidence: true` is still a mistake.
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            self.add(_join(path, key), f"must be {_TYPE_NAMES[typ]}")
+            return default
+        return value
+
+    def name(self, item: Mapping[str, Any], path: str, key: str) -> str | None:
+        value = self.take(item, path, key, str)
+        if value is not None and not NAME_RE.match(value):
+            self.add(_join(path, key), "must be a plain name (letters, digits, underscores)")
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def unknown_keys(self, item: Mapping[str, Any], path: str, allowed: tuple[str, ...]) -> None:
+        for key in item:
+            if key not in allowed:
+                where = path or DOCUMENT
+                self.add(where, f"unknown key '{key}' (expected one of: {', '.join(allowed)})")
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.add(path, "must be a mapping")
+        return None
+
+    # --- states ---------------------------------------------------------------------
+
+    def states(self, raw: list[Any]) -> dict[str, StateDef]:
+        states: dict[str, StateDef] = {}
+        first: dict[str, int] = {}
+        for i, value in enumerate(raw):
+            item = self.mapping(value, f"states[{i}]")
+            if item is None:
+                continue
+            name = item.get("name")
+            path = (
+                f"states.{name}"
+                if isinstance(name, str) and NAME_RE.match(name)
+                else f"states[{i}]"
+            )
+            if isinstance(name, str) and name in first:
+                self.add(
+                    f"states[{i}]",
+                    f"duplicate state name '{name}' (first at states[{first[name]}])",
+                )
+                continue
+            state = self.state(item, path, f"states[{i}]")
+            if state is not None:
+                first[state.name] = i
+                states[state.name] = state
+        return states
+
+    def state(self, item: Mapping[str, Any], path: str, index_path: str) -> StateDef | None:
+        self.unknown_keys(item, path, STATE_KEYS)
+        name = self.name(item, index_path, "name")
+        title = self.take(item, path, "title", str, default=name or "")
+        tags = self.take(item, path, "tags", list, default=[])
+        if not all(isinstance(t, str) for t in tags):
+            self.add(_join(path, "tags"), "must be a list of strings")
+        on_enter = self.take(item, path, "on_enter", list, default=[])
+        actions = tuple(
+            a
+            for j, raw in enumerate(on_enter)
+            if (a := self.action(raw, _join(_join(path, "on_enter"), j))) is not None
+        )
+        if name is None:
+            return None
+        return StateDef(
+            name=name,
+            title=title,
+            description=self.take(item, path, "description", str, default=""),
+            final=self.take(item, path, "final", bool, default=False),
+            tags=tuple(t for t in tags if isinstance(t, str)),
+            on_enter=actions,
+        )
+
+    def action(self, raw: Any, path: str) -> ActionRef | None:
+        if isinstance(raw, str):
+            raw = {"action": raw}
+        item = self.mapping(raw, path)
+        if item is None:
+            return None
+        self.unknown_keys(item, path, ("action", "params"))
+        name = self.take(item, path, "action", str)
+        params = self.take(item, path, "params", dict, default={})
+        if name is None:
+            return None
+        spec = ACTION_SPECS.get(name)
+        if spec is None:
+            self.add(path, f"unknown action '{name}' (known: {', '.join(sorted(ACTION_SPECS))})")
+            return None
+        problems = spec.problems(f"action '{name}'", params)
+        for message in problems:
+            self.add(_join(path, "params"), message)
+        if problems:
+            return None
+        return ActionRef(name, MappingProxyType(spec.with_defaults(params)))
+
+    # --- transitions ----------------------------------------------------------------
+
+    def sources(
+        self, item: Mapping[str, Any], path: str, states: Mapping[str, StateDef], dest: Any
+    ) -> tuple[str, ...]:
+        raw = item.get("source")
+        if "source" not in item:
+            self.add(_join(path, "source"), "is required")
+            return ()
+        if raw == "*":
+            # "*" means every non-final state other than the destination: a self-loop
+            # from "*" (e.g. `put_on_hold` from on_hold) is never what the author meant.
+            every = tuple(n for n, s in states.items() if not s.final and n != dest)
+            if not every:
+                self.add(_join(path, "source"), '"*" matches no state')
+            return every
+        names = [raw] if isinstance(raw, str) else raw
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            self.add(_join(path, "source"), 'must be a state name, a list of names, or "*"')
+            return ()
+        out: list[str] = []
+        for name in names:
+            if name not in states:
+                self.add(_join(path, "source"), f"unknown state '{name}'")
+            elif states[name].final:
+                self.add(_join(path, "source"), f"no transition may leave final state '{name}'")
+            elif name not in out:
+                out.append(name)
+        return tuple(out)
+
+    def roles(self, item: Mapping[str, Any], path: str) -> frozenset[str]:
+        raw = self.take(item, path, "roles", list)
+        if raw is None:
+            return frozenset()
+        if not raw:
+            self.add(_join(path, "roles"), "must name at least one role")
+        for role in raw:
+            if not isinstance(role, str) or role not in ALL_ROLES:
+                self.add(_join(path, "roles"), f"unknown role {role!r}")
+        return frozenset(r for r in raw if isinstance(r, str) and r in ALL_ROLES)
+
+    def guards(self, item: Mapping[str, Any], path: str) -> tuple[GuardRef, ...]:
+        raw = self.take(item, path, "guards", list, default=[])
+        out: list[GuardRef] = []
+        for j, entry in enumerate(raw):
+            ref = self.guard(entry, f"{_join(path, 'guards')}[{j}]")
+            if ref is not None:
+                out.append(ref)
+        return tuple(out)
+
+    def guard(self, entry: Any, path: str) -> GuardRef | None:
+        params: Any = {}
+        if isinstance(entry, dict) and len(entry) == 1:
+            name, params = next(iter(entry.items()))
+            params = {} if params is None else params
+        elif isinstance(entry, str):
+            name = entry
+        else:
+            self.add(path, "must be a guard name or a one-key mapping {name: {params}}")
+            return None
+        if not isinstance(params, dict):
+            self.add(path, f"parameters of guard '{name}' must be a mapping")
+            return None
+        spec = GUARDS.get(name)
+        if spec is None:
+            self.add(path, f"unknown guard '{name}' (known: {', '.join(sorted(GUARDS))})")
+            return None
+        problems = spec.params.problems(f"guard '{name}'", params)
+        for message in problems:
+            self.add(path, message)
+        return None if problems else GuardRef(name, MappingProxyType(dict(params)))
+
+    def approval(self, item: Mapping[str, Any], path: str) -> str | None:
+        raw = self.take(item, path, "approval", dict, default={})
+        apath = _join(path, "approval")
+        self.unknown_keys(raw, apath, ("not_by_actor_of",))
+        if "not_by_actor_of" not in raw:
+            return None
+        return self.take(raw, apath, "not_by_actor_of", str)  # type: ignore[no-any-return]
+
+    def transition(
+        self, item: Mapping[str, Any], path: str, states: Mapping[str, StateDef]
+    ) -> TransitionDef | None:
+        self.unknown_keys(item, path, TRANSITION_KEYS)
+        trigger = self.name(item, path, "trigger")
+        dest = self.take(item, path, "dest", str)
+        if dest is not None and dest not in states:
+            self.add(_join(path, "dest"), f"unknown state '{dest}'")
+            dest = None
+        sources = self.sources(item, path, states, dest)
+        self.outgoing.update(sources)
+        roles = self.roles(item, path)
+        guards = self.guards(item, path)
+        evidence = self.take(item, path, "requires_evidence", int, default=0)
+        if evidence < 0:
+            self.add(_join(path, "requires_evidence"), "must not be negative")
+        fields = {
+            "title": self.take(item, path, "title", str, default=trigger or ""),
+            "description": self.take(item, path, "description", str, default=""),
+            "requires_reason": self.take(item, path, "requires_reason", bool, default=False),
+            "not_by_actor_of": self.approval(item, path),
+        }
+        if trigger is None or dest is None or not sources:
+            return None
+        return TransitionDef(
+            trigger=trigger,
+            sources=sources,
+            dest=dest,
+            roles=roles,
+            guards=guards,
+            requires_evidence=max(evidence, 0),
+            **fields,
+        )
+
+    # --- whole-graph checks ---------------------------------------------------------
+
+    def graph(
+        self, initial: str | None, states: Mapping[str, StateDef], transitions: list[TransitionDef]
+    ) -> None:
+        triggers = {t.trigger for t in transitions}
+        for i, t in enumerate(self.indexed):
+            if t is not None and t.not_by_actor_of and t.not_by_actor_of not in triggers:
+                self.add(
+                    f"transitions[{i}].approval.not_by_actor_of",
+                    f"unknown trigger '{t.not_by_actor_of}'",
+                )
+        self.ambiguous()
+        for name, state in states.items():
+            if not state.final and name not in self.outgoing:
+                self.add(f"states.{name}", "non-final state has no outgoing transition")
+        if initial is None or initial not in states:
+            return
+        reached = {initial}
+        frontier = [initial]
+        while frontier:
+            here = frontier.pop()
+            for t in transitions:
+                if here in t.sources and t.dest not in reached:
+                    reached.add(t.dest)
+                    frontier.append(t.dest)
+        for name in states:
+            if name not in reached:
+                self.add(f"states.{name}", f"unreachable from initial state '{initial}'")
+
+    def ambiguous(self) -> None:
+        """Same trigger from the same source with identical guards: the later never runs."""
+        seen: dict[tuple[str, str, str], int] = {}
+        for i, t in enumerate(self.indexed):
+            if t is None:
+                continue
+            signature = canonical_json([[g.name, dict(g.params)] for g in t.guards])
+            clashes: list[str] = []
+            for source in t.sources:
+                key = (t.trigger, source, signature)
+                if key in seen:
+                    clashes.append(f"'{source}' (as transitions[{seen[key]}])")
+                else:
+                    seen[key] = i
+            if clashes:
+                self.add(
+                    f"transitions[{i}]",
+                    f"trigger '{t.trigger}' from {', '.join(clashes)} has the same guards;"
+                    " no guard tells them apart",
+                )
+
+    # --- document -------------------------------------------------------------------
+
+    def document(self) -> WorkflowDefinition | None:
+        body = self.body
+        self.unknown_keys(body, "", TOP_KEYS)
+        name = self.name(body, "", "name")
+        title = self.take(body, "", "title", str)
+        label = body.get("label", "")
+        if not isinstance(label, str | int) or isinstance(label, bool):
+            self.add("label", "must be a string")
+            label = ""
+        description = self.take(body, "", "description", str, default="")
+        initial = self.take(body, "", "initial", str)
+        raw_states = self.take(body, "", "states", list)
+        raw_transitions = self.take(body, "", "transitions", list)
+        states = self.states(raw_states or [])
+        if raw_states is not None and not raw_states:
+            self.add("states", "must list at least one state")
+        if initial is not None and states and initial not in states:
+            self.add("initial", f"unknown state '{initial}'")
+        for i, raw in enumerate(raw_transitions or []):
+            item = self.mapping(raw, f"transitions[{i}]")
+            self.indexed.append(
+                None if item is None else self.transition(item, f"transitions[{i}]", states)
+            )
+        transitions = [t for t in self.indexed if t is not None]
+        self.graph(initial, states, transitions)
+        if self.problems or name is None or title is None or initial is None:
+            return None
+        return WorkflowDefinition(
+            name=name,
+            title=title,
+            description=description,
+            label=str(label),
+            version=content_version(body),
+            initial=initial,
+            states=MappingProxyType(states),
+            transitions=tuple(transitions),
+            body=body,
+        )
+
+
+def parse_definition(doc: Any, source: str) -> WorkflowDefinition:
+    """Validate a parsed YAML document; raise DefinitionError listing every problem."""
+    if not isinstance(doc, dict):
+        raise DefinitionError([Problem(source, DOCUMENT, "must be a mapping")])
+    try:
+        # Normalise to plain JSON so the stored body re-parses to the same version.
+        body = json.loads(canonical_json(doc))
+    except (TypeError, ValueError) as exc:
+        raise DefinitionError(
+            [Problem(source, DOCUMENT, f"cannot be represented as JSON: {exc}")]
+        ) from exc
+    parser = _Parser(source, body)
+    defn = parser.document()
+    if defn is None:
+        raise DefinitionError(parser.problems)
+    return defn
