@@ -18,6 +18,7 @@ from app.db.session import make_engine, make_sessionmaker
 from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
 from app.imports.cli import import_cli
+from app.workflows.cli import workflows_cli
 
 cli = typer.Typer(help="Handover: leave outsourced IT contracts on time.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -26,6 +27,7 @@ audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(workflows_cli, name="workflows")
 cli.add_typer(reminders_cli, name="reminders")
 cli.add_typer(import_cli, name="import")
 

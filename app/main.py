@@ -12,6 +12,8 @@ from sqlalchemy import text
 from app import error_handlers
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.cases import wiring as cases_wiring
+from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
 from app.contracts.router import router as contracts_router
@@ -21,6 +23,8 @@ from app.deadlines.router import router as deadlines_router
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RequestContext
+from app.workflows.registry import WorkflowRegistry
+from app.workflows.router import router as workflows_router
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -48,14 +52,25 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
+    # Invalid definitions stop start-up with every problem listed, not a 500 later.
+    app.state.workflows = WorkflowRegistry.from_directory(settings.workflows_dir)
     error_handlers.install(app)
     app.add_middleware(
         BodyLimit, default_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
     app.add_middleware(RequestContext)
-    routers = (auth_router, contracts_router, audit_router, deadlines_router, imports_router)
+    routers = (
+        auth_router,
+        contracts_router,
+        audit_router,
+        workflows_router,
+        cases_router,
+        deadlines_router,
+        imports_router,
+    )
     for router in routers:
         app.include_router(router)
+    cases_wiring.install()
     deadlines_runtime.install(app)
 
     @app.get("/healthz", tags=["ops"])

@@ -8,15 +8,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
 HASHED_FIELDS = (
-    "seq", "at", "actor", "roles", "action", "case_id", "contract_id", "trigger",
-    "from_state", "to_state", "reason", "evidence", "details",
-)  # fmt: skip
+    "seq",
+    "at",
+    "actor",
+    "roles",
+    "action",
+    "case_id",
+    "contract_id",
+    "trigger",
+    "from_state",
+    "to_state",
+    "reason",
+    "evidence",
+    "details",
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -37,24 +49,49 @@ def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(fields)).hexdigest()
 
 
+PENDING = "handover.audit_pending"
+
+
 def append(session: Session, fields: dict[str, Any]) -> AuditEvent:
-    """Append an event at the head of the chain, inside the caller's transaction."""
+    """Queue an event for the chain; it is sealed (seq, hashes) by `seal` before commit."""
     fields = {**fields, "evidence": jsonable(fields.get("evidence") or [])}
     fields["details"] = jsonable(fields.get("details") or {})
+    event = AuditEvent(**fields)
+    session.info.setdefault(PENDING, []).append(event)
+    return event
+
+
+def seal(session: Session) -> None:
+    """Chain every queued event of this transaction, taking the head lock only now."""
+    pending: list[AuditEvent] = session.info.pop(PENDING, [])
+    if not pending:
+        return
     # The head row is the one serialization point: two writers must never read the same
-    # prev_hash. FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE already holds the lock.
+    # prev_hash. It is locked as late as possible (after every other row this transaction
+    # touches) so it is held briefly and never taken before a case row: no lock cycles.
+    # FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE already holds the write lock.
     head = session.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
     ).one()
-    fields["seq"] = head.seq + 1
-    digest = event_hash(head.hash, fields)
-    event = AuditEvent(**fields, prev_hash=head.hash, hash=digest)
-    session.add(event)
-    session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=fields["seq"], hash=digest)
-    )
+    seq, prev = head.seq, head.hash
+    for event in pending:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = event_hash(prev, _row_fields(event))
+        session.add(event)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
     session.flush()
-    return event
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _seal_before_commit(session: Session) -> None:
+    # A safety net: services seal explicitly when they need the sealed event in a response.
+    seal(session)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,13 @@ def list_events(
 ) -> Page[AuditEventOut] | StreamingResponse:
     """Audit events oldest first; `?format=csv` exports every matching event."""
     filters = {
-        "case_id": case_id, "contract_id": contract_id, "actor": actor,
-        "action": action, "since": since, "until": until,
-    }  # fmt: skip
+        "case_id": case_id,
+        "contract_id": contract_id,
+        "actor": actor,
+        "action": action,
+        "since": since,
+        "until": until,
+    }
     if format == "csv":
         return StreamingResponse(
             # Read inside the request's transaction; the session closes before streaming.

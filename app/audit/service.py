@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ def record(
     from_state: str | None = None,
     to_state: str | None = None,
     reason: str | None = None,
-    evidence: Sequence[dict[str, Any]] = (),
+    evidence: Sequence[Mapping[str, Any]] = (),
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction; actor None means the system."""
@@ -45,7 +45,7 @@ def record(
             "from_state": from_state,
             "to_state": to_state,
             "reason": reason,
-            "evidence": list(evidence),
+            "evidence": [dict(e) for e in evidence],
             "details": details or {},
         },
     )

@@ -1,0 +1,123 @@
+"""Building what the engine's guards may read, loading each part only if a guard asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, overload
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.auth.service import Actor
+from app.cases.models import Case
+from app.clock import Clock
+from app.contracts.models import Contract
+from app.contracts.service import terms_of
+from app.engine import GuardContext
+
+TRANSITIONED = "case.transitioned"
+
+
+class LazyMapping(Mapping[str, Any]):
+    """A mapping loaded on first use: most transitions never look at most of the context."""
+
+    def __init__(self, load: Callable[[], Mapping[str, Any]]) -> None:
+        self._load = load
+        self._value: Mapping[str, Any] | None = None
+
+    def _data(self) -> Mapping[str, Any]:
+        if self._value is None:
+            self._value = self._load()
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
+class LazySequence(Sequence[Mapping[str, Any]]):
+    """A sequence loaded on first use."""
+
+    def __init__(self, load: Callable[[], Sequence[Mapping[str, Any]]]) -> None:
+        self._load = load
+        self._value: Sequence[Mapping[str, Any]] | None = None
+
+    def _data(self) -> Sequence[Mapping[str, Any]]:
+        if self._value is None:
+            self._value = self._load()
+        return self._value
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Mapping[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._data()[index]
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
+def case_view(case: Case) -> dict[str, Any]:
+    """The case as guards see it."""
+    return {
+        "id": case.id,
+        "state": case.state,
+        "data": case.data,
+        "route": case.route,
+        "workflow": case.workflow,
+        "title": case.title,
+        "final": case.final,
+    }
+
+
+def children_of(session: Session, case_id: int) -> list[Case]:
+    """Child cases, oldest first."""
+    return list(session.scalars(select(Case).where(Case.parent_id == case_id).order_by(Case.id)))
+
+
+def trigger_history(session: Session, case_id: int) -> dict[str, str]:
+    """For each trigger fired on the case, who fired it most recently (four-eyes)."""
+    rows = session.execute(
+        select(AuditEvent.trigger, AuditEvent.actor)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == TRANSITIONED)
+        .order_by(AuditEvent.seq)
+    )
+    return {trigger: actor for trigger, actor in rows if trigger}
+
+
+def guard_context(
+    session: Session,
+    case: Case,
+    *,
+    actor: Actor,
+    clock: Clock,
+    data: Mapping[str, Any] | None = None,
+    evidence: Sequence[Mapping[str, Any]] = (),
+    reason: str | None = None,
+) -> GuardContext:
+    """The context for evaluating transitions of `case` on behalf of `actor`."""
+    contract_id = case.contract_id
+
+    def contract() -> Mapping[str, Any]:
+        row = session.get(Contract, contract_id)
+        return {"id": row.id, "ocid": row.ocid, **terms_of(row)} if row else {}
+
+    return GuardContext(
+        actor=actor.name,
+        roles=actor.roles,
+        today=clock.today(),
+        case=case_view(case),
+        contract=LazyMapping(contract) if contract_id is not None else None,
+        children=LazySequence(lambda: [case_view(c) for c in children_of(session, case.id)]),
+        data=data or {},
+        evidence=evidence,
+        reason=reason,
+        history=LazyMapping(lambda: trigger_history(session, case.id)),
+    )

@@ -1,0 +1,97 @@
+"""Turning case rows into their REST representation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.cases.context import children_of, guard_context
+from app.cases.models import Case
+from app.cases.schemas import BlockerOut, CaseOut, ChildOut, TransitionOption
+from app.cases.service import Ctx, definition_of
+from app.engine import Verdict, get_engine
+
+# Packages that hang things off a case (deadlines) register a filler here.
+Extra = Callable[[Session, Case, CaseOut], None]
+case_extras: list[Extra] = []
+CHILD_GUARDS = frozenset({"all_children_final", "has_children", "children_have", "child_in_state"})
+
+
+def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
+    """The case as the API shows it; `full` adds children, deadlines and the roll-up."""
+    defn = definition_of(ctx, case)
+    out = CaseOut(
+        id=case.id,
+        workflow=case.workflow,
+        workflow_version=case.workflow_version,
+        title=case.title,
+        state=case.state,
+        state_title=defn.states[case.state].title,
+        final=case.final,
+        version=case.version,
+        contract_id=case.contract_id,
+        parent_id=case.parent_id,
+        component_id=case.component_id,
+        route=case.route,
+        assignee=case.assignee,
+        data=case.data,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+    if not full:
+        return out
+    children = children_of(ctx.session, case.id)
+    out.children = [
+        ChildOut(
+            id=c.id, workflow=c.workflow, title=c.title, state=c.state, final=c.final, route=c.route
+        )
+        for c in children
+    ]
+    if children:
+        out.rollup = rollup(children, transition_options(ctx, case))
+    for fill in case_extras:
+        fill(ctx.session, case, out)
+    return out
+
+
+def rollup(children: list[Case], options: list[TransitionOption]) -> dict[str, Any]:
+    """Components per route and per state, and what holds the parent's next steps."""
+    return {
+        "children": len(children),
+        "open": sum(not c.final for c in children),
+        "by_route": dict(Counter(c.route or "undecided" for c in children)),
+        "by_state": dict(Counter(c.state for c in children)),
+        "blocking": [
+            {
+                "trigger": o.trigger,
+                "dest": o.dest,
+                "blocked_by": [b.model_dump() for b in o.blocked_by if b.code in CHILD_GUARDS],
+            }
+            for o in options
+            if any(b.code in CHILD_GUARDS for b in o.blocked_by)
+        ],
+    }
+
+
+def option_out(verdict: Verdict) -> TransitionOption:
+    """One available trigger, with why not when it is blocked."""
+    t = verdict.transition
+    return TransitionOption(
+        trigger=verdict.trigger,
+        title=verdict.title or verdict.trigger,
+        dest=verdict.dest,
+        allowed=verdict.allowed,
+        blocked_by=[BlockerOut(code=b.code, detail=b.detail) for b in verdict.blocked_by],
+        requires_reason=t.requires_reason if t else False,
+        requires_evidence=t.requires_evidence if t else 0,
+    )
+
+
+def transition_options(ctx: Ctx, case: Case) -> list[TransitionOption]:
+    """Every trigger from the case's state, for the caller, with blockers."""
+    defn = definition_of(ctx, case)
+    gctx = guard_context(ctx.session, case, actor=ctx.actor, clock=ctx.clock)
+    return [option_out(v) for v in get_engine().options(defn, case.state, gctx)]

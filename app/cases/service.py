@@ -1,0 +1,354 @@
+"""Case rules: open, transition (DESIGN.md's transition path), decompose, migrate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.audit import chain
+from app.audit import service as audit
+from app.audit.models import AuditEvent
+from app.auth.roles import ALL_ROLES
+from app.auth.service import Actor
+from app.cases.context import TRANSITIONED, guard_context
+from app.cases.models import Case, Component
+from app.clock import Clock
+from app.contracts.models import Contract
+from app.engine import Verdict, WorkflowDefinition, get_engine
+from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from app.workflows.registry import WorkflowRegistry, ensure_stored
+
+SYSTEM = Actor(id=0, name="system", roles=frozenset(ALL_ROLES))
+# Hooks run after a case is opened or changes state, in the same transaction (deadlines,
+# outbox); registered by those packages so this one does not import them.
+CaseHook = Callable[[Session, Case, WorkflowDefinition, datetime], None]
+case_changed_hooks: list[CaseHook] = []
+
+
+@dataclass
+class Ctx:
+    """What every case operation needs: the session, the registry, the clock, the actor."""
+
+    session: Session
+    registry: WorkflowRegistry
+    clock: Clock
+    actor: Actor
+
+
+def get(*, session: Session, case_id: int) -> Case:
+    """One case or 404."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"no case with id {case_id}")
+    return case
+
+
+def definition_of(ctx: Ctx, case: Case) -> WorkflowDefinition:
+    """The definition version the case is pinned to."""
+    return ctx.registry.get(ctx.session, case.workflow, case.workflow_version)
+
+
+def open_case(
+    ctx: Ctx,
+    *,
+    workflow: str,
+    contract_id: int | None,
+    title: str | None = None,
+    parent: Case | None = None,
+    component_id: int | None = None,
+    assignee: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Open a case on the current version of a workflow; audited as case.opened."""
+    defn = ctx.registry.latest(workflow)
+    contract = ctx.session.get(Contract, contract_id) if contract_id is not None else None
+    if contract_id is not None and contract is None:
+        raise Unprocessable(
+            f"no contract with id {contract_id}",
+            problems=[{"field": "contract_id", "message": "no such contract"}],
+        )
+    now = ctx.clock.now()
+    ensure_stored(ctx.session, defn, now)
+    case = Case(
+        workflow=defn.name,
+        workflow_version=defn.version,
+        state=defn.initial,
+        final=defn.is_final(defn.initial),
+        contract_id=contract_id,
+        title=title or (f"{defn.title}: {contract.title}" if contract else defn.title)[:300],
+        parent_id=parent.id if parent else None,
+        component_id=component_id,
+        assignee=assignee,
+        data=data or {},
+        created_at=now,
+        updated_at=now,
+    )
+    ctx.session.add(case)
+    ctx.session.flush()
+    audit.record(
+        session=ctx.session,
+        actor=ctx.actor,
+        action="case.opened",
+        at=now,
+        case_id=case.id,
+        contract_id=contract_id,
+        to_state=case.state,
+        details={
+            "workflow": defn.name,
+            "workflow_version": defn.version,
+            "parent_id": case.parent_id,
+            "title": case.title,
+        },
+    )
+    _run_hooks(ctx, case, defn)
+    return case
+
+
+def check_version(case: Case, *, if_match: int | None, expected: int | None) -> None:
+    """412 when If-Match is stale, 409 when the body's expected_version is."""
+    if if_match is not None and if_match != case.version:
+        raise PreconditionFailed(
+            f"If-Match names version {if_match}; the case is at version {case.version}",
+            code="stale_version",
+        )
+    if expected is not None and expected != case.version:
+        raise Conflict(
+            f"expected version {expected}; the case is at version {case.version}: reload it",
+            code="stale_version",
+        )
+
+
+def transition(
+    ctx: Ctx,
+    *,
+    case: Case,
+    trigger: str,
+    reason: str | None,
+    data: Mapping[str, Any],
+    evidence: Sequence[Mapping[str, Any]],
+    expected_version: int | None = None,
+    if_match: int | None = None,
+) -> AuditEvent:
+    """Fire a trigger: version check, engine check, state change, audit, actions, hooks."""
+    check_version(case, if_match=if_match, expected=expected_version)
+    defn = definition_of(ctx, case)
+    gctx = guard_context(
+        ctx.session,
+        case,
+        actor=ctx.actor,
+        clock=ctx.clock,
+        data=data,
+        evidence=evidence,
+        reason=reason,
+    )
+    verdict = get_engine().evaluate(defn, case.state, trigger, gctx)
+    refuse(verdict)
+    event = _apply(ctx, case, defn, verdict, reason=reason, data=data, evidence=evidence)
+    chain.seal(ctx.session)  # last: the response carries the sealed event
+    return event
+
+
+def refuse(verdict: Verdict) -> None:
+    """Raise the error a refused verdict stands for: 409, 403 or 422 with every reason."""
+    if verdict.allowed:
+        return
+    problems = [{"code": b.code, "detail": b.detail} for b in verdict.blocked_by]
+    detail = " ".join(b.detail for b in verdict.blocked_by)
+    if verdict.status == "invalid_transition":
+        raise Conflict(detail, code="invalid_transition", problems=problems)
+    if verdict.status == "forbidden":
+        codes = {b.code for b in verdict.blocked_by}
+        raise Forbidden(
+            detail, code="four_eyes" if "four_eyes" in codes else "role_required", problems=problems
+        )
+    raise Unprocessable(detail, code="transition_blocked", problems=problems)
+
+
+def _apply(
+    ctx: Ctx,
+    case: Case,
+    defn: WorkflowDefinition,
+    verdict: Verdict,
+    *,
+    reason: str | None,
+    data: Mapping[str, Any],
+    evidence: Sequence[Mapping[str, Any]],
+) -> AuditEvent:
+    assert verdict.dest is not None
+    now = ctx.clock.now()
+    from_state = case.state
+    case.state = verdict.dest
+    case.final = defn.is_final(verdict.dest)
+    if data:
+        case.data = {**case.data, **data}  # a new dict, so the JSON column is seen as changed
+        if isinstance(data.get("route"), str):
+            case.route = data["route"]
+    case.updated_at = now
+    # The UPDATE … WHERE version = :old happens here: a concurrent writer gets StaleDataError.
+    ctx.session.flush()
+    event = audit.record(
+        session=ctx.session,
+        actor=ctx.actor,
+        action=TRANSITIONED,
+        at=now,
+        case_id=case.id,
+        contract_id=case.contract_id,
+        trigger=verdict.trigger,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason,
+        evidence=list(evidence),
+        details={
+            "workflow": defn.name,
+            "workflow_version": defn.version,
+            "case_version": case.version,
+            "data": dict(data),
+        },
+    )
+    for action in verdict.actions:
+        ACTIONS[action.name](ctx, case, dict(action.params), reason)
+    _run_hooks(ctx, case, defn)
+    return event
+
+
+def _run_hooks(ctx: Ctx, case: Case, defn: WorkflowDefinition) -> None:
+    for hook in case_changed_hooks:
+        hook(ctx.session, case, defn, ctx.clock.now())
+
+
+def _open_case_action(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+    open_case(
+        ctx,
+        workflow=params["workflow"],
+        contract_id=case.contract_id,
+        parent=case if params.get("as_child", True) else None,
+    )
+
+
+def _cancel_open_children(
+    ctx: Ctx, case: Case, _params: dict[str, Any], reason: str | None
+) -> None:
+    system = Ctx(ctx.session, ctx.registry, ctx.clock, SYSTEM)
+    why = f"parent case {case.id} was {case.state}" + (f": {reason}" if reason else "")
+    children = ctx.session.scalars(
+        select(Case).where(Case.parent_id == case.id, Case.final.is_(False)).order_by(Case.id)
+    )
+    for child in children:
+        defn = definition_of(system, child)
+        gctx = guard_context(ctx.session, child, actor=SYSTEM, clock=ctx.clock, reason=why)
+        verdict = get_engine().evaluate(defn, child.state, "cancel", gctx)
+        if verdict.allowed:
+            _apply(system, child, defn, verdict, reason=why, data={}, evidence=())
+        else:
+            audit.record(
+                session=ctx.session,
+                actor=None,
+                action="case.cancel_failed",
+                at=ctx.clock.now(),
+                case_id=child.id,
+                contract_id=child.contract_id,
+                reason=why,
+                details={"blocked_by": [b.detail for b in verdict.blocked_by]},
+            )
+
+
+def _set_case_field(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+    case.data = {**case.data, params["field"]: params["value"]}
+    ctx.session.flush()
+
+
+ActionImpl = Callable[[Ctx, Case, dict[str, Any], str | None], None]
+ACTIONS: dict[str, ActionImpl] = {
+    "open_case": _open_case_action,
+    "cancel_open_children": _cancel_open_children,
+    "set_case_field": _set_case_field,
+}
+
+
+COMPONENT_WORKFLOWS = {"contract_review": "service_component"}
+ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
+
+
+def decompose(
+    ctx: Ctx, *, parent: Case, name: str, description: str | None, route: str | None
+) -> Case:
+    """Record a component of the parent's contract and open its child case."""
+    child_workflow = COMPONENT_WORKFLOWS.get(parent.workflow)
+    if child_workflow is None:
+        raise Conflict(f"a {parent.workflow} case cannot be decomposed", code="invalid_transition")
+    if parent.final:
+        raise Conflict(f"case {parent.id} is closed ({parent.state})", code="invalid_transition")
+    if route is not None and route not in ROUTES:
+        raise Unprocessable(
+            f"unknown route {route!r}; routes: {', '.join(ROUTES)}",
+            problems=[{"field": "route", "message": "unknown route"}],
+        )
+    clash = ctx.session.scalar(
+        select(Component.id).where(Component.review_case_id == parent.id, Component.name == name)
+    )
+    if clash is not None:
+        raise Conflict(f"case {parent.id} already has a component named {name!r}", code="duplicate")
+    now = ctx.clock.now()
+    component = Component(
+        contract_id=parent.contract_id,
+        review_case_id=parent.id,
+        name=name,
+        description=description,
+        created_at=now,
+    )
+    ctx.session.add(component)
+    ctx.session.flush()
+    audit.record(
+        session=ctx.session,
+        actor=ctx.actor,
+        action="component.created",
+        at=now,
+        case_id=parent.id,
+        contract_id=parent.contract_id,
+        details={
+            "component_id": component.id,
+            "name": name,
+            "description": description,
+            "suggested_route": route,
+        },
+    )
+    data = {"suggested_route": route} if route else {}
+    return open_case(
+        ctx,
+        workflow=child_workflow,
+        contract_id=parent.contract_id,
+        title=name,
+        parent=parent,
+        component_id=component.id,
+        data=data,
+    )
+
+
+def list_query(
+    *,
+    workflow: str | None = None,
+    state: str | None = None,
+    contract_id: int | None = None,
+    parent_id: int | None = None,
+    assignee: str | None = None,
+    after_id: int | None = None,
+) -> Select[Case]:
+    """Cases matching the filters, by id."""
+    stmt = select(Case).order_by(Case.id)
+    for column, value in (
+        (Case.workflow, workflow),
+        (Case.state, state),
+        (Case.contract_id, contract_id),
+        (Case.parent_id, parent_id),
+        (Case.assignee, assignee),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if after_id is not None:
+        stmt = stmt.where(Case.id > after_id)
+    return stmt
