@@ -6,10 +6,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -69,18 +69,27 @@ def seal(session: Session) -> None:
     # The head row is the one serialization point: two writers must never read the same
     # prev_hash. It is locked as late as possible (after every other row this transaction
     # touches) so it is held briefly and never taken before a case row: no lock cycles.
-    # FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE already holds the write lock.
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-    ).one()
+    conn = session.connection()  # Core statements: the ORM layer costs more than the writes
+    head = conn.execute(_LOCK_HEAD).one()
     seq, prev = head.seq, head.hash
     for event in pending:
         seq += 1
         event.seq, event.prev_hash = seq, prev
         event.hash = prev = event_hash(prev, _row_fields(event))
-        session.add(event)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
-    session.flush()
+        values = {key: getattr(event, key) for key in _INSERT_KEYS}
+        event.id = conn.execute(_INSERT_EVENT, values).scalar_one()
+    conn.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
+
+
+_EVENTS = cast(Table, AuditEvent.__table__)
+_INSERT_KEYS = [c.key for c in _EVENTS.columns if c.key != "id"]
+_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+_HEAD = cast(Table, AuditHead.__table__)
+# FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE already holds the write lock.
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("seq"), hash=bindparam("hash"))
+)
 
 
 @sa_event.listens_for(Session, "before_commit")

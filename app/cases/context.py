@@ -13,7 +13,6 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.clock import Clock
 from app.contracts.models import Contract
-from app.contracts.service import terms_of
 from app.engine import GuardContext
 
 TRANSITIONED = "case.transitioned"
@@ -77,6 +76,22 @@ def case_view(case: Case) -> dict[str, Any]:
     }
 
 
+def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
+    """The contract's columns as guards see them, in one query (suppliers are not needed)."""
+    row = session.execute(select(Contract.__table__).where(Contract.id == contract_id)).mappings()
+    found = row.one_or_none()
+    if found is None:
+        return {}
+    view = dict(found)
+    view["value"] = (
+        {"amount": view["value_amount"], "currency": view["value_currency"]}
+        if view["value_amount"] is not None
+        else None
+    )
+    view["buyer"] = {"name": view["buyer_name"], "identifier": view["buyer_identifier"]}
+    return view
+
+
 def children_of(session: Session, case_id: int) -> list[Case]:
     """Child cases, oldest first."""
     return list(session.scalars(select(Case).where(Case.parent_id == case_id).order_by(Case.id)))
@@ -106,8 +121,7 @@ def guard_context(
     contract_id = case.contract_id
 
     def contract() -> Mapping[str, Any]:
-        row = session.get(Contract, contract_id)
-        return {"id": row.id, "ocid": row.ocid, **terms_of(row)} if row else {}
+        return contract_view(session, contract_id) if contract_id is not None else {}
 
     return GuardContext(
         actor=actor.name,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from app.cases.context import children_of, guard_context
 from app.cases.models import Case
 from app.cases.schemas import BlockerOut, CaseOut, ChildOut, TransitionOption
-from app.cases.service import Ctx, definition_of
-from app.engine import Verdict, get_engine
+from app.cases.service import COMPONENT_WORKFLOWS, Ctx, definition_of
+from app.engine import Verdict, WorkflowDefinition, get_engine
 
 # Packages that hang things off a case (deadlines) register a filler here.
 Extra = Callable[[Session, Case, CaseOut], None]
@@ -43,7 +43,9 @@ def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
     )
     if not full:
         return out
-    children = children_of(ctx.session, case.id)
+    # Only decomposable workflows and those opening child cases can have children: skip the
+    # query for the rest (it is on the path of every transition response).
+    children = children_of(ctx.session, case.id) if may_have_children(defn) else []
     out.children = [
         ChildOut(
             id=c.id, workflow=c.workflow, title=c.title, state=c.state, final=c.final, route=c.route
@@ -55,6 +57,13 @@ def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
     for fill in case_extras:
         fill(ctx.session, case, out)
     return out
+
+
+def may_have_children(defn: WorkflowDefinition) -> bool:
+    """Whether cases of this definition can have child cases."""
+    return defn.name in COMPONENT_WORKFLOWS or any(
+        a.name == "open_case" for s in defn.states.values() for a in s.on_enter
+    )
 
 
 def rollup(children: list[Case], options: list[TransitionOption]) -> dict[str, Any]:

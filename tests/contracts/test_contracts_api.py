@@ -220,6 +220,7 @@ def test_patch_is_audited_with_before_and_after(client, pm):
     events = client.get(
         "/api/audit/events", params={"contract_id": contract["id"]}, headers=pm
     ).json()["items"]
+    events = [e for e in events if e["action"].startswith("contract.")]
     assert [e["action"] for e in events] == ["contract.created", "contract.updated"]
     change = events[1]
     assert change["actor"] == "priya"

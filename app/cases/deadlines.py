@@ -1,0 +1,80 @@
+"""Deadlines that follow a case's state: scheduled by actions, route decisions, closure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.cases.models import Case
+from app.cases.schemas import CaseOut
+from app.cases.service import ACTIONS, Ctx
+from app.deadlines.compute import DeadlineSpec
+from app.deadlines.runtime import case_deadlines
+from app.deadlines.service import case_route_decision, sync_case_deadlines
+from app.engine import WorkflowDefinition
+
+# Until the route is approved the decision is still open, so its deadline stands.
+ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
+
+
+def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+    """On-enter action: a deadline of `kind`, `days_from_now` days after entering the state."""
+    kind, days = params["kind"], int(params["days_from_now"])
+    when = ctx.clock.today() + timedelta(days=days)
+    spec = DeadlineSpec(
+        kind=kind,
+        key=kind,
+        date=when,
+        detail=f"{kind.replace('_', ' ').capitalize()} due {days} days after '{case.state}'",
+    )
+    sync_case_deadlines(
+        session=ctx.session,
+        case_id=case.id,
+        contract_id=case.contract_id,
+        specs=[spec],
+        now=ctx.clock.now(),
+        actor=ctx.actor,
+        kinds=[kind],
+    )
+
+
+def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
+    """Case hook: a closed case's deadlines are done; a chosen route has a decision date."""
+    if case.final:
+        sync_case_deadlines(
+            session=session, case_id=case.id, contract_id=case.contract_id, specs=[], now=now
+        )
+        return
+    if case.route is None or case.contract_id is None:
+        return  # nothing case-specific to keep: skip the queries on the hot path
+    specs = []
+    if case.state in ROUTE_UNDECIDED:
+        spec = case_route_decision(session=session, contract_id=case.contract_id, route=case.route)
+        specs = [spec] if spec else []
+    sync_case_deadlines(
+        session=session,
+        case_id=case.id,
+        contract_id=case.contract_id,
+        specs=specs,
+        now=now,
+        kinds=["route_decision"],
+    )
+
+
+def fill_case_deadlines(session: Session, case: Case, out: CaseOut) -> None:
+    """Case presenter filler: the case's own deadlines."""
+    out.deadlines = case_deadlines(session, case.id)
+
+
+def install() -> None:
+    """Register the action and hooks (idempotent)."""
+    from app.cases.present import case_extras
+    from app.cases.service import case_changed_hooks
+
+    ACTIONS["schedule_deadline"] = schedule_deadline
+    if on_case_changed not in case_changed_hooks:
+        case_changed_hooks.append(on_case_changed)
+    if fill_case_deadlines not in case_extras:
+        case_extras.append(fill_case_deadlines)
