@@ -99,14 +99,22 @@ def load_demo(*, session: Session, clock: Clock, if_empty: bool) -> list[str] | 
     lines = ["# demo users: name, roles, API token (use as 'Authorization: Bearer <token>')"]
     actors = {}
     for name, display, roles in DEMO_USERS:
-        user = auth.create_user(session=session, name=name, display_name=display, roles=roles,
-                                email=f"{name}@handover.example", now=now)  # fmt: skip
+        user = auth.create_user(
+            session=session,
+            name=name,
+            display_name=display,
+            roles=roles,
+            email=f"{name}@handover.example",
+            now=now,
+        )
         token = auth.issue_token(session=session, user=user, now=now)
         actors[name] = auth.Actor(id=user.id, name=name, roles=frozenset(roles))
         lines.append(f"{name:<7} {','.join(roles):<26} {token}")
     for data in DEMO_CONTRACTS:
         contracts.create(
-            session=session, data=ContractCreate.model_validate(data),
-            actor=actors["priya"], now=now,
-        )  # fmt: skip
+            session=session,
+            data=ContractCreate.model_validate(data),
+            actor=actors["priya"],
+            now=now,
+        )
     return lines

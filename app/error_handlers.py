@@ -18,10 +18,18 @@ from app.errors import DomainError
 log = logging.getLogger("handover.errors")
 
 HTTP_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
-}  # fmt: skip
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
 
 
 def _json(
@@ -64,10 +72,14 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
             },
         )
     problems = [
-        {"field": _location(e["loc"]), "in": str(e["loc"][0]) if e["loc"] else "body",
-         "message": e["msg"], "type": e["type"]}
+        {
+            "field": _location(e["loc"]),
+            "in": str(e["loc"][0]) if e["loc"] else "body",
+            "message": e["msg"],
+            "type": e["type"],
+        }
         for e in errors
-    ]  # fmt: skip
+    ]
     detail = "; ".join(f"{p['field'] or p['in']}: {p['message']}" for p in problems[:5])
     return _json(422, {"error": "validation_error", "detail": detail, "problems": problems})
 

@@ -44,9 +44,11 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             extra: dict[str, Any] = {
-                "method": scope["method"], "path": scope["path"], "status": status,
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            }  # fmt: skip
+            }
             log.info("%s %s %s", scope["method"], scope["path"], status, extra=extra)
             request_id_var.reset(token)
 
@@ -54,8 +56,14 @@ class RequestContext:
 class BodyLimit:
     """Refuse bodies above a size with 413, counting streamed bytes, not only Content-Length."""
 
-    def __init__(self, app: ASGIApp, *, default_limit: int, upload_limit: int,
-                 upload_prefix: str = "/api/imports/") -> None:  # fmt: skip
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default_limit: int,
+        upload_limit: int,
+        upload_prefix: str = "/api/imports/",
+    ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.upload_limit = upload_limit

@@ -21,6 +21,7 @@ from app.clock import Clock
 from app.contracts.models import Contract
 from app.engine import Verdict, WorkflowDefinition, get_engine
 from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from app.outbox import service as outbox
 from app.workflows.registry import WorkflowRegistry, ensure_stored
 
 SYSTEM = Actor(id=0, name="system", roles=frozenset(ALL_ROLES))
@@ -208,6 +209,24 @@ def _apply(
             "workflow_version": defn.version,
             "case_version": case.version,
             "data": dict(data),
+        },
+    )
+    # Webhook subscribers hear of the transition only once the transaction commits.
+    outbox.enqueue(
+        session=ctx.session,
+        topic=TRANSITIONED,
+        now=now,
+        key=f"{TRANSITIONED}:{case.id}:{case.version}",
+        payload={
+            "case_id": case.id,
+            "workflow": defn.name,
+            "contract_id": case.contract_id,
+            "trigger": verdict.trigger,
+            "from_state": from_state,
+            "to_state": case.state,
+            "actor": ctx.actor.name,
+            "at": now.isoformat(),
+            "version": case.version,
         },
     )
     for action in verdict.actions:

@@ -52,9 +52,13 @@ def list_contracts(
 ) -> Page[ContractOut]:
     """Contracts by id, filtered by text, supplier, buyer and end date."""
     stmt = service.list_query(
-        q=q, supplier=supplier, buyer=buyer, ends_before=ends_before, ends_after=ends_after,
+        q=q,
+        supplier=supplier,
+        buyer=buyer,
+        ends_before=ends_before,
+        ends_after=ends_after,
         after_id=decode_cursor(cursor),
-    )  # fmt: skip
+    )
     rows = list(session.scalars(stmt.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -86,8 +90,12 @@ def patch_contract(
     """Change terms; audited, deadlines recomputed; If-Match or `version` guards staleness."""
     contract = service.get(session=session, contract_id=contract_id)
     service.update(
-        session=session, contract=contract, patch=body, actor=user, now=clock.now(),
+        session=session,
+        contract=contract,
+        patch=body,
+        actor=user,
+        now=clock.now(),
         if_match=parse_if_match(if_match),
-    )  # fmt: skip
+    )
     response.headers["ETag"] = etag(contract.version)
     return contract_out(contract, session, full=True)

@@ -58,9 +58,18 @@ def terms_of(c: Contract) -> dict[str, Any]:
 def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
     """Write API-shaped terms onto the row."""
     simple = (
-        "reference", "title", "description", "start_date", "end_date", "max_end_date",
-        "date_signed", "notice_period_days", "notice_in_working_days", "tier", "exit_plan_url",
-    )  # fmt: skip
+        "reference",
+        "title",
+        "description",
+        "start_date",
+        "end_date",
+        "max_end_date",
+        "date_signed",
+        "notice_period_days",
+        "notice_in_working_days",
+        "tier",
+        "exit_plan_url",
+    )
     for name in simple:
         if name in terms:
             setattr(c, name, terms[name])
@@ -110,9 +119,16 @@ def _check_unique(
             raise Conflict(f"contract {clash} already has ocid {ocid!r}", code="duplicate")
 
 
-def create(*, session: Session, data: ContractCreate, actor: Actor | None, now: datetime,
-           source: str = "manual", action: str = "contract.created",
-           details: dict[str, Any] | None = None) -> Contract:  # fmt: skip
+def create(
+    *,
+    session: Session,
+    data: ContractCreate,
+    actor: Actor | None,
+    now: datetime,
+    source: str = "manual",
+    action: str = "contract.created",
+    details: dict[str, Any] | None = None,
+) -> Contract:
     """Create a contract, audit it and compute its deadlines."""
     terms = data.model_dump(exclude={"ocid"})
     _check(terms)
@@ -124,9 +140,13 @@ def create(*, session: Session, data: ContractCreate, actor: Actor | None, now: 
     session.add(contract)
     session.flush()
     audit.record(
-        session=session, actor=actor, action=action, at=now, contract_id=contract.id,
+        session=session,
+        actor=actor,
+        action=action,
+        at=now,
+        contract_id=contract.id,
         details={"after": jsonable(terms_of(contract)), "ocid": data.ocid, **(details or {})},
-    )  # fmt: skip
+    )
     _run_hooks(session, contract, actor, now)
     return contract
 
@@ -154,16 +174,26 @@ def check_version(contract: Contract, *, if_match: int | None, expected: int | N
         )
 
 
-def update(*, session: Session, contract: Contract, patch: ContractPatch, actor: Actor | None,
-           now: datetime, if_match: int | None = None, action: str = "contract.updated",
-           details: dict[str, Any] | None = None) -> bool:  # fmt: skip
+def update(
+    *,
+    session: Session,
+    contract: Contract,
+    patch: ContractPatch,
+    actor: Actor | None,
+    now: datetime,
+    if_match: int | None = None,
+    action: str = "contract.updated",
+    details: dict[str, Any] | None = None,
+) -> bool:
     """Apply a partial change; audit before/after of what changed. False if nothing did."""
     check_version(contract, if_match=if_match, expected=patch.version)
     sent = patch.model_dump(exclude_unset=True, exclude={"version", "reason"})
     for required in ("reference", "title", "buyer"):
         if required in sent and sent[required] is None:
-            raise Unprocessable(f"{required} cannot be removed", problems=[
-                {"field": required, "message": "may not be null"}])  # fmt: skip
+            raise Unprocessable(
+                f"{required} cannot be removed",
+                problems=[{"field": required, "message": "may not be null"}],
+            )
     before = terms_of(contract)
     after = {**before, **sent}
     changes = {
@@ -175,16 +205,24 @@ def update(*, session: Session, contract: Contract, patch: ContractPatch, actor:
         return False
     _check(after)
     _check_unique(
-        session, buyer=after["buyer"]["name"], reference=after["reference"],
-        ocid=None, own_id=contract.id,
-    )  # fmt: skip
+        session,
+        buyer=after["buyer"]["name"],
+        reference=after["reference"],
+        ocid=None,
+        own_id=contract.id,
+    )
     apply_terms(contract, {k: after[k] for k in changes})
     contract.updated_at = now
     session.flush()
     audit.record(
-        session=session, actor=actor, action=action, at=now, contract_id=contract.id,
-        reason=patch.reason, details={"changes": changes, **(details or {})},
-    )  # fmt: skip
+        session=session,
+        actor=actor,
+        action=action,
+        at=now,
+        contract_id=contract.id,
+        reason=patch.reason,
+        details={"changes": changes, **(details or {})},
+    )
     _run_hooks(session, contract, actor, now)
     return True
 

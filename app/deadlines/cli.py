@@ -1,5 +1,46 @@
 """`handover reminders …` commands."""
 
+from __future__ import annotations
+
 import typer
+from sqlalchemy import func, select
+
+from app.clock import SystemClock
+from app.config import get_settings
+from app.db.session import make_engine, make_sessionmaker
+from app.deadlines.delivery import SETTINGS_INFO_KEY
+from app.deadlines.models import Reminder
+from app.deadlines.scheduler import run_pass
 
 reminders_cli = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
+
+
+@reminders_cli.command("run")
+def run() -> None:
+    """Run one scheduler pass (escalate, deliver due reminders), for cron."""
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        sessions = make_sessionmaker(engine)
+        sessions.configure(info={SETTINGS_INFO_KEY: settings})
+        report = run_pass(sessions=sessions, settings=settings, clock=SystemClock())
+    finally:
+        engine.dispose()
+    typer.echo(" ".join(f"{k}={v}" for k, v in report.as_dict().items()))
+
+
+@reminders_cli.command("status")
+def status() -> None:
+    """Count reminders by status."""
+    engine = make_engine(get_settings())
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(Reminder.status, func.count())
+                .group_by(Reminder.status)
+                .order_by(Reminder.status)
+            ).all()
+    finally:
+        engine.dispose()
+    for name, count in rows:
+        typer.echo(f"{name} {count}")

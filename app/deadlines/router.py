@@ -1,5 +1,144 @@
-"""/api/deadlines, /api/reminders and in-app notifications (filled in by the reminders work)."""
+"""/api/deadlines, /api/reminders and /api/notifications (the caller's in-app notices)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(tags=["deadlines"])
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from app.auth.deps import ClockDep, CurrentUser, require_roles
+from app.auth.roles import Role
+from app.auth.service import Actor
+from app.db.session import SessionDep
+from app.deadlines import actions
+from app.deadlines.schemas import (
+    DeadlineDetailOut,
+    DeadlineOut,
+    NotificationOut,
+    ReminderOut,
+    Resolution,
+)
+from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.params import IdPath, IdQuery
+
+router = APIRouter(prefix="/api", tags=["deadlines"])
+
+DeadlineStatus = Literal["pending", "met", "waived", "missed", "superseded"]
+ReminderStatus = Literal["pending", "sent", "failed", "cancelled"]
+Kind = Annotated[str | None, Query(max_length=40)]
+Waiver = Annotated[
+    Actor, Depends(require_roles(Role.senior_responsible_owner, Role.programme_manager))
+]
+Resolver = Annotated[
+    Actor,
+    Depends(require_roles(
+        Role.senior_responsible_owner, Role.programme_manager, Role.contract_manager,
+        Role.commercial_lead, Role.service_owner,
+    )),
+]  # fmt: skip
+
+
+@router.get("/deadlines")
+def list_deadlines(
+    session: SessionDep, _user: CurrentUser, before: date | None = None,
+    after: date | None = None, kind: Kind = None, contract_id: IdQuery = None,
+    case_id: IdQuery = None, status: DeadlineStatus | None = None, limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[DeadlineOut]:  # fmt: skip
+    """Deadlines across contracts and cases by date; superseded ones only by `status`."""
+    stmt = actions.deadlines_query(
+        before=before, after=after, kind=kind, contract_id=contract_id, case_id=case_id,
+        status=status,
+    )  # fmt: skip
+    # (date, id) order: the cursor is the position in it, opaque to clients.
+    start = decode_cursor(cursor) or 0
+    rows = list(session.scalars(stmt.offset(start).limit(limit + 1)))
+    more = len(rows) > limit
+    return Page(
+        items=[DeadlineOut.model_validate(r) for r in rows[:limit]],
+        next=encode_cursor(start + limit) if more else None,
+    )
+
+
+@router.get("/deadlines/{deadline_id}")
+def get_deadline(deadline_id: IdPath, session: SessionDep, _user: CurrentUser) -> DeadlineDetailOut:
+    """One deadline with its resolution."""
+    row = actions.get_deadline(session=session, deadline_id=deadline_id)
+    return DeadlineDetailOut.model_validate(row)
+
+
+@router.post("/deadlines/{deadline_id}/waive")
+def waive_deadline(
+    deadline_id: IdPath, body: Resolution, session: SessionDep, user: Waiver, clock: ClockDep
+) -> DeadlineDetailOut:
+    """Waive a deadline (a decision with a reason): its reminders and escalation stop."""
+    row = actions.get_deadline(session=session, deadline_id=deadline_id)
+    actions.resolve(
+        session=session, deadline=row, status="waived", actor=user, reason=body.reason,
+        now=clock.now(), evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
+    )  # fmt: skip
+    return DeadlineDetailOut.model_validate(row)
+
+
+@router.post("/deadlines/{deadline_id}/met")
+def meet_deadline(
+    deadline_id: IdPath, body: Resolution, session: SessionDep, user: Resolver, clock: ClockDep
+) -> DeadlineDetailOut:
+    """Record that a deadline was met, with evidence: its reminders and escalation stop."""
+    row = actions.get_deadline(session=session, deadline_id=deadline_id)
+    actions.resolve(
+        session=session, deadline=row, status="met", actor=user, reason=body.reason,
+        now=clock.now(), evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
+    )  # fmt: skip
+    return DeadlineDetailOut.model_validate(row)
+
+
+@router.get("/reminders")
+def list_reminders(
+    session: SessionDep, _user: CurrentUser, status: ReminderStatus | None = None,
+    deadline_id: IdQuery = None, contract_id: IdQuery = None,
+    channel: Literal["email", "webhook", "in_app"] | None = None, limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ReminderOut]:  # fmt: skip
+    """Reminders by id with their delivery status, attempts and last error."""
+    stmt = actions.reminders_query(
+        status=status, deadline_id=deadline_id, channel=channel, contract_id=contract_id,
+        after_id=decode_cursor(cursor),
+    )  # fmt: skip
+    rows = list(session.scalars(stmt.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        items=[ReminderOut.model_validate(r) for r in rows],
+        next=encode_cursor(rows[-1].id) if more else None,
+    )
+
+
+@router.get("/notifications")
+def list_notifications(
+    session: SessionDep, user: CurrentUser, unread: bool = False, limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[NotificationOut]:  # fmt: skip
+    """The caller's in-app notifications, newest first; `unread=true` for unread only."""
+    stmt = actions.notifications_query(
+        user_id=user.id, unread=unread, after_id=decode_cursor(cursor)
+    )
+    rows = list(session.scalars(stmt.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        items=[NotificationOut.model_validate(r) for r in rows],
+        next=encode_cursor(rows[-1].id) if more else None,
+    )
+
+
+@router.post("/notifications/{notification_id}/read")
+def read_notification(
+    notification_id: IdPath, session: SessionDep, user: CurrentUser, clock: ClockDep
+) -> NotificationOut:
+    """Mark one of the caller's notifications read."""
+    row = actions.mark_read(
+        session=session, user_id=user.id, notification_id=notification_id, now=clock.now()
+    )
+    return NotificationOut.model_validate(row)

@@ -1,18 +1,63 @@
 """Wiring of the deadlines package into the application: hooks and the scheduler."""
 
+from __future__ import annotations
+
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.contracts import present
+from app.contracts import service as contracts_service
+from app.contracts.models import Contract
+from app.contracts.schemas import ContractOut, DeadlineOut
+from app.deadlines.actions import scope_deadlines
+from app.deadlines.delivery import SETTINGS_INFO_KEY
+from app.deadlines.scheduler import Scheduler
+from app.deadlines.service import on_terms_changed
+
+
+def fill_contract_deadlines(session: Session, contract: Contract, out: ContractOut) -> None:
+    """contracts.present filler: the contract's deadlines (its own and its cases'), by date."""
+    out.deadlines = [
+        DeadlineOut.model_validate(d)
+        for d in scope_deadlines(session=session, contract_id=contract.id, include_cases=True)
+    ]
+
+
+def case_deadlines(session: Session, case_id: int) -> list[DeadlineOut]:
+    """A case's deadlines for its REST representation (the case presenter calls this)."""
+    return [
+        DeadlineOut.model_validate(d) for d in scope_deadlines(session=session, case_id=case_id)
+    ]
 
 
 def install(app: FastAPI) -> None:
-    """Register hooks on the application at creation time."""
-    del app
+    """Register hooks (once per process) and give sessions the app's settings."""
+    if on_terms_changed not in contracts_service.terms_changed_hooks:
+        contracts_service.terms_changed_hooks.append(on_terms_changed)
+    if fill_contract_deadlines not in present.contract_extras:
+        present.contract_extras.append(fill_contract_deadlines)
+    settings: Settings = app.state.settings
+    app.state.sessionmaker.configure(info={SETTINGS_INFO_KEY: settings})
+    app.state.reminder_scheduler = None
 
 
 def start(app: FastAPI) -> None:
-    """Start background work (the in-process scheduler) in the lifespan."""
-    del app
+    """Start the in-process scheduler when enabled."""
+    settings: Settings = app.state.settings
+    if not settings.scheduler_enabled:
+        return
+    scheduler = Scheduler(
+        sessions=app.state.sessionmaker, settings=settings, clock=app.state.clock,
+        interval=settings.scheduler_interval_seconds,
+        channels=getattr(app.state, "reminder_channels", None),
+    )  # fmt: skip
+    app.state.reminder_scheduler = scheduler
+    scheduler.start()
 
 
 def stop(app: FastAPI) -> None:
-    """Stop background work cleanly on shutdown."""
-    del app
+    """Stop the scheduler, letting a pass in progress finish."""
+    scheduler: Scheduler | None = getattr(app.state, "reminder_scheduler", None)
+    if scheduler is not None:
+        scheduler.stop()

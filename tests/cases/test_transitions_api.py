@@ -162,3 +162,22 @@ def test_contract_lists_its_cases(client, pm, open_case, contract):
     case = open_case()
     got = client.get(f"/api/contracts/{contract['id']}", headers=pm).json()
     assert [c["id"] for c in got["cases"]] == [case["id"]]
+
+
+def test_a_transition_queues_its_webhook_in_the_same_transaction(
+    client, pm, open_case, db, settings
+):
+    from sqlalchemy import select
+
+    from app.outbox.models import OutboxMessage
+
+    settings.webhook_url = "http://127.0.0.1:9/hook"
+    case = open_case()
+    assert fire(client, pm, case["id"], "submit_for_approval", **SUBMIT).status_code == 200
+    assert fire(client, pm, case["id"], "withdraw", reason="x").status_code == 403
+    with db() as session:
+        messages = session.scalars(select(OutboxMessage)).all()
+    assert [(m.topic, m.payload["trigger"], m.status) for m in messages] == [
+        ("case.transitioned", "submit_for_approval", "pending")
+    ]
+    assert messages[0].recipient == "http://127.0.0.1:9/hook"

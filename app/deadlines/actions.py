@@ -1,0 +1,137 @@
+"""Decisions people take on deadlines (waive, met) and the read queries behind the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.service import Actor
+from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
+from app.deadlines.planning import cancel_pending
+from app.errors import Conflict, NotFound
+
+
+def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
+    """One deadline or 404."""
+    row = session.get(Deadline, deadline_id)
+    if row is None:
+        raise NotFound(f"no deadline with id {deadline_id}")
+    return row
+
+
+def resolve(
+    *, session: Session, deadline: Deadline, status: str, actor: Actor, reason: str,
+    now: datetime, evidence: Sequence[dict[str, Any]] = (),
+) -> Deadline:  # fmt: skip
+    """Mark an open deadline met or waived: stops reminders and escalation; audited."""
+    if deadline.status not in OPEN_STATUSES:
+        raise Conflict(
+            f"deadline {deadline.id} is {deadline.status}; only pending or missed deadlines"
+            f" can be marked {status}", code="invalid_state",
+        )  # fmt: skip
+    before = deadline.status
+    deadline.status, deadline.updated_at = status, now
+    deadline.resolved_at, deadline.resolved_by, deadline.resolution_reason = now, actor.name, reason
+    cancelled = cancel_pending(session, deadline, now=now)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action=f"deadline.{status}", at=now,
+        contract_id=deadline.contract_id, case_id=deadline.case_id, from_state=before,
+        to_state=status, reason=reason, evidence=evidence,
+        details={"deadline_id": deadline.id, "kind": deadline.kind, "date": deadline.date,
+                 "cancelled_reminders": cancelled},
+    )  # fmt: skip
+    return deadline
+
+
+def deadlines_query(
+    *, before: date | None = None, after: date | None = None, kind: str | None = None,
+    contract_id: int | None = None, case_id: int | None = None, status: str | None = None,
+) -> Select[Deadline]:  # fmt: skip
+    """Deadlines by date then id; superseded ones only when asked for by status."""
+    stmt = select(Deadline).order_by(Deadline.date, Deadline.id)
+    if status is not None:
+        stmt = stmt.where(Deadline.status == status)
+    else:
+        stmt = stmt.where(Deadline.status != "superseded")
+    if before is not None:
+        stmt = stmt.where(Deadline.date < before)
+    if after is not None:
+        stmt = stmt.where(Deadline.date >= after)
+    if kind is not None:
+        stmt = stmt.where(Deadline.kind == kind)
+    if contract_id is not None:
+        stmt = stmt.where(Deadline.contract_id == contract_id)
+    if case_id is not None:
+        stmt = stmt.where(Deadline.case_id == case_id)
+    return stmt
+
+
+def reminders_query(
+    *, status: str | None = None, deadline_id: int | None = None, channel: str | None = None,
+    contract_id: int | None = None, after_id: int | None = None,
+) -> Select[Reminder]:  # fmt: skip
+    """Reminders by id."""
+    stmt = select(Reminder).order_by(Reminder.id)
+    if status is not None:
+        stmt = stmt.where(Reminder.status == status)
+    if deadline_id is not None:
+        stmt = stmt.where(Reminder.deadline_id == deadline_id)
+    if channel is not None:
+        stmt = stmt.where(Reminder.channel == channel)
+    if contract_id is not None:
+        stmt = stmt.where(
+            Reminder.deadline_id.in_(select(Deadline.id).where(Deadline.contract_id == contract_id))
+        )
+    if after_id is not None:
+        stmt = stmt.where(Reminder.id > after_id)
+    return stmt
+
+
+def notifications_query(
+    *, user_id: int, unread: bool = False, after_id: int | None = None
+) -> Select[InAppNotification]:
+    """A user's in-app notifications, newest first."""
+    stmt = (
+        select(InAppNotification)
+        .where(InAppNotification.user_id == user_id)
+        .order_by(InAppNotification.id.desc())
+    )
+    if unread:
+        stmt = stmt.where(InAppNotification.read_at.is_(None))
+    if after_id is not None:
+        stmt = stmt.where(InAppNotification.id < after_id)
+    return stmt
+
+
+def mark_read(
+    *, session: Session, user_id: int, notification_id: int, now: datetime
+) -> InAppNotification:
+    """Mark one of the user's notifications read (404 for anyone else's)."""
+    row = session.get(InAppNotification, notification_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"no notification with id {notification_id}")
+    if row.read_at is None:
+        row.read_at = now
+        session.flush()
+    return row
+
+
+def scope_deadlines(
+    *, session: Session, contract_id: int | None = None, case_id: int | None = None,
+    include_cases: bool = False,
+) -> list[Deadline]:  # fmt: skip
+    """A contract's deadlines (with its cases' if asked) or a case's, by date; no superseded."""
+    stmt = select(Deadline).where(Deadline.status != "superseded")
+    if case_id is not None:
+        stmt = stmt.where(Deadline.scope == f"case:{case_id}")
+    elif include_cases:
+        stmt = stmt.where(Deadline.contract_id == contract_id)
+    else:
+        stmt = stmt.where(Deadline.scope == f"contract:{contract_id}")
+    return list(session.scalars(stmt.order_by(Deadline.date, Deadline.id)))

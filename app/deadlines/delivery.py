@@ -1,0 +1,100 @@
+"""Delivery configuration: which channels are on, the notifiers, and who receives what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.clock import Clock
+from app.config import Settings, get_settings
+from app.deadlines.notifiers import Notifier, SmtpNotifier, WebhookNotifier
+
+# The application puts its Settings in Session.info (runtime.install) so code that only
+# holds a session (hooks, the case service) plans for the right channels.
+SETTINGS_INFO_KEY = "handover.settings"
+
+
+def delivery_settings(session: Session) -> Settings:
+    """The settings of the application that made this session (else the process settings)."""
+    settings = session.info.get(SETTINGS_INFO_KEY)
+    return settings if isinstance(settings, Settings) else get_settings()
+
+
+def enabled_channels(settings: Settings, policy_channels: Iterable[str]) -> list[str]:
+    """The policy's channels that are configured, plus the webhook when a URL is set."""
+    out = [ch for ch in policy_channels if ch == "in_app" or (ch == "email" and settings.smtp_host)]
+    if settings.webhook_url and "webhook" not in out:
+        out.append("webhook")
+    return out
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One (channel, address) pair, with the user behind it when there is one."""
+
+    channel: str
+    address: str
+    user_id: int | None
+
+
+def recipients(
+    session: Session, *, roles: Iterable[str], channels: Iterable[str], settings: Settings
+) -> list[Recipient]:
+    """Who gets a reminder: active users holding any role, per channel; one webhook."""
+    wanted = frozenset(roles)
+    users = [
+        u
+        for u in session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
+        if wanted.intersection(u.roles or [])
+    ]
+    out: list[Recipient] = []
+    for channel in channels:
+        if channel == "webhook" and settings.webhook_url:
+            out.append(Recipient("webhook", settings.webhook_url, None))
+        elif channel == "email":
+            seen: set[str] = set()
+            for u in users:
+                if u.email and u.email.lower() not in seen:
+                    seen.add(u.email.lower())
+                    out.append(Recipient("email", u.email.lower(), u.id))
+        elif channel == "in_app":
+            out.extend(Recipient("in_app", u.name, u.id) for u in users)
+    return out
+
+
+@dataclass
+class Channels:
+    """The notifiers that talk to the outside world; in_app needs none (it is a row)."""
+
+    email: Notifier | None = None
+    webhook: Notifier | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock) -> Channels:
+        """Notifiers for the configured SMTP relay and webhook endpoint."""
+        email = webhook = None
+        if settings.smtp_host:
+            email = SmtpNotifier(
+                settings.smtp_host,
+                settings.smtp_port,
+                sender=settings.smtp_sender,
+                starttls=settings.smtp_starttls,
+                ssl=settings.smtp_ssl,
+                username=settings.smtp_username,
+                password=settings.smtp_password,
+                clock=clock,
+            )
+        if settings.webhook_url:
+            secret = settings.webhook_secret or settings.secret_key
+            webhook = WebhookNotifier(
+                settings.webhook_url, secret, settings.webhook_timeout_seconds, clock=clock
+            )
+        return cls(email=email, webhook=webhook)
+
+    def for_channel(self, channel: str) -> Notifier | None:
+        """The notifier of an external channel, or None."""
+        return {"email": self.email, "webhook": self.webhook}.get(channel)

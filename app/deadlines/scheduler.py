@@ -1,0 +1,170 @@
+"""One scheduler pass (escalate, then deliver) and the in-process scheduler thread."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.audit import service as audit
+from app.clock import Clock
+from app.config import Settings
+from app.deadlines.delivery import Channels, enabled_channels, recipients
+from app.deadlines.dispatch import Dispatcher, Tally
+from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
+from app.deadlines.planning import cancel_pending, new_reminder
+from app.deadlines.policy import escalation_due, escalation_offset, policy_for
+from app.deadlines.service import local_today
+from app.outbox.claims import DEFAULT_LEASE
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    """A unique identity for claims: host, process and a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    missed: int = 0
+    escalated: int = 0
+    delivery: Tally = field(default_factory=Tally)
+
+    def as_dict(self) -> dict[str, int]:
+        """Flat counts for logs and the CLI."""
+        return {"missed": self.missed, "escalated": self.escalated, **asdict(self.delivery)}
+
+
+def escalate(*, sessions: sessionmaker[Session], settings: Settings, now: datetime,
+             report: PassReport, limit: int = 1000) -> None:  # fmt: skip
+    """Mark passed deadlines missed and plan today's escalation for each, one transaction each."""
+    today = local_today(now, settings)
+    with sessions.begin() as session:
+        ids = list(session.scalars(
+            select(Deadline.id).where(Deadline.status.in_(OPEN_STATUSES), Deadline.date < today)
+            .order_by(Deadline.date, Deadline.id).limit(limit)
+        ))  # fmt: skip
+    for deadline_id in ids:
+        try:
+            with sessions.begin() as session:
+                _escalate_one(session, deadline_id, settings=settings, now=now, report=report)
+        except Exception:
+            log.exception("escalating deadline %s failed", deadline_id)
+            report.delivery.errors += 1
+
+
+def _escalate_one(session: Session, deadline_id: int, *, settings: Settings, now: datetime,
+                  report: PassReport) -> None:  # fmt: skip
+    # SKIP LOCKED: another runner escalating this deadline right now will do it for us.
+    d = session.scalars(
+        select(Deadline).where(Deadline.id == deadline_id, Deadline.status.in_(OPEN_STATUSES))
+        .with_for_update(skip_locked=True)
+    ).first()  # fmt: skip
+    if d is None:
+        return
+    if d.status == "pending":
+        d.status, d.updated_at = "missed", now
+        # "N days before" reminders still queued would now be wrong: escalations replace them.
+        cancelled = cancel_pending(session, d, now=now)
+        audit.record(
+            session=session, actor=None, action="deadline.missed", at=now,
+            contract_id=d.contract_id, case_id=d.case_id,
+            details={"deadline_id": d.id, "kind": d.kind, "date": d.date,
+                     "cancelled_reminders": cancelled},
+        )  # fmt: skip
+        report.missed += 1
+    slot = escalation_due(
+        d.date, now=now, tz=settings.timezone, last_escalated_on=d.last_escalated_on
+    )
+    if slot is None:
+        return
+    policy = policy_for(d.kind)
+    offset = escalation_offset(d.date, slot, settings.timezone)
+    who = recipients(
+        session, roles=policy.escalation_roles + policy.recipient_roles, settings=settings,
+        channels=enabled_channels(settings, policy.channels),
+    )  # fmt: skip
+    known = set(
+        session.scalars(select(Reminder.idempotency_key).where(Reminder.deadline_id == d.id))
+    )
+    rows = [new_reminder(d, offset, slot, r, now) for r in who]
+    session.add_all([r for r in rows if r.idempotency_key not in known])
+    d.last_escalated_on = d.date - timedelta(days=offset)
+    session.flush()
+    audit.record(
+        session=session, actor=None, action="deadline.escalated", at=now,
+        contract_id=d.contract_id, case_id=d.case_id,
+        details={"deadline_id": d.id, "kind": d.kind, "date": d.date, "offset_days": offset,
+                 "recipients": [r.address for r in who]},
+    )  # fmt: skip
+    report.escalated += 1
+
+
+def run_pass(*, sessions: sessionmaker[Session], settings: Settings, clock: Clock,
+             channels: Channels | None = None, worker: str | None = None, batch: int = 100,
+             lease: timedelta = DEFAULT_LEASE) -> PassReport:  # fmt: skip
+    """One pass: escalate missed deadlines, then deliver every due reminder and message."""
+    report = PassReport()
+    escalate(sessions=sessions, settings=settings, now=clock.now(), report=report)
+    dispatcher = Dispatcher(
+        sessions=sessions, clock=clock, worker=worker or worker_name(), batch=batch, lease=lease,
+        channels=channels if channels is not None else Channels.from_settings(settings, clock),
+    )  # fmt: skip
+    dispatcher.run_all(report.delivery)
+    return report
+
+
+class Scheduler:
+    """Runs passes on a thread every `interval` seconds; stop() returns promptly."""
+
+    def __init__(self, *, sessions: sessionmaker[Session], settings: Settings, clock: Clock,
+                 interval: float, channels: Channels | None = None) -> None:  # fmt: skip
+        self.sessions, self.settings, self.clock = sessions, settings, clock
+        self.interval, self.channels = interval, channels
+        self.worker = worker_name()
+        self.passes = 0
+        self.pass_done = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the thread (idempotent)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="handover-reminders", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the thread to stop and wait for its current pass to finish."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                run_pass(sessions=self.sessions, settings=self.settings, clock=self.clock,
+                         channels=self.channels, worker=self.worker)  # fmt: skip
+            except Exception:  # the scheduler must outlive a bad pass (database restarting…)
+                log.exception("reminder pass failed")
+            self.passes += 1
+            self.pass_done.set()
+            # Event.wait, not sleep: stop() wakes it at once.
+            self._stop.wait(self.interval)

@@ -1,0 +1,189 @@
+"""Deriving deadlines from contract terms and case state, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.service import Actor
+from app.config import Settings
+from app.contracts.models import Contract
+from app.deadlines.compute import (
+    BreakClause,
+    ContractTerms,
+    DeadlineSpec,
+    ExtensionOption,
+    LeadTimes,
+    compute_contract_deadlines,
+    route_decision_deadline,
+)
+from app.deadlines.delivery import delivery_settings
+from app.deadlines.models import OPEN_STATUSES, Deadline
+from app.deadlines.planning import PlanChanges, replan
+from app.deadlines.policy import deadline_passed
+
+
+def contract_terms(contract: Contract) -> ContractTerms:
+    """The contract row's terms in the shape compute.py takes."""
+    return ContractTerms(
+        start_date=contract.start_date,
+        end_date=contract.end_date,
+        max_end_date=contract.max_end_date,
+        notice_period_days=contract.notice_period_days,
+        notice_in_working_days=contract.notice_in_working_days,
+        break_clauses=[
+            BreakClause(date=date.fromisoformat(str(b["date"])), notice_days=int(b["notice_days"]))
+            for b in contract.break_clauses or []
+        ],
+        extension_options=[
+            ExtensionOption(months=int(o["months"]), notice_days=int(o["notice_days"]))
+            for o in contract.extension_options or []
+        ],
+        date_signed=contract.date_signed,
+    )
+
+
+def local_today(now: datetime, settings: Settings) -> date:
+    """Today in the service's time zone."""
+    return now.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+@dataclass
+class SyncReport:
+    """What a recomputation changed: deadlines by key, reminders by id."""
+
+    added: list[dict[str, Any]] = field(default_factory=list)
+    moved: list[dict[str, Any]] = field(default_factory=list)
+    superseded: list[dict[str, Any]] = field(default_factory=list)
+    reminders: PlanChanges = field(default_factory=PlanChanges)
+
+    def __bool__(self) -> bool:
+        r = self.reminders
+        return bool(self.added or self.moved or self.superseded or r.planned or r.moved
+                    or r.cancelled)  # fmt: skip
+
+
+def sync_contract_deadlines(
+    *, session: Session, contract: Contract, actor: Actor | None, now: datetime
+) -> SyncReport:
+    """Recompute a contract's own deadlines and their pending reminders."""
+    settings = delivery_settings(session)
+    specs = compute_contract_deadlines(contract_terms(contract), today=local_today(now, settings))
+    return sync_scope(
+        session=session, scope=f"contract:{contract.id}", contract_id=contract.id, case_id=None,
+        specs=specs, now=now, actor=actor,
+    )  # fmt: skip
+
+
+def on_terms_changed(
+    session: Session, contract: Contract, actor: Actor | None, now: datetime
+) -> None:
+    """contracts.service hook: recompute after a contract is created or its terms change."""
+    sync_contract_deadlines(session=session, contract=contract, actor=actor, now=now)
+
+
+def sync_case_deadlines(
+    *,
+    session: Session,
+    case_id: int,
+    contract_id: int | None,
+    specs: Sequence[DeadlineSpec],
+    now: datetime,
+    actor: Actor | None = None,
+    kinds: Iterable[str] | None = None,
+) -> SyncReport:
+    """Make a case's deadlines (of `kinds`, default all) exactly `specs`; audited.
+
+    Call it from the case service in the transition's transaction whenever the case's
+    state implies different deadlines; deadlines of those kinds missing from `specs` are
+    superseded and their pending reminders cancelled. Build specs with
+    `case_route_decision` and `compute.assessment_booking_deadline`.
+    """
+    return sync_scope(
+        session=session, scope=f"case:{case_id}", contract_id=contract_id, case_id=case_id,
+        specs=specs, now=now, actor=actor, kinds=None if kinds is None else frozenset(kinds),
+    )  # fmt: skip
+
+
+def case_route_decision(
+    *, session: Session, contract_id: int, route: str, lead_times: LeadTimes | None = None
+) -> DeadlineSpec | None:
+    """The route_decision deadline for a component whose route is chosen, from its contract."""
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        return None
+    return route_decision_deadline(contract_terms(contract), route, lead_times or LeadTimes())
+
+
+def sync_scope(
+    *, session: Session, scope: str, contract_id: int | None, case_id: int | None,
+    specs: Sequence[DeadlineSpec], now: datetime, actor: Actor | None,
+    kinds: frozenset[str] | None = None,
+) -> SyncReport:  # fmt: skip
+    """Reconcile one scope's deadline rows with `specs`, replan reminders, audit the change."""
+    settings = delivery_settings(session)
+    report = SyncReport()
+    existing = {d.key: d for d in session.scalars(select(Deadline).where(Deadline.scope == scope))}
+    wanted = {s.key: s for s in specs}
+    for key, spec in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            row = Deadline(
+                scope=scope, key=key, kind=spec.kind, date=spec.date, detail=spec.detail,
+                contract_id=contract_id, case_id=case_id, created_at=now, updated_at=now,
+                status=_open_status(spec.date, now, settings),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            report.added.append({"id": row.id, "kind": spec.kind, "key": key, "date": spec.date})
+        elif row.status == "superseded" or (row.status in OPEN_STATUSES and row.date != spec.date):
+            report.moved.append({"id": row.id, "key": key, "before": row.date, "after": spec.date})
+            row.date, row.detail, row.updated_at = spec.date, spec.detail, now
+            row.status, row.last_escalated_on = _open_status(spec.date, now, settings), None
+        else:
+            row.detail = spec.detail  # wording only: no reminder changes
+            continue
+        report.reminders.extend(replan(session, row, now=now, settings=settings))
+    for key, row in existing.items():
+        if key in wanted or row.status not in OPEN_STATUSES:
+            continue
+        if kinds is not None and row.kind not in kinds:
+            continue
+        row.status, row.updated_at = "superseded", now
+        report.superseded.append({"id": row.id, "kind": row.kind, "key": key, "date": row.date})
+        report.reminders.extend(replan(session, row, now=now, settings=settings))
+    session.flush()
+    _audit(session, report, actor=actor, now=now, contract_id=contract_id, case_id=case_id)
+    return report
+
+
+def _open_status(when: date, now: datetime, settings: Settings) -> str:
+    return "missed" if deadline_passed(when, now=now, tz=settings.timezone) else "pending"
+
+
+def _audit(
+    session: Session, report: SyncReport, *, actor: Actor | None, now: datetime,
+    contract_id: int | None, case_id: int | None,
+) -> None:  # fmt: skip
+    if not report:
+        return
+    details = {k: v for k, v in asdict(report).items() if k != "reminders"}
+    details["reminders"] = asdict(report.reminders)
+    audit.record(
+        session=session, actor=actor, action="deadline.recomputed", at=now,
+        contract_id=contract_id, case_id=case_id, details=details,
+    )  # fmt: skip
+    if report.reminders.cancelled:
+        audit.record(
+            session=session, actor=actor, action="reminder.cancelled", at=now,
+            contract_id=contract_id, case_id=case_id,
+            reason="the deadline moved or is no longer derived from the terms",
+            details={"reminder_ids": report.reminders.cancelled},
+        )  # fmt: skip

@@ -1,0 +1,216 @@
+"""Delivery machinery: retries and failure, leases, racing runners, cron CLI, lifespan, index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
+
+from app.config import Settings
+from app.db.session import make_engine, make_sessionmaker
+from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels
+from app.deadlines.dispatch import REMINDERS
+from app.deadlines.models import Deadline, InAppNotification, Reminder
+from app.deadlines.notifiers import MAX_ATTEMPTS, RecordingNotifier
+from app.deadlines.scheduler import run_pass
+from app.main import create_app
+from app.outbox.claims import claim_due
+from app.outbox.models import OutboxMessage
+from app.outbox.service import enqueue
+from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
+
+SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)
+
+
+def seed(db, clock, n: int, user_id: int | None = None, at: datetime | None = None) -> None:
+    """One deadline with n due webhook reminders (and n in-app ones when user_id is given)."""
+    now = at or clock.now()
+    with db.begin() as s:
+        d = Deadline(scope="test:1", key="k", kind="notice", date=date(2027, 1, 1),
+                     status="pending", created_at=now, updated_at=now)  # fmt: skip
+        s.add(d)
+        s.flush()
+        for i in range(n):
+            for channel in ("webhook", "in_app") if user_id else ("webhook",):
+                s.add(Reminder(
+                    deadline_id=d.id, offset_days=i, due_at=now, channel=channel,
+                    recipient=f"r{i}", user_id=user_id, idempotency_key=f"{channel}:{i}",
+                    status="pending", attempts=0, next_attempt_at=now, created_at=now,
+                    updated_at=now,
+                ))  # fmt: skip
+
+
+def test_webhook_500_retried_with_backoff_then_failed(client, pm, clock, run, receiver):
+    seen, _ = receiver
+    seen.status = 500
+    contract = create(client, pm)
+    clock.set(SLOT)
+    route = deadline_of(client, pm, contract["id"], "route_decision")
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        run()
+        rows = reminders(client, pm, deadline_id=route["id"], channel="webhook")
+        [hook] = [r for r in rows if r["offset_days"] == 30]
+        assert hook["status"] == ("failed" if attempt == MAX_ATTEMPTS else "pending")
+        assert hook["attempts"] == attempt
+        assert "HTTP 500" in hook["last_error"]
+        if attempt < MAX_ATTEMPTS:
+            retry = datetime.fromisoformat(hook["next_attempt_at"])
+            assert retry > clock.now()
+            assert run().delivery.claimed == 0  # not before the backoff
+            clock.set(retry)
+    assert len(seen.requests) == MAX_ATTEMPTS
+    failed = reminders(client, pm, status="failed")
+    assert [r["channel"] for r in failed] == ["webhook"]
+    # The other channels were unaffected by the webhook's failures.
+    assert {r["channel"] for r in reminders(client, pm, status="sent")} == {"email", "in_app"}
+
+
+def test_smtp_down_is_retried(db_url, clock, make_user, mailbox):
+    settings = Settings(
+        database_url=db_url,
+        environment="test",
+        scheduler_enabled=False,
+        smtp_host="127.0.0.1",
+        smtp_port=1,
+    )  # nothing listens on port 1
+    app = create_app(settings, clock)
+    with TestClient(app) as client:
+        pm = make_user("pat", "programme_manager", email="pat@example.gov.uk")
+        create(client, pm)
+        clock.set(SLOT)
+        report = run_pass(sessions=app.state.sessionmaker, settings=settings, clock=clock)
+        assert report.delivery.retrying == 1 and report.delivery.sent == 1  # in-app still sent
+        [email] = reminders(client, pm, channel="email", status="pending", limit=1)
+        assert email["attempts"] == 1 and "SMTP" in email["last_error"]
+
+
+def test_expired_lease_is_claimed_again(db, client, clock, run):
+    seed(db, clock, 3)
+    with db.begin() as s:  # a runner that claims and then crashes
+        assert len(claim_due(s, REMINDERS, now=clock.now(), worker="crashed", limit=10)) == 3
+    hooks = RecordingNotifier()
+    assert run(channels=Channels(webhook=hooks)).delivery.claimed == 0  # lease still live
+    clock.advance(minutes=6)
+    assert run(channels=Channels(webhook=hooks)).delivery.sent == 3
+    assert len(hooks.sent) == 3
+
+
+def _race(settings: Settings, clock, runners: int) -> list[RecordingNotifier]:
+    start = threading.Barrier(runners)
+    sinks = [RecordingNotifier() for _ in range(runners)]
+
+    def runner(sink: RecordingNotifier) -> None:
+        engine = make_engine(settings)  # each runner its own engine, like another process
+        sessions = make_sessionmaker(engine)
+        sessions.configure(info={SETTINGS_INFO_KEY: settings})
+        start.wait()
+        try:
+            run_pass(sessions=sessions, settings=settings, clock=clock,
+                     channels=Channels(webhook=sink), batch=7)  # fmt: skip
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=runner, args=(s,)) for s in sinks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sinks
+
+
+def test_racing_runners_deliver_each_reminder_once(
+    db, client, settings, clock, make_user, is_postgres
+):
+    user = make_user("ula", "programme_manager")
+    del user
+    with db.begin() as s:
+        user_id = s.scalar(text("SELECT id FROM \"user\" WHERE name = 'ula'"))
+    seed(db, clock, 150, user_id=user_id)
+    sinks = _race(settings, clock, runners=4 if is_postgres else 2)
+    keys = [m.idempotency_key for sink in sinks for m in sink.sent]
+    assert len(keys) == 150 and len(set(keys)) == 150
+    if is_postgres:
+        assert sum(1 for sink in sinks if sink.sent) >= 2  # the work really was shared
+    with db.begin() as s:
+        assert s.scalar(select(func.count()).select_from(InAppNotification)) == 150
+        assert s.scalar(select(func.count()).where(Reminder.status != "sent")) == 0
+
+
+def test_cron_pass_via_cli(db, db_url, clock):
+    seed(db, clock, 2, at=datetime(2020, 1, 1, tzinfo=UTC))  # due before the real clock
+    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url, "HANDOVER_WEBHOOK_URL": ""}
+    env.pop("HANDOVER_SMTP_HOST", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "reminders", "run"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    # No webhook is configured in that process: the rows are claimed and marked failed.
+    assert "claimed=2" in out.stdout and "failed=2" in out.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "app.cli", "reminders", "run"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert "claimed=0" in again.stdout
+
+
+def test_scheduler_starts_and_stops_with_the_lifespan(db_url, clock):
+    settings = Settings(database_url=db_url, environment="test", scheduler_enabled=True,
+                        scheduler_interval_seconds=3600)  # fmt: skip
+    app = create_app(settings, clock)
+    with TestClient(app):
+        scheduler = app.state.reminder_scheduler
+        assert scheduler.running
+        assert scheduler.pass_done.wait(30)  # the first pass runs at start-up
+    assert not scheduler.running  # stop() woke the hour-long wait at once
+    assert scheduler.passes == 1
+
+
+def test_outbox_messages_delivered_after_commit(db, settings, client, clock, run, receiver):
+    seen, _ = receiver
+    with pytest.raises(RuntimeError), db.begin() as s:
+        s.info[SETTINGS_INFO_KEY] = settings
+        enqueue(session=s, topic="case.transitioned", payload={"case_id": 6}, now=clock.now())
+        raise RuntimeError("the change fails")
+    assert run().delivery.claimed == 0  # rolled back with the change: nothing to send
+    with db.begin() as s:
+        s.info[SETTINGS_INFO_KEY] = settings
+        msg = enqueue(session=s, topic="case.transitioned", payload={"case_id": 7},
+                      now=clock.now(), key="case.transitioned:1")  # fmt: skip
+        assert msg is not None
+    assert run().delivery.sent == 1
+    assert len(seen.requests) == 1
+    with db.begin() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "sent"
+
+
+def test_due_query_uses_the_index(db, client, clock, is_postgres):
+    sql = (
+        "SELECT id FROM reminder WHERE status = 'pending' AND next_attempt_at <= :now"
+        " ORDER BY next_attempt_at LIMIT 100"
+    )
+    with db.begin() as s:
+        if is_postgres:
+            s.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table would seq-scan
+            rows = s.execute(text("EXPLAIN " + sql), {"now": clock.now()})
+        else:
+            now = clock.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+            rows = s.execute(text("EXPLAIN QUERY PLAN " + sql), {"now": now})
+        plan = "\n".join(str(r) for r in rows)
+    assert "ix_reminder_status_next_attempt_at" in plan, plan
+
+
+@pytest.mark.parametrize("lease_minutes", [5])
+def test_lease_length_is_configurable(db, client, clock, run, lease_minutes):
+    seed(db, clock, 1)
+    with db.begin() as s:
+        claim_due(s, REMINDERS, now=clock.now(), worker="w", limit=1,
+                  lease=timedelta(minutes=lease_minutes))  # fmt: skip
+        lease = s.scalar(select(Reminder.lease_until))
+    assert lease == clock.now() + timedelta(minutes=lease_minutes)
