@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Add a bench by appending its module name; each module has run() -> None.
-BENCHES = ["bench.transitions", "bench.reminders"]
+BENCHES = ["bench.transitions", "bench.reminders", "bench.ocds"]
 
 
 def main() -> None:

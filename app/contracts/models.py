@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, JSONType
@@ -65,6 +65,19 @@ class Contract(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    ocds_release_id: Mapped[str | None] = mapped_column(String(300))
+    """Id of the OCDS release the imported terms come from (the newest applied)."""
+    ocds_release_date: Mapped[datetime | None]
+    """Date of that release: an import applies only releases newer than this."""
+    ocds_dates_source: Mapped[str | None] = mapped_column(String(20))
+    """Where the dates came from: contracts (period), awards (contractPeriod) or tender."""
+    ocds_source_file: Mapped[str | None] = mapped_column(String(500))
+    """The file (or upload name) that release was imported from."""
+    amendments: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
+    """OCDS amendments seen across imported releases: [{id, date, rationale, description, path}]."""
 
 
 class ContractSupplier(Base):

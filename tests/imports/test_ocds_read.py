@@ -219,10 +219,21 @@ def test_implementation_release_agrees_with_compiled_release() -> None:
     [(_, last)] = example_stage(5)
     [(_, compiled)] = read_file(EXAMPLES / "record-ocds-213czf-000-00001.json")
     same = [
-        "ocid", "release_date", "title", "description", "buyer_name", "buyer_identifier",
-        "suppliers", "value_amount", "value_currency", "start_date", "end_date",
-        "max_end_date", "date_signed", "dates_source",
-    ]  # fmt: skip
+        "ocid",
+        "release_date",
+        "title",
+        "description",
+        "buyer_name",
+        "buyer_identifier",
+        "suppliers",
+        "value_amount",
+        "value_currency",
+        "start_date",
+        "end_date",
+        "max_end_date",
+        "date_signed",
+        "dates_source",
+    ]
     for field in same:
         assert getattr(last, field) == getattr(compiled, field), field
     assert last.suppliers == (

@@ -1,0 +1,47 @@
+"""`handover import ocds PATH…` in a subprocess: a transaction per file, non-zero on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.imports.helpers import CF_FILES, PACKAGE, counts, package, release
+
+ROOT = Path(__file__).parents[2]
+
+
+def run(db_url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url, "HANDOVER_SCHEDULER_ENABLED": "false"}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "import", "ocds", *map(str, args)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_each_file_is_its_own_transaction(db_url, db, tmp_path) -> None:
+    bad = release(ocid="ocds-bad", id="bad-1")
+    bad["awards"][0]["contractPeriod"]["endDate"] = "2019-01-01T00:00:00Z"
+    bad_file = tmp_path / "bad.json"
+    bad_file.write_text(json.dumps(package(release(ocid="ocds-good-in-bad"), bad)))
+    result = run(db_url, CF_FILES[0], bad_file, PACKAGE, tmp_path / "missing.json")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{CF_FILES[0]}: 1 release(s): created 1, updated 0")
+    assert lines[1].startswith(f"{PACKAGE}: 6 release(s): created 1, updated 4, unchanged 1")
+    assert (
+        f"error: {bad_file}: releases[1] (id bad-1): awards[0].contractPeriod.endDate: end date"
+        in result.stderr
+    )
+    assert "missing.json" in result.stderr
+    assert counts(db)[0] == 2
+
+
+def test_reimport_is_unchanged_and_json_output(db_url) -> None:
+    assert run(db_url, *CF_FILES[:3]).returncode == 0
+    result = run(db_url, "--json", *CF_FILES[:3])
+    assert result.returncode == 0, result.stderr
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["created"], r["unchanged"]) for r in reports] == [(0, 1)] * 3
