@@ -185,10 +185,14 @@ def _apply(
     from_state = case.state
     case.state = verdict.dest
     case.final = defn.is_final(verdict.dest)
-    if data:
-        case.data = {**case.data, **data}  # a new dict, so the JSON column is seen as changed
-        if isinstance(data.get("route"), str):
-            case.route = data["route"]
+    # Only the values the transition's guards checked enter the case: anything else could
+    # overwrite what earlier decisions (or the workflow's own actions) recorded unchecked.
+    assert verdict.transition is not None
+    taken = {k: v for k, v in data.items() if k in verdict.transition.payload_fields()}
+    if taken:
+        case.data = {**case.data, **taken}  # a new dict, so the JSON column is seen as changed
+        if isinstance(taken.get("route"), str):
+            case.route = taken["route"]
     case.updated_at = now
     # The UPDATE … WHERE version = :old happens here: a concurrent writer gets StaleDataError.
     ctx.session.flush()

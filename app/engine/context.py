@@ -56,6 +56,14 @@ def resolve(ctx: GuardContext, path: str) -> Any:
     return value
 
 
+def payload_key(path: str) -> str | None:
+    """The payload key a guard path reads (`data.x` or bare `x`), or None for other roots."""
+    head, _, rest = path.partition(".")
+    if head == "data":
+        return rest.partition(".")[0] or None
+    return None if head in _ROOTS else head
+
+
 def is_blank(value: Any) -> bool:
     """Whether a value counts as absent: None, blank string, empty collection."""
     if value is None:

@@ -106,10 +106,13 @@ def has_children(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 
 @guard("children_have", required=("field",), optional=("workflow",), types={"field": "str"})
 def children_have(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """Every child (of `workflow`) has a non-empty `field`."""
+    """Every open child (of `workflow`) has a non-empty `field`."""
     field = params["field"]
+    # A closed child (e.g. a cancelled component) can never get the field: it cannot block.
     missing = [
-        c for c in _children(ctx, params.get("workflow")) if is_blank(_child_value(c, field))
+        c
+        for c in _children(ctx, params.get("workflow"))
+        if not c.get("final") and is_blank(_child_value(c, field))
     ]
     if not missing:
         return None

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.engine.context import payload_key
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -71,6 +73,15 @@ class TransitionDef:
     requires_evidence: int = 0
     not_by_actor_of: str | None = None
     description: str = ""
+
+    def payload_fields(self) -> frozenset[str]:
+        """The payload keys this transition's guards read: the data it takes into the case."""
+        paths: list[str] = []
+        for ref in self.guards:
+            field, fields = ref.params.get("field"), ref.params.get("fields")
+            paths += [field] if isinstance(field, str) else []
+            paths += [f for f in fields if isinstance(f, str)] if isinstance(fields, list) else []
+        return frozenset(k for k in map(payload_key, paths) if k)
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,3 +181,21 @@ def test_a_transition_queues_its_webhook_in_the_same_transaction(
         ("case.transitioned", "submit_for_approval", "pending")
     ]
     assert messages[0].recipient == "http://127.0.0.1:9/hook"
+
+
+def test_only_the_data_a_transition_checks_enters_the_case(client, pm, open_case):
+    case = open_case()
+    res = fire(
+        client,
+        pm,
+        case["id"],
+        "submit_for_approval",
+        data={"decision_date": "2027-01-15", "route": "decommission", "stage": "approved"},
+        evidence=SUBMIT["evidence"],
+    )
+    assert res.status_code == 200
+    body = res.json()
+    assert body["case"]["data"] == {"decision_date": "2027-01-15"}
+    assert body["case"]["route"] is None
+    # The audit event keeps everything that was sent.
+    assert body["event"]["details"]["data"]["route"] == "decommission"

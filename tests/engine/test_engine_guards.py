@@ -70,6 +70,9 @@ def test_children_have() -> None:
     assert run("children_have", {"field": "route"}, children=CHILDREN) == (
         "These child cases have no route yet: #12 (Hosting)."
     )
+    # A closed child without the field (a cancelled component) no longer blocks.
+    closed = [{**c, "final": True} if c.get("id") == 12 else c for c in CHILDREN]
+    assert run("children_have", {"field": "route"}, children=closed) is None
 
 
 def test_child_in_state() -> None:
