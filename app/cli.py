@@ -150,9 +150,13 @@ def demo(
 ) -> None:
     """Load demo users, contracts and cases; write the demo tokens to a local file."""
     from app.demo import load_demo
+    from app.workflows.registry import WorkflowRegistry
 
+    registry = WorkflowRegistry.from_directory(get_settings().workflows_dir)
     with transaction() as session:
-        lines = load_demo(session=session, clock=SystemClock(), if_empty=if_empty)
+        lines = load_demo(
+            session=session, clock=SystemClock(), registry=registry, if_empty=if_empty
+        )
     if lines is None:
         typer.echo("demo data already loaded")
         return
