@@ -72,6 +72,7 @@ def case_view(case: Case) -> dict[str, Any]:
         "route": case.route,
         "workflow": case.workflow,
         "title": case.title,
+        "name": case.title,  # guards name children by it in their sentences
         "final": case.final,
     }
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
 from app.cases.schemas import CaseOut
 from app.cases.service import ACTIONS, Ctx
+from app.deadlines.actions import resolve
 from app.deadlines.compute import DeadlineSpec
+from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.runtime import case_deadlines
 from app.deadlines.service import case_route_decision, sync_case_deadlines
-from app.engine import WorkflowDefinition
+from app.engine import Verdict, WorkflowDefinition
 
 # Until the route is approved the decision is still open, so its deadline stands.
 ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
@@ -38,6 +42,42 @@ def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str
         actor=ctx.actor,
         kinds=[kind],
     )
+
+
+def meet_scheduled(
+    ctx: Ctx,
+    case: Case,
+    defn: WorkflowDefinition,
+    verdict: Verdict,
+    reason: str | None,
+    evidence: Sequence[Mapping[str, Any]],
+) -> None:
+    """Transition hook: the trigger a scheduled deadline names as `met_by` meets it."""
+    kinds = {
+        a.params["kind"]
+        for state in defn.states.values()
+        for a in state.on_enter
+        if a.name == "schedule_deadline" and a.params.get("met_by") == verdict.trigger
+    }
+    if not kinds:
+        return
+    rows = ctx.session.scalars(
+        select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.kind.in_(kinds),
+            Deadline.status.in_(OPEN_STATUSES),
+        )
+    )
+    for row in rows:
+        resolve(
+            session=ctx.session,
+            deadline=row,
+            status="met",
+            actor=ctx.actor,
+            reason=reason or f"Met by '{verdict.title or verdict.trigger}'",
+            now=ctx.clock.now(),
+            evidence=[dict(e) for e in evidence],
+        )
 
 
 def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
@@ -71,9 +111,11 @@ def fill_case_deadlines(session: Session, case: Case, out: CaseOut) -> None:
 def install() -> None:
     """Register the action and hooks (idempotent)."""
     from app.cases.present import case_extras
-    from app.cases.service import case_changed_hooks
+    from app.cases.service import case_changed_hooks, transition_hooks
 
     ACTIONS["schedule_deadline"] = schedule_deadline
+    if meet_scheduled not in transition_hooks:
+        transition_hooks.append(meet_scheduled)
     if on_case_changed not in case_changed_hooks:
         case_changed_hooks.append(on_case_changed)
     if fill_case_deadlines not in case_extras:

@@ -68,11 +68,13 @@ def may_have_children(defn: WorkflowDefinition) -> bool:
 
 def rollup(children: list[Case], options: list[TransitionOption]) -> dict[str, Any]:
     """Components per route and per state, and what holds the parent's next steps."""
+    components = [c for c in children if c.component_id is not None]
     return {
         "children": len(children),
         "open": sum(not c.final for c in children),
-        "by_route": dict(Counter(c.route or "undecided" for c in children)),
-        "by_state": dict(Counter(c.state for c in children)),
+        "components": len(components),
+        "by_route": dict(Counter(c.route or "undecided" for c in components)),
+        "by_state": dict(Counter(c.state for c in components)),
         "blocking": [
             {
                 "trigger": o.trigger,

@@ -29,6 +29,11 @@ SYSTEM = Actor(id=0, name="system", roles=frozenset(ALL_ROLES))
 # outbox); registered by those packages so this one does not import them.
 CaseHook = Callable[[Session, Case, WorkflowDefinition, datetime], None]
 case_changed_hooks: list[CaseHook] = []
+# Hooks that need the transition itself (who fired which trigger, with what evidence).
+TransitionHook = Callable[
+    ["Ctx", Case, WorkflowDefinition, Verdict, str | None, Sequence[Mapping[str, Any]]], None
+]
+transition_hooks: list[TransitionHook] = []
 
 
 @dataclass
@@ -198,7 +203,7 @@ def _apply(
     ctx.session.flush()
     event = audit.record(
         session=ctx.session,
-        actor=ctx.actor,
+        actor=None if ctx.actor is SYSTEM else ctx.actor,
         action=TRANSITIONED,
         at=now,
         case_id=case.id,
@@ -235,6 +240,8 @@ def _apply(
     )
     for action in verdict.actions:
         ACTIONS[action.name](ctx, case, dict(action.params), reason)
+    for hook in transition_hooks:
+        hook(ctx, case, defn, verdict, reason, evidence)
     _run_hooks(ctx, case, defn)
     return event
 
@@ -294,6 +301,8 @@ ACTIONS: dict[str, ActionImpl] = {
 
 
 COMPONENT_WORKFLOWS = {"contract_review": "service_component"}
+# Components are found while the contract is reviewed; later ones would skip the approvals.
+DECOMPOSE_STATES = {"contract_review": frozenset({"under_review", "decomposed"})}
 ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
 
 
@@ -304,8 +313,13 @@ def decompose(
     child_workflow = COMPONENT_WORKFLOWS.get(parent.workflow)
     if child_workflow is None:
         raise Conflict(f"a {parent.workflow} case cannot be decomposed", code="invalid_transition")
-    if parent.final:
-        raise Conflict(f"case {parent.id} is closed ({parent.state})", code="invalid_transition")
+    allowed = DECOMPOSE_STATES.get(parent.workflow, frozenset())
+    if parent.state not in allowed:
+        raise Conflict(
+            f"components can be added while case {parent.id} is {' or '.join(sorted(allowed))};"
+            f" it is {parent.state}",
+            code="invalid_transition",
+        )
     if route is not None and route not in ROUTES:
         raise Unprocessable(
             f"unknown route {route!r}; routes: {', '.join(ROUTES)}",

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
 
-DEADLINE_STATUSES = ("pending", "met", "waived", "missed", "superseded")
+# lapsed: already past when first computed for a contract that had ended (history only).
+DEADLINE_STATUSES = ("pending", "met", "waived", "missed", "superseded", "lapsed")
 OPEN_STATUSES = ("pending", "missed")
 REMINDER_STATUSES = ("pending", "sent", "failed", "cancelled")
 

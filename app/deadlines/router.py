@@ -24,7 +24,7 @@ from app.params import IdPath, IdQuery
 
 router = APIRouter(prefix="/api", tags=["deadlines"])
 
-DeadlineStatus = Literal["pending", "met", "waived", "missed", "superseded"]
+DeadlineStatus = Literal["pending", "met", "waived", "missed", "superseded", "lapsed"]
 ReminderStatus = Literal["pending", "sent", "failed", "cancelled"]
 Kind = Annotated[str | None, Query(max_length=40)]
 Waiver = Annotated[

@@ -75,10 +75,14 @@ def sync_contract_deadlines(
 ) -> SyncReport:
     """Recompute a contract's own deadlines and their pending reminders."""
     settings = delivery_settings(session)
-    specs = compute_contract_deadlines(contract_terms(contract), today=local_today(now, settings))
+    today = local_today(now, settings)
+    specs = compute_contract_deadlines(contract_terms(contract), today=today)
+    # A contract that has already ended (an imported historical one) has nothing left to
+    # escalate: its past deadlines are history, not alarms.
+    running = contract.end_date is None or contract.end_date >= today
     return sync_scope(
         session=session, scope=f"contract:{contract.id}", contract_id=contract.id, case_id=None,
-        specs=specs, now=now, actor=actor,
+        specs=specs, now=now, actor=actor, running=running,
     )  # fmt: skip
 
 
@@ -125,7 +129,7 @@ def case_route_decision(
 def sync_scope(
     *, session: Session, scope: str, contract_id: int | None, case_id: int | None,
     specs: Sequence[DeadlineSpec], now: datetime, actor: Actor | None,
-    kinds: frozenset[str] | None = None,
+    kinds: frozenset[str] | None = None, running: bool = True,
 ) -> SyncReport:  # fmt: skip
     """Reconcile one scope's deadline rows with `specs`, replan reminders, audit the change."""
     settings = delivery_settings(session)
@@ -138,15 +142,18 @@ def sync_scope(
             row = Deadline(
                 scope=scope, key=key, kind=spec.kind, date=spec.date, detail=spec.detail,
                 contract_id=contract_id, case_id=case_id, created_at=now, updated_at=now,
-                status=_open_status(spec.date, now, settings),
+                status=_open_status(spec.date, now, settings, running=running),
             )  # fmt: skip
             session.add(row)
             session.flush()
             report.added.append({"id": row.id, "kind": spec.kind, "key": key, "date": spec.date})
-        elif row.status == "superseded" or (row.status in OPEN_STATUSES and row.date != spec.date):
+        elif row.status == "superseded" or (
+            row.status in (*OPEN_STATUSES, "lapsed") and row.date != spec.date
+        ):
             report.moved.append({"id": row.id, "key": key, "before": row.date, "after": spec.date})
             row.date, row.detail, row.updated_at = spec.date, spec.detail, now
-            row.status, row.last_escalated_on = _open_status(spec.date, now, settings), None
+            row.status = _open_status(spec.date, now, settings, running=running)
+            row.last_escalated_on = None
         else:
             row.detail = spec.detail  # wording only: no reminder changes
             continue
@@ -164,8 +171,10 @@ def sync_scope(
     return report
 
 
-def _open_status(when: date, now: datetime, settings: Settings) -> str:
-    return "missed" if deadline_passed(when, now=now, tz=settings.timezone) else "pending"
+def _open_status(when: date, now: datetime, settings: Settings, *, running: bool) -> str:
+    if not deadline_passed(when, now=now, tz=settings.timezone):
+        return "pending"
+    return "missed" if running else "lapsed"
 
 
 def _audit(

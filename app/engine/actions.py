@@ -25,9 +25,12 @@ ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
         "set_case_field": ActionSpec(
             required=("field", "value"), types={"field": "str", "value": "any"}
         ),
-        # Create a deadline of `kind` dated `days_from_now` days after entry.
+        # Create a deadline of `kind` dated `days_from_now` days after entry; the transition
+        # named by `met_by` marks it met (its reminders stop).
         "schedule_deadline": ActionSpec(
-            required=("kind", "days_from_now"), types={"kind": "str", "days_from_now": "int"}
+            required=("kind", "days_from_now"),
+            optional=("met_by",),
+            types={"kind": "str", "days_from_now": "int", "met_by": "str"},
         ),
     }
 )

@@ -199,3 +199,13 @@ def test_only_the_data_a_transition_checks_enters_the_case(client, pm, open_case
     assert body["case"]["route"] is None
     # The audit event keeps everything that was sent.
     assert body["event"]["details"]["data"]["route"] == "decommission"
+
+
+def test_components_are_added_only_while_the_contract_is_reviewed(client, pm, contract):
+    """Decomposition after approval would add work nobody approved."""
+    res = client.post(
+        "/api/cases", json={"workflow": "approval", "contract_id": contract["id"]}, headers=pm
+    )
+    other = res.json()
+    res = client.post(f"/api/cases/{other['id']}/components", json={"name": "X"}, headers=pm)
+    assert res.status_code == 409 and res.json()["error"] == "invalid_transition"

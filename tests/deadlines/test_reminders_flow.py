@@ -199,3 +199,39 @@ def test_deadline_listing_pages(client, pm):
     dates = [date.fromisoformat(d["date"]) for d in first["items"] + rest.json()["items"]]
     assert dates == sorted(dates)
     assert dates[0] - timedelta(days=1) < dates[-1]
+
+
+def test_an_ended_contract_keeps_its_past_deadlines_as_history(client, pm):
+    """An imported contract that ended years ago must not flood the SRO with escalations."""
+    res = client.post(
+        "/api/contracts",
+        json={
+            "reference": "OLD-1",
+            "title": "Expired hosting",
+            "buyer": {"name": "Home Office"},
+            "start_date": "2018-01-01",
+            "end_date": "2021-12-31",
+            "notice_period_days": 90,
+        },
+        headers=pm,
+    )
+    assert res.status_code == 201
+    statuses = {d["kind"]: d["status"] for d in res.json()["deadlines"]}
+    assert statuses["notice"] == "lapsed" and statuses["hard_stop"] == "lapsed"
+    reminders = client.get("/api/reminders", params={"contract_id": res.json()["id"]}, headers=pm)
+    assert reminders.json()["items"] == []
+    # A running contract whose notice date has already passed is a real alarm.
+    res = client.post(
+        "/api/contracts",
+        json={
+            "reference": "LATE-1",
+            "title": "Network",
+            "buyer": {"name": "Home Office"},
+            "start_date": "2020-01-01",
+            "end_date": "2026-12-31",
+            "notice_period_days": 60,
+        },
+        headers=pm,
+    )
+    statuses = {d["kind"]: d["status"] for d in res.json()["deadlines"]}
+    assert statuses["notice"] == "missed" and statuses["hard_stop"] == "pending"
