@@ -539,7 +539,10 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
         expect="contracted",
     )
     assert [(a.name, dict(a.params)) for a in verdict.actions] == [
-        ("schedule_deadline", {"kind": "contract_details_notice", "days_from_now": 30})
+        (
+            "schedule_deadline",
+            {"kind": "contract_details_notice", "days_from_now": 30, "met_by": "mobilise"},
+        )
     ]
     # The contract details notice must be published within 30 days of signature.
     late = {"contract_details_notice_date": (signed + timedelta(days=31)).isoformat()}
@@ -742,7 +745,10 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
         expect="terminated",
     )
     assert [(a.name, dict(a.params)) for a in verdict.actions] == [
-        ("schedule_deadline", {"kind": "termination_notice", "days_from_now": 30})
+        (
+            "schedule_deadline",
+            {"kind": "termination_notice", "days_from_now": 30, "met_by": "close"},
+        )
     ]
     both = ev("termination_notice", "lessons_learned")
     late = {"termination_notice_date": (ended + timedelta(days=31)).isoformat()}
