@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -41,16 +42,35 @@ class Recipient:
     user_id: int | None
 
 
+USERS_CACHE = "handover.active_users"
+
+
+def _active_users(session: Session) -> list[User]:
+    # Read once per transaction: a bulk import plans reminders for thousands of deadlines.
+    cached: list[User] | None = session.info.get(USERS_CACHE)
+    if cached is None:
+        cached = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+        session.info[USERS_CACHE] = cached
+    return cached
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_users(session: Session, _context: Any, _instances: Any) -> None:
+    if any(isinstance(o, User) for o in (*session.new, *session.dirty)):
+        session.info.pop(USERS_CACHE, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_users_at_end(session: Session, _transaction: Any) -> None:
+    session.info.pop(USERS_CACHE, None)
+
+
 def recipients(
     session: Session, *, roles: Iterable[str], channels: Iterable[str], settings: Settings
 ) -> list[Recipient]:
     """Who gets a reminder: active users holding any role, per channel; one webhook."""
     wanted = frozenset(roles)
-    users = [
-        u
-        for u in session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-        if wanted.intersection(u.roles or [])
-    ]
+    users = [u for u in _active_users(session) if wanted.intersection(u.roles or [])]
     out: list[Recipient] = []
     for channel in channels:
         if channel == "webhook" and settings.webhook_url:

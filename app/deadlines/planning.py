@@ -57,11 +57,21 @@ def cancel_pending(
 
 
 def replan(
-    session: Session, deadline: Deadline, *, now: datetime, settings: Settings
+    session: Session,
+    deadline: Deadline,
+    *,
+    now: datetime,
+    settings: Settings,
+    fresh: bool = False,
 ) -> PlanChanges:
-    """Make the deadline's pending reminders match its date, policy and recipients."""
+    """Make the deadline's pending reminders match its date, policy and recipients.
+
+    `fresh`: the deadline row was just created, so it has no reminders to reconcile.
+    """
     changes = PlanChanges()
     desired: dict[str, tuple[PlannedReminder, Recipient]] = {}
+    if fresh and deadline.status not in OPEN_STATUSES:
+        return changes
     if deadline.status in OPEN_STATUSES:
         policy = policy_for(deadline.kind)
         who = recipients(
@@ -72,18 +82,18 @@ def replan(
             for r in who:
                 key = reminder_key(deadline.id, slot.offset_days, r.channel, r.address)
                 desired[key] = (slot, r)
-    changes.cancelled = cancel_pending(session, deadline, now=now, keep=frozenset(desired))
-    existing = {
-        r.idempotency_key: r
-        for r in session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id))
-    }
+    existing: dict[str, Reminder] = {}
+    if not fresh:
+        changes.cancelled = cancel_pending(session, deadline, now=now, keep=frozenset(desired))
+        existing = {
+            r.idempotency_key: r
+            for r in session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id))
+        }
+    planned: list[Reminder] = []
     for key, (slot, r) in desired.items():
         row = existing.get(key)
         if row is None:
-            row = new_reminder(deadline, slot.offset_days, slot.due_at, r, now)
-            session.add(row)
-            session.flush()
-            changes.planned.append(row.id)
+            planned.append(new_reminder(deadline, slot.offset_days, slot.due_at, r, now))
         elif row.status == "pending" and row.due_at != slot.due_at:
             row.due_at = row.next_attempt_at = slot.due_at
             row.updated_at = now
@@ -93,5 +103,7 @@ def replan(
             row.status, row.due_at, row.next_attempt_at = "pending", slot.due_at, slot.due_at
             row.attempts, row.last_error, row.claimed_by, row.updated_at = 0, None, None, now
             changes.planned.append(row.id)
+    session.add_all(planned)
     session.flush()
+    changes.planned.extend(row.id for row in planned)
     return changes

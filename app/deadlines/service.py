@@ -136,17 +136,24 @@ def sync_scope(
     report = SyncReport()
     existing = {d.key: d for d in session.scalars(select(Deadline).where(Deadline.scope == scope))}
     wanted = {s.key: s for s in specs}
+    added: list[Deadline] = []
     for key, spec in wanted.items():
         row = existing.get(key)
         if row is None:
-            row = Deadline(
-                scope=scope, key=key, kind=spec.kind, date=spec.date, detail=spec.detail,
-                contract_id=contract_id, case_id=case_id, created_at=now, updated_at=now,
-                status=_open_status(spec.date, now, settings, running=running),
-            )  # fmt: skip
-            session.add(row)
-            session.flush()
-            report.added.append({"id": row.id, "kind": spec.kind, "key": key, "date": spec.date})
+            added.append(
+                Deadline(
+                    scope=scope,
+                    key=key,
+                    kind=spec.kind,
+                    date=spec.date,
+                    detail=spec.detail,
+                    contract_id=contract_id,
+                    case_id=case_id,
+                    created_at=now,
+                    updated_at=now,
+                    status=_open_status(spec.date, now, settings, running=running),
+                )
+            )
         elif row.status == "superseded" or (
             row.status in (*OPEN_STATUSES, "lapsed") and row.date != spec.date
         ):
@@ -154,10 +161,16 @@ def sync_scope(
             row.date, row.detail, row.updated_at = spec.date, spec.detail, now
             row.status = _open_status(spec.date, now, settings, running=running)
             row.last_escalated_on = None
+            report.reminders.extend(replan(session, row, now=now, settings=settings))
         else:
             row.detail = spec.detail  # wording only: no reminder changes
-            continue
-        report.reminders.extend(replan(session, row, now=now, settings=settings))
+    # One flush for the new rows (their ids key the reminders); new rows have no reminders
+    # to reconcile, only ones to plan.
+    session.add_all(added)
+    session.flush()
+    for row in added:
+        report.added.append({"id": row.id, "kind": row.kind, "key": row.key, "date": row.date})
+        report.reminders.extend(replan(session, row, now=now, settings=settings, fresh=True))
     for key, row in existing.items():
         if key in wanted or row.status not in OPEN_STATUSES:
             continue
