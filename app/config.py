@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     """Run the reminder scheduler inside the service process."""
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     workflows_dir: str = "workflows"
+    route_lead_days: dict[str, int] = {}
+    """Procurement or build days per delivery route, overriding the defaults, as JSON:
+    HANDOVER_ROUTE_LEAD_DAYS='{"reprocure": 300}'. They set route-decision deadlines."""
+    transition_days: int = Field(default=90, ge=0, le=3650)
+    """Days of handover and parallel running every route needs after procurement."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, overload
+from typing import Any, cast, overload
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -79,8 +79,13 @@ def case_view(case: Case) -> dict[str, Any]:
 
 def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
     """The contract's columns as guards see them, in one query (suppliers are not needed)."""
-    row = session.execute(select(Contract.__table__).where(Contract.id == contract_id)).mappings()
-    found = row.one_or_none()
+    table = cast(Table, Contract.__table__)
+    found = (
+        session.connection()
+        .execute(select(table).where(table.c.id == contract_id))
+        .mappings()
+        .one_or_none()
+    )
     if found is None:
         return {}
     view = dict(found)

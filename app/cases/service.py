@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import chain
 from app.audit import service as audit
@@ -185,22 +186,22 @@ def _apply(
     data: Mapping[str, Any],
     evidence: Sequence[Mapping[str, Any]],
 ) -> AuditEvent:
-    assert verdict.dest is not None
+    assert verdict.dest is not None and verdict.transition is not None
     now = ctx.clock.now()
     from_state = case.state
-    case.state = verdict.dest
-    case.final = defn.is_final(verdict.dest)
     # Only the values the transition's guards checked enter the case: anything else could
     # overwrite what earlier decisions (or the workflow's own actions) recorded unchecked.
-    assert verdict.transition is not None
     taken = {k: v for k, v in data.items() if k in verdict.transition.payload_fields()}
+    changes: dict[str, Any] = {
+        "state": verdict.dest,
+        "final": defn.is_final(verdict.dest),
+        "updated_at": now,
+    }
     if taken:
-        case.data = {**case.data, **taken}  # a new dict, so the JSON column is seen as changed
+        changes["data"] = {**case.data, **taken}
         if isinstance(taken.get("route"), str):
-            case.route = taken["route"]
-    case.updated_at = now
-    # The UPDATE … WHERE version = :old happens here: a concurrent writer gets StaleDataError.
-    ctx.session.flush()
+            changes["route"] = taken["route"]
+    write_state(ctx.session, case, changes)
     event = audit.record(
         session=ctx.session,
         actor=None if ctx.actor is SYSTEM else ctx.actor,
@@ -244,6 +245,30 @@ def _apply(
         hook(ctx, case, defn, verdict, reason, evidence)
     _run_hooks(ctx, case, defn)
     return event
+
+
+_CASE = cast(Table, Case.__table__)
+
+
+def write_state(session: Session, case: Case, changes: dict[str, Any]) -> None:
+    """UPDATE … WHERE version = :seen, bumping the version; 409 if someone got there first.
+
+    Core rather than the ORM unit of work: this is the hot path of every transition (see
+    `make bench`). The loaded row is brought up to date without being marked dirty.
+    """
+    seen = case.version
+    done = session.connection().execute(
+        update(_CASE)
+        .where(_CASE.c.id == case.id, _CASE.c.version == seen)
+        .values(**changes, version=seen + 1)
+    )
+    if done.rowcount != 1:
+        raise Conflict(
+            f"case {case.id} changed while this request was being handled; reload it",
+            code="stale_version",
+        )
+    for key, value in {**changes, "version": seen + 1}.items():
+        set_committed_value(case, key, value)
 
 
 def _run_hooks(ctx: Ctx, case: Case, defn: WorkflowDefinition) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, Table, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -125,13 +125,19 @@ def mark_read(
 def scope_deadlines(
     *, session: Session, contract_id: int | None = None, case_id: int | None = None,
     include_cases: bool = False,
-) -> list[Deadline]:  # fmt: skip
-    """A contract's deadlines (with its cases' if asked) or a case's, by date; no superseded."""
-    stmt = select(Deadline).where(Deadline.status != "superseded")
+) -> list[Row[Any]]:  # fmt: skip
+    """A contract's deadlines (with its cases' if asked) or a case's, by date; no superseded.
+
+    Plain rows on the connection, not ORM objects: every case and contract response lists
+    these, including the response to each transition.
+    """
+    table = cast(Table, Deadline.__table__)
+    stmt = select(table).where(table.c.status != "superseded")
     if case_id is not None:
-        stmt = stmt.where(Deadline.scope == f"case:{case_id}")
+        stmt = stmt.where(table.c.scope == f"case:{case_id}")
     elif include_cases:
-        stmt = stmt.where(Deadline.contract_id == contract_id)
+        stmt = stmt.where(table.c.contract_id == contract_id)
     else:
-        stmt = stmt.where(Deadline.scope == f"contract:{contract_id}")
-    return list(session.scalars(stmt.order_by(Deadline.date, Deadline.id)))
+        stmt = stmt.where(table.c.scope == f"contract:{contract_id}")
+    session.flush()  # the connection does not autoflush, and hooks may have changed rows
+    return list(session.connection().execute(stmt.order_by(table.c.date, table.c.id)))

@@ -6,10 +6,12 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
 from app.auth.roles import Role
 from app.auth.service import Actor
+from app.clock import Clock
 from app.db.session import SessionDep
 from app.deadlines import actions
 from app.deadlines.schemas import (
@@ -73,12 +75,7 @@ def waive_deadline(
     deadline_id: IdPath, body: Resolution, session: SessionDep, user: Waiver, clock: ClockDep
 ) -> DeadlineDetailOut:
     """Waive a deadline (a decision with a reason): its reminders and escalation stop."""
-    row = actions.get_deadline(session=session, deadline_id=deadline_id)
-    actions.resolve(
-        session=session, deadline=row, status="waived", actor=user, reason=body.reason,
-        now=clock.now(), evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
-    )  # fmt: skip
-    return DeadlineDetailOut.model_validate(row)
+    return _resolve(session, deadline_id, "waived", body, user, clock)
 
 
 @router.post("/deadlines/{deadline_id}/met")
@@ -86,11 +83,22 @@ def meet_deadline(
     deadline_id: IdPath, body: Resolution, session: SessionDep, user: Resolver, clock: ClockDep
 ) -> DeadlineDetailOut:
     """Record that a deadline was met, with evidence: its reminders and escalation stop."""
+    return _resolve(session, deadline_id, "met", body, user, clock)
+
+
+def _resolve(
+    session: Session, deadline_id: int, status: str, body: Resolution, user: Actor, clock: Clock
+) -> DeadlineDetailOut:
     row = actions.get_deadline(session=session, deadline_id=deadline_id)
     actions.resolve(
-        session=session, deadline=row, status="met", actor=user, reason=body.reason,
-        now=clock.now(), evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
-    )  # fmt: skip
+        session=session,
+        deadline=row,
+        status=status,
+        actor=user,
+        reason=body.reason,
+        now=clock.now(),
+        evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
+    )
     return DeadlineDetailOut.model_validate(row)
 
 

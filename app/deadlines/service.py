@@ -70,13 +70,24 @@ class SyncReport:
                     or r.cancelled)  # fmt: skip
 
 
+def configured_lead_times(settings: Settings) -> LeadTimes:
+    """Lead times per route: the defaults, overridden by HANDOVER_ROUTE_LEAD_DAYS."""
+    defaults = LeadTimes()
+    return LeadTimes(
+        procurement_days={**defaults.procurement_days, **settings.route_lead_days},
+        transition_days=settings.transition_days,
+    )
+
+
 def sync_contract_deadlines(
     *, session: Session, contract: Contract, actor: Actor | None, now: datetime
 ) -> SyncReport:
     """Recompute a contract's own deadlines and their pending reminders."""
     settings = delivery_settings(session)
     today = local_today(now, settings)
-    specs = compute_contract_deadlines(contract_terms(contract), today=today)
+    specs = compute_contract_deadlines(
+        contract_terms(contract), today=today, lead_times=configured_lead_times(settings)
+    )
     # A contract that has already ended (an imported historical one) has nothing left to
     # escalate: its past deadlines are history, not alarms.
     running = contract.end_date is None or contract.end_date >= today
@@ -123,7 +134,8 @@ def case_route_decision(
     contract = session.get(Contract, contract_id)
     if contract is None:
         return None
-    return route_decision_deadline(contract_terms(contract), route, lead_times or LeadTimes())
+    lead = lead_times or configured_lead_times(delivery_settings(session))
+    return route_decision_deadline(contract_terms(contract), route, lead)
 
 
 def sync_scope(

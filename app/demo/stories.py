@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from app.auth.service import Actor
 from app.cases import service as cases
 from app.cases.models import Case
@@ -90,22 +92,29 @@ class Desk:
         self.act(component, "olu", "propose_route", reason=why, data={"route": route})
         return self.act(component, "sam", "approve_route", reason="Agreed at programme board")
 
-    def to_options_appraised(self, review: Case) -> Case:
-        """Triage, review, record decomposition and appraise options."""
+    def submitted_review(
+        self, contract_id: int, components: Sequence[tuple[str, str, str, str]]
+    ) -> tuple[Case, list[Case]]:
+        """A review taken to the SRO: components (name, description, route, why) with routes."""
+        review = self.review(contract_id)
         self.act(review, "priya", "triage")
         self.act(review, "priya", "start_review")
+        made = []
+        for name, description, route, why in components:
+            made.append(self.choose_route(self.component(review, name, description), route, why))
         self.act(
             review,
             "priya",
             "record_decomposition",
             evidence=[ev("contract_documents"), ev("spend_analysis")],
         )
-        return self.act(
+        self.act(
             review,
             "chris",
             "appraise_options",
             evidence=[ev("delivery_model_assessment"), ev("should_cost_model")],
         )
+        return self.act(review, "priya", "submit_for_approval"), made
 
 
 def tell_stories(desk: Desk, ids: dict[str, int]) -> None:
@@ -142,51 +151,49 @@ def _under_review(desk: Desk, contract_id: int) -> None:
 
 
 def _awaiting_approval(desk: Desk, contract_id: int) -> None:
-    review = desk.review(contract_id)
-    desk.act(review, "priya", "triage")
-    desk.act(review, "priya", "start_review")
-    hosting = desk.component(review, "Data centre hosting", "Two sites, 1,400 virtual servers")
-    backup = desk.component(review, "Backup and disaster recovery", "Tape and replica sites")
-    desk.choose_route(hosting, "buy_commodity", "Public cloud on the G-Cloud framework is cheaper")
-    desk.choose_route(backup, "reprocure", "A specialist market with several capable suppliers")
-    desk.act(
-        review,
-        "priya",
-        "record_decomposition",
-        evidence=[ev("contract_documents"), ev("spend_analysis")],
+    desk.submitted_review(
+        contract_id,
+        [
+            (
+                "Data centre hosting",
+                "Two sites, 1,400 virtual servers",
+                "buy_commodity",
+                "Public cloud on the G-Cloud framework is cheaper",
+            ),
+            (
+                "Backup and disaster recovery",
+                "Tape and replica sites",
+                "reprocure",
+                "A specialist market with several capable suppliers",
+            ),
+        ],
     )
-    desk.act(
-        review,
-        "chris",
-        "appraise_options",
-        evidence=[ev("delivery_model_assessment"), ev("should_cost_model")],
-    )
-    desk.act(review, "priya", "submit_for_approval")
 
 
 def _in_transition(desk: Desk, contract_id: int) -> None:
-    review = desk.review(contract_id)
-    desk.act(review, "priya", "triage")
-    desk.act(review, "priya", "start_review")
-    portal = desk.component(review, "Grants portal", "Applicant-facing service, 40,000 users")
-    warehouse = desk.component(review, "Grants data warehouse", "Reporting and analytics")
-    reporting = desk.component(review, "Legacy reporting", "Crystal Reports estate")
-    desk.choose_route(portal, "build_in_house", "Core service: build a multidisciplinary team")
-    desk.choose_route(warehouse, "reprocure", "Commodity analytics platform, open competition")
-    desk.choose_route(reporting, "decommission", "Replaced by the data warehouse")
-    desk.act(
-        review,
-        "priya",
-        "record_decomposition",
-        evidence=[ev("contract_documents"), ev("spend_analysis")],
+    review, (portal, warehouse, reporting) = desk.submitted_review(
+        contract_id,
+        [
+            (
+                "Grants portal",
+                "Applicant-facing service, 40,000 users",
+                "build_in_house",
+                "Core service: build a multidisciplinary team",
+            ),
+            (
+                "Grants data warehouse",
+                "Reporting and analytics",
+                "reprocure",
+                "Commodity analytics platform, open competition",
+            ),
+            (
+                "Legacy reporting",
+                "Crystal Reports estate",
+                "decommission",
+                "Replaced by the data warehouse",
+            ),
+        ],
     )
-    desk.act(
-        review,
-        "chris",
-        "appraise_options",
-        evidence=[ev("delivery_model_assessment"), ev("should_cost_model")],
-    )
-    desk.act(review, "priya", "submit_for_approval")
     desk.act(review, "sam", "approve", reason="Delivery model assessment supports the mix")
     desk.act(review, "priya", "start_transition")
     exit_case = next(c for c in _children(desk, review) if c.workflow == "contract_exit")
@@ -220,6 +227,4 @@ def _withdrawn(desk: Desk, contract_id: int) -> None:
 
 
 def _children(desk: Desk, parent: Case) -> list[Case]:
-    from sqlalchemy import select
-
     return list(desk.ctx.session.scalars(select(Case).where(Case.parent_id == parent.id)))
