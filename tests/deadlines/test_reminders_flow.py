@@ -235,3 +235,26 @@ def test_an_ended_contract_keeps_its_past_deadlines_as_history(client, pm):
     )
     statuses = {d["kind"]: d["status"] for d in res.json()["deadlines"]}
     assert statuses["notice"] == "missed" and statuses["hard_stop"] == "pending"
+
+
+def test_route_lead_times_are_configurable(client, pm, settings):
+    body = {
+        "reference": "LT-1",
+        "title": "Hosting",
+        "buyer": {"name": "Home Office"},
+        "start_date": "2024-01-01",
+        "end_date": "2030-12-31",
+        "notice_period_days": 90,
+    }
+    first = client.post("/api/contracts", json=body, headers=pm).json()
+    settings.route_lead_days = {"build_in_house": 700}
+    second = client.post("/api/contracts", json={**body, "reference": "LT-2"}, headers=pm).json()
+
+    def decision(contract):
+        return next(d["date"] for d in contract["deadlines"] if d["kind"] == "route_decision")
+
+    # 700 days for the slowest route instead of 365: the decision is due 335 days earlier.
+    from datetime import date
+
+    gap = date.fromisoformat(decision(first)) - date.fromisoformat(decision(second))
+    assert gap.days == 335
