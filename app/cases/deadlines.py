@@ -13,14 +13,18 @@ from app.cases.models import Case
 from app.cases.schemas import CaseOut
 from app.cases.service import ACTIONS, Ctx
 from app.deadlines.actions import resolve
-from app.deadlines.compute import DeadlineSpec
+from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.runtime import case_deadlines
 from app.deadlines.service import case_route_decision, sync_case_deadlines
 from app.engine import Verdict, WorkflowDefinition
+from app.engine.context import as_date
 
 # Until the route is approved the decision is still open, so its deadline stands.
 ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
+# GDS phases that end in a service assessment (a planned end date gives a booking deadline).
+ASSESSED_PHASES = frozenset({"alpha", "private_beta", "public_beta"})
+STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
 
 
 def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
@@ -81,7 +85,7 @@ def meet_scheduled(
 
 
 def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
-    """Case hook: a closed case's deadlines are done; a chosen route has a decision date."""
+    """Case hook: keep the deadlines a component's state implies; a closed case's are done."""
     if case.final:
         sync_case_deadlines(
             session=session, case_id=case.id, contract_id=case.contract_id, specs=[], now=now
@@ -89,18 +93,41 @@ def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now
         return
     if case.route is None or case.contract_id is None:
         return  # nothing case-specific to keep: skip the queries on the hot path
-    specs = []
-    if case.state in ROUTE_UNDECIDED:
-        spec = case_route_decision(session=session, contract_id=case.contract_id, route=case.route)
-        specs = [spec] if spec else []
+    specs = [*_route_decision(session, case), *_assessment_deadlines(case)]
     sync_case_deadlines(
         session=session,
         case_id=case.id,
         contract_id=case.contract_id,
         specs=specs,
         now=now,
-        kinds=["route_decision"],
+        kinds=STATE_KINDS,
     )
+
+
+def _route_decision(session: Session, case: Case) -> list[DeadlineSpec]:
+    if case.state not in ROUTE_UNDECIDED or case.contract_id is None or case.route is None:
+        return []
+    spec = case_route_decision(session=session, contract_id=case.contract_id, route=case.route)
+    return [spec] if spec else []
+
+
+def _assessment_deadlines(case: Case) -> list[DeadlineSpec]:
+    """Booking the phase's service assessment five weeks ahead; amber actions when due."""
+    specs = []
+    planned_end = as_date(case.data.get(f"{case.state}_end_date"))
+    if case.state in ASSESSED_PHASES and planned_end is not None:
+        specs.append(assessment_booking_deadline(case.state, planned_end))
+    amber_due = as_date(case.data.get("amber_actions_due_date"))
+    if amber_due is not None:
+        specs.append(
+            DeadlineSpec(
+                kind="amber_actions",
+                key="amber_actions",
+                date=amber_due,
+                detail="Close the amber actions from the last service assessment",
+            )
+        )
+    return specs
 
 
 def fill_case_deadlines(session: Session, case: Case, out: CaseOut) -> None:

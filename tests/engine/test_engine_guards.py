@@ -246,3 +246,14 @@ def test_value_change_needs_evidence() -> None:
 def test_value_change_without_baseline_passes() -> None:
     params = {"field": "amount", "of": "contract.value.amount", "percent": 10, "kind": "costing"}
     assert run("value_change_needs_evidence", params, data={"amount": 5}, contract={}) is None
+
+
+def test_optional_dates() -> None:
+    assert run("optional_dates", {"fields": ["alpha_end_date"]}) is None
+    assert (
+        run("optional_dates", {"fields": ["alpha_end_date"]}, data={"alpha_end_date": "2027-01-31"})
+        is None
+    )
+    assert run(
+        "optional_dates", {"fields": ["alpha_end_date"]}, data={"alpha_end_date": "soon"}
+    ) == ("Please give the alpha end date as a date (YYYY-MM-DD).")
