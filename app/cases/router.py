@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from app.audit import service as audit
 from app.audit.schemas import AuditEventOut
 from app.auth.roles import Role
-from app.cases import service
+from app.cases import components, service
 from app.cases.deps import CtxDep
 from app.cases.present import case_out, transition_options
 from app.cases.schemas import (
@@ -159,7 +159,7 @@ def add_component(
 
     def run() -> tuple[int, CaseOut, dict[str, str]]:
         parent = service.get(session=ctx.session, case_id=case_id)
-        child = service.decompose(
+        child = components.decompose(
             ctx, parent=parent, name=body.name, description=body.description, route=body.route
         )
         headers = {"ETag": etag(child.version), "Location": f"/api/cases/{child.id}"}

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.auth.service import Actor
+from app.cases import components
 from app.cases import service as cases
 from app.cases.models import Case
 from app.cases.service import Ctx
@@ -73,7 +74,7 @@ class Desk:
 
     def component(self, review: Case, name: str, description: str) -> Case:
         """Decompose a review into a component."""
-        return cases.decompose(
+        return components.decompose(
             self.as_("priya"), parent=review, name=name, description=description, route=None
         )
 

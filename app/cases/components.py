@@ -1,0 +1,76 @@
+"""Decomposition: a contract review's service lines, each with its own component case."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.audit import service as audit
+from app.cases.models import Case, Component
+from app.cases.service import Ctx, open_case
+from app.errors import Conflict, Unprocessable
+
+COMPONENT_WORKFLOWS = {"contract_review": "service_component"}
+# The delivery routes a component may take (service_component.yaml's propose_route).
+ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
+# Components are found while the contract is reviewed; later ones would skip the approvals.
+DECOMPOSE_STATES = {"contract_review": frozenset({"under_review", "decomposed"})}
+
+
+def decompose(
+    ctx: Ctx, *, parent: Case, name: str, description: str | None, route: str | None
+) -> Case:
+    """Record a component of the parent's contract and open its child case."""
+    child_workflow = COMPONENT_WORKFLOWS.get(parent.workflow)
+    if child_workflow is None:
+        raise Conflict(f"a {parent.workflow} case cannot be decomposed", code="invalid_transition")
+    allowed = DECOMPOSE_STATES.get(parent.workflow, frozenset())
+    if parent.state not in allowed:
+        raise Conflict(
+            f"components can be added while case {parent.id} is {' or '.join(sorted(allowed))};"
+            f" it is {parent.state}",
+            code="invalid_transition",
+        )
+    if route is not None and route not in ROUTES:
+        raise Unprocessable(
+            f"unknown route {route!r}; routes: {', '.join(ROUTES)}",
+            problems=[{"field": "route", "message": "unknown route"}],
+        )
+    clash = ctx.session.scalar(
+        select(Component.id).where(Component.review_case_id == parent.id, Component.name == name)
+    )
+    if clash is not None:
+        raise Conflict(f"case {parent.id} already has a component named {name!r}", code="duplicate")
+    now = ctx.clock.now()
+    component = Component(
+        contract_id=parent.contract_id,
+        review_case_id=parent.id,
+        name=name,
+        description=description,
+        created_at=now,
+    )
+    ctx.session.add(component)
+    ctx.session.flush()
+    audit.record(
+        session=ctx.session,
+        actor=ctx.actor,
+        action="component.created",
+        at=now,
+        case_id=parent.id,
+        contract_id=parent.contract_id,
+        details={
+            "component_id": component.id,
+            "name": name,
+            "description": description,
+            "suggested_route": route,
+        },
+    )
+    data = {"suggested_route": route} if route else {}
+    return open_case(
+        ctx,
+        workflow=child_workflow,
+        contract_id=parent.contract_id,
+        title=name,
+        parent=parent,
+        component_id=component.id,
+        data=data,
+    )
