@@ -36,24 +36,43 @@ def _release(i: int) -> dict[str, Any]:
     start = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=i % 900)
     ocid = f"ocds-bench-{i:07d}"
     return {
-        "ocid": ocid, "id": f"{ocid}-award", "date": (start - timedelta(days=30)).isoformat(),
-        "tag": ["award"], "buyer": {"id": "b", "name": f"Buyer {i % 200}"},
+        "ocid": ocid,
+        "id": f"{ocid}-award",
+        "date": (start - timedelta(days=30)).isoformat(),
+        "tag": ["award"],
+        "buyer": {"id": "b", "name": f"Buyer {i % 200}"},
         "parties": [
-            {"id": "b", "name": f"Buyer {i % 200}", "roles": ["buyer"],
-             "identifier": {"scheme": "GB-GOR", "id": f"PB{i % 200}"}},
-            {"id": "s", "name": f"Supplier {i % 5000} Ltd", "roles": ["supplier"],
-             "identifier": {"scheme": "GB-COH", "id": f"{i % 5000:08d}"}},
+            {
+                "id": "b",
+                "name": f"Buyer {i % 200}",
+                "roles": ["buyer"],
+                "identifier": {"scheme": "GB-GOR", "id": f"PB{i % 200}"},
+            },
+            {
+                "id": "s",
+                "name": f"Supplier {i % 5000} Ltd",
+                "roles": ["supplier"],
+                "identifier": {"scheme": "GB-COH", "id": f"{i % 5000:08d}"},
+            },
         ],
-        "tender": {"id": f"t{i}", "title": f"Managed service {i}",
-                   "description": "Hosting, end-user computing and service desk. " * 4},
-        "awards": [{
-            "id": f"a{i}", "value": {"amount": 10_000 + i, "currency": "GBP"},
-            "suppliers": [{"id": "s", "name": f"Supplier {i % 5000} Ltd"}],
-            "contractPeriod": {"startDate": start.isoformat(),
-                               "endDate": (start + timedelta(days=1095)).isoformat(),
-                               "maxExtentDate": (start + timedelta(days=1825)).isoformat()},
-        }],
-    }  # fmt: skip
+        "tender": {
+            "id": f"t{i}",
+            "title": f"Managed service {i}",
+            "description": "Hosting, end-user computing and service desk. " * 4,
+        },
+        "awards": [
+            {
+                "id": f"a{i}",
+                "value": {"amount": 10_000 + i, "currency": "GBP"},
+                "suppliers": [{"id": "s", "name": f"Supplier {i % 5000} Ltd"}],
+                "contractPeriod": {
+                    "startDate": start.isoformat(),
+                    "endDate": (start + timedelta(days=1095)).isoformat(),
+                    "maxExtentDate": (start + timedelta(days=1825)).isoformat(),
+                },
+            }
+        ],
+    }
 
 
 def _chunks(count: int) -> Iterator[bytes]:
@@ -113,16 +132,21 @@ def run() -> None:
         else:
             generate(small, IMPORTED)
         count, elapsed, peak = _read_only(big)
-        _line("ocds read+map (no database): releases/s", f"{count / elapsed:,.0f}"
-              f" ({count} releases, {size / 1e6:.0f} MB, {elapsed:.1f} s)")  # fmt: skip
+        _line(
+            "ocds read+map (no database): releases/s",
+            f"{count / elapsed:,.0f} ({count} releases, {size / 1e6:.0f} MB, {elapsed:.1f} s)",
+        )
         _line("ocds read+map: tracemalloc peak", f"{peak / 1e6:.1f} MB")
         targets = [("sqlite", f"sqlite:///{tmp}/bench.db")]
         if os.environ.get("BENCH_DATABASE_URL"):
             targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
         for name, url in targets:
             elapsed = _import(url, small, IMPORTED)
-            _line(f"ocds import {name}: releases/s", f"{IMPORTED / elapsed:,.0f}"
-                  f" ({IMPORTED} releases, one transaction, {elapsed:.1f} s)")  # fmt: skip
+            _line(
+                f"ocds import {name}: releases/s",
+                f"{IMPORTED / elapsed:,.0f}"
+                f" ({IMPORTED} releases, one transaction, {elapsed:.1f} s)",
+            )
         maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         _line("ocds: process peak RSS (ru_maxrss)", f"{maxrss_mb:.0f} MB")
 

@@ -57,18 +57,25 @@ def _fill_sqlite(engine: Engine, total: int, have: int) -> None:
 def _fill_postgres(engine: Engine, total: int, have: int) -> None:
     with engine.begin() as conn:
         if have == 0:
-            conn.execute(text(
-                "INSERT INTO deadline (id, scope, key, kind, date, status, created_at, updated_at)"
-                " VALUES (1, 'bench', 'k', 'notice', '2030-01-01', 'pending', :n, :n)"
-            ), {"n": NOW})  # fmt: skip
-        conn.execute(text(
-            "INSERT INTO reminder (deadline_id, offset_days, due_at, channel, recipient,"
-            " idempotency_key, status, attempts, next_attempt_at, created_at, updated_at)"
-            " SELECT 1, i, t, 'in_app', 'r' || i, 'bench:' || i, 'pending', 0, t, t, t FROM ("
-            "  SELECT i, CASE WHEN i < :due THEN :now - interval '1 minute'"
-            "   ELSE :now + make_interval(mins => 1 + i % 500000) END AS t"
-            "  FROM generate_series(:lo, :hi - 1) AS i) s"
-        ), {"due": DUE, "now": NOW, "lo": have, "hi": total})  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO deadline"
+                    " (id, scope, key, kind, date, status, created_at, updated_at)"
+                    " VALUES (1, 'bench', 'k', 'notice', '2030-01-01', 'pending', :n, :n)"
+                ),
+                {"n": NOW},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO reminder (deadline_id, offset_days, due_at, channel, recipient,"
+                " idempotency_key, status, attempts, next_attempt_at, created_at, updated_at)"
+                " SELECT 1, i, t, 'in_app', 'r' || i, 'bench:' || i, 'pending', 0, t, t, t FROM ("
+                "  SELECT i, CASE WHEN i < :due THEN :now - interval '1 minute'"
+                "   ELSE :now + make_interval(mins => 1 + i % 500000) END AS t"
+                "  FROM generate_series(:lo, :hi - 1) AS i) s"
+            ),
+            {"due": DUE, "now": NOW, "lo": have, "hi": total},
+        )
         conn.execute(text("ANALYZE reminder"))
 
 

@@ -25,34 +25,57 @@ def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
 
 
 def resolve(
-    *, session: Session, deadline: Deadline, status: str, actor: Actor, reason: str,
-    now: datetime, evidence: Sequence[dict[str, Any]] = (),
-) -> Deadline:  # fmt: skip
+    *,
+    session: Session,
+    deadline: Deadline,
+    status: str,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+    evidence: Sequence[dict[str, Any]] = (),
+) -> Deadline:
     """Mark an open deadline met or waived: stops reminders and escalation; audited."""
     if deadline.status not in OPEN_STATUSES:
         raise Conflict(
             f"deadline {deadline.id} is {deadline.status}; only pending or missed deadlines"
-            f" can be marked {status}", code="invalid_state",
-        )  # fmt: skip
+            f" can be marked {status}",
+            code="invalid_state",
+        )
     before = deadline.status
     deadline.status, deadline.updated_at = status, now
     deadline.resolved_at, deadline.resolved_by, deadline.resolution_reason = now, actor.name, reason
     cancelled = cancel_pending(session, deadline, now=now)
     session.flush()
     audit.record(
-        session=session, actor=actor, action=f"deadline.{status}", at=now,
-        contract_id=deadline.contract_id, case_id=deadline.case_id, from_state=before,
-        to_state=status, reason=reason, evidence=evidence,
-        details={"deadline_id": deadline.id, "kind": deadline.kind, "date": deadline.date,
-                 "cancelled_reminders": cancelled},
-    )  # fmt: skip
+        session=session,
+        actor=actor,
+        action=f"deadline.{status}",
+        at=now,
+        contract_id=deadline.contract_id,
+        case_id=deadline.case_id,
+        from_state=before,
+        to_state=status,
+        reason=reason,
+        evidence=evidence,
+        details={
+            "deadline_id": deadline.id,
+            "kind": deadline.kind,
+            "date": deadline.date,
+            "cancelled_reminders": cancelled,
+        },
+    )
     return deadline
 
 
 def deadlines_query(
-    *, before: date | None = None, after: date | None = None, kind: str | None = None,
-    contract_id: int | None = None, case_id: int | None = None, status: str | None = None,
-) -> Select[Deadline]:  # fmt: skip
+    *,
+    before: date | None = None,
+    after: date | None = None,
+    kind: str | None = None,
+    contract_id: int | None = None,
+    case_id: int | None = None,
+    status: str | None = None,
+) -> Select[Deadline]:
     """Deadlines by date then id; superseded ones only when asked for by status."""
     stmt = select(Deadline).order_by(Deadline.date, Deadline.id)
     if status is not None:
@@ -73,9 +96,13 @@ def deadlines_query(
 
 
 def reminders_query(
-    *, status: str | None = None, deadline_id: int | None = None, channel: str | None = None,
-    contract_id: int | None = None, after_id: int | None = None,
-) -> Select[Reminder]:  # fmt: skip
+    *,
+    status: str | None = None,
+    deadline_id: int | None = None,
+    channel: str | None = None,
+    contract_id: int | None = None,
+    after_id: int | None = None,
+) -> Select[Reminder]:
     """Reminders by id."""
     stmt = select(Reminder).order_by(Reminder.id)
     if status is not None:
@@ -123,9 +150,12 @@ def mark_read(
 
 
 def scope_deadlines(
-    *, session: Session, contract_id: int | None = None, case_id: int | None = None,
+    *,
+    session: Session,
+    contract_id: int | None = None,
+    case_id: int | None = None,
     include_cases: bool = False,
-) -> list[Row[Any]]:  # fmt: skip
+) -> list[Row[Any]]:
     """A contract's deadlines (with its cases' if asked) or a case's, by date; no superseded.
 
     Plain rows on the connection, not ORM objects: every case and contract response lists

@@ -62,10 +62,15 @@ def compose(
         )
     body = f"{deadline.detail or what}\n\nDeadline: {deadline.date.isoformat()}\nAbout: {about}\n"
     payload = {
-        "event": "reminder" if n >= 0 else "escalation", "reminder_id": reminder.id,
-        "deadline_id": deadline.id, "kind": deadline.kind, "date": deadline.date.isoformat(),
-        "offset_days": n, "contract_id": deadline.contract_id, "case_id": deadline.case_id,
-    }  # fmt: skip
+        "event": "reminder" if n >= 0 else "escalation",
+        "reminder_id": reminder.id,
+        "deadline_id": deadline.id,
+        "kind": deadline.kind,
+        "date": deadline.date.isoformat(),
+        "offset_days": n,
+        "contract_id": deadline.contract_id,
+        "case_id": deadline.case_id,
+    }
     return Notification(subject[:500], body, reminder.recipient, reminder.idempotency_key, payload)
 
 
@@ -85,10 +90,13 @@ def _load_reminders(session: Session, ids: list[int]) -> list[Outgoing]:
 def _load_outbox(session: Session, ids: list[int]) -> list[Outgoing]:
     rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
     return [
-        Outgoing(m.id, m.channel, Notification(m.subject, m.body, m.recipient,
-                                               m.idempotency_key, dict(m.payload)))
+        Outgoing(
+            m.id,
+            m.channel,
+            Notification(m.subject, m.body, m.recipient, m.idempotency_key, dict(m.payload)),
+        )
         for m in rows
-    ]  # fmt: skip
+    ]
 
 
 Loader = Callable[[Session, list[int]], list[Outgoing]]
@@ -110,8 +118,9 @@ class Dispatcher:
         for _ in range(max_batches):
             with self.sessions.begin() as session:
                 now = self.clock.now()
-                ids = claim_due(session, table, now=now, worker=self.worker, limit=self.batch,
-                                lease=self.lease)  # fmt: skip
+                ids = claim_due(
+                    session, table, now=now, worker=self.worker, limit=self.batch, lease=self.lease
+                )
                 items = load(session, ids) if ids else []
             tally.claimed += len(items)
             for item in items:
@@ -152,10 +161,16 @@ class Dispatcher:
                 tally.lost += 1
                 return
             if item.user_id is not None:
-                session.add(InAppNotification(
-                    user_id=item.user_id, reminder_id=item.row_id, deadline_id=item.deadline_id,
-                    subject=item.message.subject, body=item.message.body, created_at=now,
-                ))  # fmt: skip
+                session.add(
+                    InAppNotification(
+                        user_id=item.user_id,
+                        reminder_id=item.row_id,
+                        deadline_id=item.deadline_id,
+                        subject=item.message.subject,
+                        body=item.message.body,
+                        created_at=now,
+                    )
+                )
         tally.sent += 1
 
     def _record_failure(
@@ -163,8 +178,14 @@ class Dispatcher:
     ) -> None:
         try:
             with self.sessions.begin() as session:
-                status = mark_failed(session, table, row_id=item.row_id, worker=self.worker,
-                                     now=self.clock.now(), error=exc)  # fmt: skip
+                status = mark_failed(
+                    session,
+                    table,
+                    row_id=item.row_id,
+                    worker=self.worker,
+                    now=self.clock.now(),
+                    error=exc,
+                )
         except Exception:
             log.exception("could not record the failure of %s %s", table.name, item.row_id)
             tally.errors += 1

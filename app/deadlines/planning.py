@@ -34,11 +34,19 @@ def new_reminder(
 ) -> Reminder:
     """A pending reminder row for one slot and recipient."""
     return Reminder(
-        deadline_id=deadline.id, offset_days=offset, due_at=due_at, channel=who.channel,
-        recipient=who.address, user_id=who.user_id,
+        deadline_id=deadline.id,
+        offset_days=offset,
+        due_at=due_at,
+        channel=who.channel,
+        recipient=who.address,
+        user_id=who.user_id,
         idempotency_key=reminder_key(deadline.id, offset, who.channel, who.address),
-        status="pending", attempts=0, next_attempt_at=due_at, created_at=now, updated_at=now,
-    )  # fmt: skip
+        status="pending",
+        attempts=0,
+        next_attempt_at=due_at,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def cancel_pending(
@@ -75,9 +83,11 @@ def replan(
     if deadline.status in OPEN_STATUSES:
         policy = policy_for(deadline.kind)
         who = recipients(
-            session, roles=policy.recipient_roles, settings=settings,
+            session,
+            roles=policy.recipient_roles,
+            settings=settings,
             channels=enabled_channels(settings, policy.channels),
-        )  # fmt: skip
+        )
         for slot in plan_reminders(deadline.date, policy, now=now, tz=settings.timezone):
             for r in who:
                 key = reminder_key(deadline.id, slot.offset_days, r.channel, r.address)

@@ -34,25 +34,40 @@ Waiver = Annotated[
 ]
 Resolver = Annotated[
     Actor,
-    Depends(require_roles(
-        Role.senior_responsible_owner, Role.programme_manager, Role.contract_manager,
-        Role.commercial_lead, Role.service_owner,
-    )),
-]  # fmt: skip
+    Depends(
+        require_roles(
+            Role.senior_responsible_owner,
+            Role.programme_manager,
+            Role.contract_manager,
+            Role.commercial_lead,
+            Role.service_owner,
+        )
+    ),
+]
 
 
 @router.get("/deadlines")
 def list_deadlines(
-    session: SessionDep, _user: CurrentUser, before: date | None = None,
-    after: date | None = None, kind: Kind = None, contract_id: IdQuery = None,
-    case_id: IdQuery = None, status: DeadlineStatus | None = None, limit: Limit = 50,
+    session: SessionDep,
+    _user: CurrentUser,
+    before: date | None = None,
+    after: date | None = None,
+    kind: Kind = None,
+    contract_id: IdQuery = None,
+    case_id: IdQuery = None,
+    status: DeadlineStatus | None = None,
+    limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[DeadlineOut]:  # fmt: skip
+) -> Page[DeadlineOut]:
     """Deadlines across contracts and cases by date; superseded ones only by `status`."""
     stmt = actions.deadlines_query(
-        before=before, after=after, kind=kind, contract_id=contract_id, case_id=case_id,
+        before=before,
+        after=after,
+        kind=kind,
+        contract_id=contract_id,
+        case_id=case_id,
         status=status,
-    )  # fmt: skip
+    )
     # (date, id) order: the cursor is the position in it, opaque to clients.
     start = decode_cursor(cursor) or 0
     rows = list(session.scalars(stmt.offset(start).limit(limit + 1)))
@@ -104,16 +119,23 @@ def _resolve(
 
 @router.get("/reminders")
 def list_reminders(
-    session: SessionDep, _user: CurrentUser, status: ReminderStatus | None = None,
-    deadline_id: IdQuery = None, contract_id: IdQuery = None,
-    channel: Literal["email", "webhook", "in_app"] | None = None, limit: Limit = 50,
+    session: SessionDep,
+    _user: CurrentUser,
+    status: ReminderStatus | None = None,
+    deadline_id: IdQuery = None,
+    contract_id: IdQuery = None,
+    channel: Literal["email", "webhook", "in_app"] | None = None,
+    limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[ReminderOut]:  # fmt: skip
+) -> Page[ReminderOut]:
     """Reminders by id with their delivery status, attempts and last error."""
     stmt = actions.reminders_query(
-        status=status, deadline_id=deadline_id, channel=channel, contract_id=contract_id,
+        status=status,
+        deadline_id=deadline_id,
+        channel=channel,
+        contract_id=contract_id,
         after_id=decode_cursor(cursor),
-    )  # fmt: skip
+    )
     rows = list(session.scalars(stmt.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -125,9 +147,12 @@ def list_reminders(
 
 @router.get("/notifications")
 def list_notifications(
-    session: SessionDep, user: CurrentUser, unread: bool = False, limit: Limit = 50,
+    session: SessionDep,
+    user: CurrentUser,
+    unread: bool = False,
+    limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[NotificationOut]:  # fmt: skip
+) -> Page[NotificationOut]:
     """The caller's in-app notifications, newest first; `unread=true` for unread only."""
     stmt = actions.notifications_query(
         user_id=user.id, unread=unread, after_id=decode_cursor(cursor)

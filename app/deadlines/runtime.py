@@ -48,10 +48,12 @@ def start(app: FastAPI) -> None:
     if not settings.scheduler_enabled:
         return
     scheduler = Scheduler(
-        sessions=app.state.sessionmaker, settings=settings, clock=app.state.clock,
+        sessions=app.state.sessionmaker,
+        settings=settings,
+        clock=app.state.clock,
         interval=settings.scheduler_interval_seconds,
         channels=getattr(app.state, "reminder_channels", None),
-    )  # fmt: skip
+    )
     app.state.reminder_scheduler = scheduler
     scheduler.start()
 

@@ -45,15 +45,25 @@ class PassReport:
         return {"missed": self.missed, "escalated": self.escalated, **asdict(self.delivery)}
 
 
-def escalate(*, sessions: sessionmaker[Session], settings: Settings, now: datetime,
-             report: PassReport, limit: int = 1000) -> None:  # fmt: skip
+def escalate(
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    now: datetime,
+    report: PassReport,
+    limit: int = 1000,
+) -> None:
     """Mark passed deadlines missed and plan today's escalation for each, one transaction each."""
     today = local_today(now, settings)
     with sessions.begin() as session:
-        ids = list(session.scalars(
-            select(Deadline.id).where(Deadline.status.in_(OPEN_STATUSES), Deadline.date < today)
-            .order_by(Deadline.date, Deadline.id).limit(limit)
-        ))  # fmt: skip
+        ids = list(
+            session.scalars(
+                select(Deadline.id)
+                .where(Deadline.status.in_(OPEN_STATUSES), Deadline.date < today)
+                .order_by(Deadline.date, Deadline.id)
+                .limit(limit)
+            )
+        )
     for deadline_id in ids:
         try:
             with sessions.begin() as session:
@@ -63,13 +73,15 @@ def escalate(*, sessions: sessionmaker[Session], settings: Settings, now: dateti
             report.delivery.errors += 1
 
 
-def _escalate_one(session: Session, deadline_id: int, *, settings: Settings, now: datetime,
-                  report: PassReport) -> None:  # fmt: skip
+def _escalate_one(
+    session: Session, deadline_id: int, *, settings: Settings, now: datetime, report: PassReport
+) -> None:
     # SKIP LOCKED: another runner escalating this deadline right now will do it for us.
     d = session.scalars(
-        select(Deadline).where(Deadline.id == deadline_id, Deadline.status.in_(OPEN_STATUSES))
+        select(Deadline)
+        .where(Deadline.id == deadline_id, Deadline.status.in_(OPEN_STATUSES))
         .with_for_update(skip_locked=True)
-    ).first()  # fmt: skip
+    ).first()
     if d is None:
         return
     if d.status == "pending":
@@ -77,11 +89,19 @@ def _escalate_one(session: Session, deadline_id: int, *, settings: Settings, now
         # "N days before" reminders still queued would now be wrong: escalations replace them.
         cancelled = cancel_pending(session, d, now=now)
         audit.record(
-            session=session, actor=None, action="deadline.missed", at=now,
-            contract_id=d.contract_id, case_id=d.case_id,
-            details={"deadline_id": d.id, "kind": d.kind, "date": d.date,
-                     "cancelled_reminders": cancelled},
-        )  # fmt: skip
+            session=session,
+            actor=None,
+            action="deadline.missed",
+            at=now,
+            contract_id=d.contract_id,
+            case_id=d.case_id,
+            details={
+                "deadline_id": d.id,
+                "kind": d.kind,
+                "date": d.date,
+                "cancelled_reminders": cancelled,
+            },
+        )
         report.missed += 1
     slot = escalation_due(
         d.date, now=now, tz=settings.timezone, last_escalated_on=d.last_escalated_on
@@ -91,9 +111,11 @@ def _escalate_one(session: Session, deadline_id: int, *, settings: Settings, now
     policy = policy_for(d.kind)
     offset = escalation_offset(d.date, slot, settings.timezone)
     who = recipients(
-        session, roles=policy.escalation_roles + policy.recipient_roles, settings=settings,
+        session,
+        roles=policy.escalation_roles + policy.recipient_roles,
+        settings=settings,
         channels=enabled_channels(settings, policy.channels),
-    )  # fmt: skip
+    )
     known = set(
         session.scalars(select(Reminder.idempotency_key).where(Reminder.deadline_id == d.id))
     )
@@ -102,24 +124,44 @@ def _escalate_one(session: Session, deadline_id: int, *, settings: Settings, now
     d.last_escalated_on = d.date - timedelta(days=offset)
     session.flush()
     audit.record(
-        session=session, actor=None, action="deadline.escalated", at=now,
-        contract_id=d.contract_id, case_id=d.case_id,
-        details={"deadline_id": d.id, "kind": d.kind, "date": d.date, "offset_days": offset,
-                 "recipients": [r.address for r in who]},
-    )  # fmt: skip
+        session=session,
+        actor=None,
+        action="deadline.escalated",
+        at=now,
+        contract_id=d.contract_id,
+        case_id=d.case_id,
+        details={
+            "deadline_id": d.id,
+            "kind": d.kind,
+            "date": d.date,
+            "offset_days": offset,
+            "recipients": [r.address for r in who],
+        },
+    )
     report.escalated += 1
 
 
-def run_pass(*, sessions: sessionmaker[Session], settings: Settings, clock: Clock,
-             channels: Channels | None = None, worker: str | None = None, batch: int = 100,
-             lease: timedelta = DEFAULT_LEASE) -> PassReport:  # fmt: skip
+def run_pass(
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    clock: Clock,
+    channels: Channels | None = None,
+    worker: str | None = None,
+    batch: int = 100,
+    lease: timedelta = DEFAULT_LEASE,
+) -> PassReport:
     """One pass: escalate missed deadlines, then deliver every due reminder and message."""
     report = PassReport()
     escalate(sessions=sessions, settings=settings, now=clock.now(), report=report)
     dispatcher = Dispatcher(
-        sessions=sessions, clock=clock, worker=worker or worker_name(), batch=batch, lease=lease,
+        sessions=sessions,
+        clock=clock,
+        worker=worker or worker_name(),
+        batch=batch,
+        lease=lease,
         channels=channels if channels is not None else Channels.from_settings(settings, clock),
-    )  # fmt: skip
+    )
     dispatcher.run_all(report.delivery)
     return report
 
@@ -127,8 +169,15 @@ def run_pass(*, sessions: sessionmaker[Session], settings: Settings, clock: Cloc
 class Scheduler:
     """Runs passes on a thread every `interval` seconds; stop() returns promptly."""
 
-    def __init__(self, *, sessions: sessionmaker[Session], settings: Settings, clock: Clock,
-                 interval: float, channels: Channels | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        clock: Clock,
+        interval: float,
+        channels: Channels | None = None,
+    ) -> None:
         self.sessions, self.settings, self.clock = sessions, settings, clock
         self.interval, self.channels = interval, channels
         self.worker = worker_name()
@@ -160,8 +209,13 @@ class Scheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                run_pass(sessions=self.sessions, settings=self.settings, clock=self.clock,
-                         channels=self.channels, worker=self.worker)  # fmt: skip
+                run_pass(
+                    sessions=self.sessions,
+                    settings=self.settings,
+                    clock=self.clock,
+                    channels=self.channels,
+                    worker=self.worker,
+                )
             except Exception:  # the scheduler must outlive a bad pass (database restarting…)
                 log.exception("reminder pass failed")
             self.passes += 1

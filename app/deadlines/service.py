@@ -66,8 +66,9 @@ class SyncReport:
 
     def __bool__(self) -> bool:
         r = self.reminders
-        return bool(self.added or self.moved or self.superseded or r.planned or r.moved
-                    or r.cancelled)  # fmt: skip
+        return bool(
+            self.added or self.moved or self.superseded or r.planned or r.moved or r.cancelled
+        )
 
 
 def configured_lead_times(settings: Settings) -> LeadTimes:
@@ -92,9 +93,15 @@ def sync_contract_deadlines(
     # escalate: its past deadlines are history, not alarms.
     running = contract.end_date is None or contract.end_date >= today
     return sync_scope(
-        session=session, scope=f"contract:{contract.id}", contract_id=contract.id, case_id=None,
-        specs=specs, now=now, actor=actor, running=running,
-    )  # fmt: skip
+        session=session,
+        scope=f"contract:{contract.id}",
+        contract_id=contract.id,
+        case_id=None,
+        specs=specs,
+        now=now,
+        actor=actor,
+        running=running,
+    )
 
 
 def on_terms_changed(
@@ -122,9 +129,15 @@ def sync_case_deadlines(
     `case_route_decision` and `compute.assessment_booking_deadline`.
     """
     return sync_scope(
-        session=session, scope=f"case:{case_id}", contract_id=contract_id, case_id=case_id,
-        specs=specs, now=now, actor=actor, kinds=None if kinds is None else frozenset(kinds),
-    )  # fmt: skip
+        session=session,
+        scope=f"case:{case_id}",
+        contract_id=contract_id,
+        case_id=case_id,
+        specs=specs,
+        now=now,
+        actor=actor,
+        kinds=None if kinds is None else frozenset(kinds),
+    )
 
 
 def case_route_decision(
@@ -139,10 +152,17 @@ def case_route_decision(
 
 
 def sync_scope(
-    *, session: Session, scope: str, contract_id: int | None, case_id: int | None,
-    specs: Sequence[DeadlineSpec], now: datetime, actor: Actor | None,
-    kinds: frozenset[str] | None = None, running: bool = True,
-) -> SyncReport:  # fmt: skip
+    *,
+    session: Session,
+    scope: str,
+    contract_id: int | None,
+    case_id: int | None,
+    specs: Sequence[DeadlineSpec],
+    now: datetime,
+    actor: Actor | None,
+    kinds: frozenset[str] | None = None,
+    running: bool = True,
+) -> SyncReport:
     """Reconcile one scope's deadline rows with `specs`, replan reminders, audit the change."""
     settings = delivery_settings(session)
     report = SyncReport()
@@ -203,21 +223,35 @@ def _open_status(when: date, now: datetime, settings: Settings, *, running: bool
 
 
 def _audit(
-    session: Session, report: SyncReport, *, actor: Actor | None, now: datetime,
-    contract_id: int | None, case_id: int | None,
-) -> None:  # fmt: skip
+    session: Session,
+    report: SyncReport,
+    *,
+    actor: Actor | None,
+    now: datetime,
+    contract_id: int | None,
+    case_id: int | None,
+) -> None:
     if not report:
         return
     details = {k: v for k, v in asdict(report).items() if k != "reminders"}
     details["reminders"] = asdict(report.reminders)
     audit.record(
-        session=session, actor=actor, action="deadline.recomputed", at=now,
-        contract_id=contract_id, case_id=case_id, details=details,
-    )  # fmt: skip
+        session=session,
+        actor=actor,
+        action="deadline.recomputed",
+        at=now,
+        contract_id=contract_id,
+        case_id=case_id,
+        details=details,
+    )
     if report.reminders.cancelled:
         audit.record(
-            session=session, actor=actor, action="reminder.cancelled", at=now,
-            contract_id=contract_id, case_id=case_id,
+            session=session,
+            actor=actor,
+            action="reminder.cancelled",
+            at=now,
+            contract_id=contract_id,
+            case_id=case_id,
             reason="the deadline moved or is no longer derived from the terms",
             details={"reminder_ids": report.reminders.cancelled},
-        )  # fmt: skip
+        )

@@ -235,9 +235,10 @@ def date_not_before(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 def optional_dates(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Each of `fields` may be left out, but when sent it is a date (e.g. a planned phase end)."""
     bad = [
-        f for f in params["fields"]
+        f
+        for f in params["fields"]
         if not is_blank(resolve(ctx, f)) and as_date(resolve(ctx, f)) is None
-    ]  # fmt: skip
+    ]
     if not bad:
         return None
     return f"Please give {' and '.join(the(f) for f in bad)} as a date (YYYY-MM-DD)."

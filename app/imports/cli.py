@@ -32,9 +32,12 @@ def import_ocds(
                 # One transaction per file: a bad file is rolled back, the others stay.
                 with path.open("rb") as fh, factory.begin() as session:
                     report = service.import_ocds(
-                        session=session, stream=fh, source_file=str(path), actor=None,
+                        session=session,
+                        stream=fh,
+                        source_file=str(path),
+                        actor=None,
                         now=SystemClock().now(),
-                    )  # fmt: skip
+                    )
             except (DomainError, OSError) as exc:
                 failed += 1
                 _print_failure(path, exc, as_json)

@@ -57,8 +57,9 @@ async def read_upload(request: Request) -> AsyncIterator[Upload]:
         try:
             part = form.get("file")
             if not isinstance(part, UploadFile):
-                raise BadRequest("send the package as a multipart file field named 'file'",
-                                 code="missing_file")  # fmt: skip
+                raise BadRequest(
+                    "send the package as a multipart file field named 'file'", code="missing_file"
+                )
             yield Upload(part.filename or "upload", part.file)
         finally:
             await form.close()

@@ -45,8 +45,9 @@ class OcdsImportError(Unprocessable):
         """One error for the file, listing every problem found."""
         more = len(errors) - 1
         detail = str(errors[0]) + (f" (and {more} more problem(s))" if more else "")
-        problems = [{"path": e.path, "release_id": e.release_id, "message": e.message}
-                    for e in errors]  # fmt: skip
+        problems = [
+            {"path": e.path, "release_id": e.release_id, "message": e.message} for e in errors
+        ]
         return cls(detail, problems=problems)
 
 
@@ -75,18 +76,28 @@ class ImportReport:
     def skip(self, exc: OcdsSkipError) -> None:
         """Report a release that was left out, and why."""
         self.skipped.append(
-            {"path": exc.path, "release_id": exc.release_id, "ocid": exc.ocid,
-             "reason": exc.message}
-        )  # fmt: skip
+            {
+                "path": exc.path,
+                "release_id": exc.release_id,
+                "ocid": exc.ocid,
+                "reason": exc.message,
+            }
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The report as the API and the CLI show it."""
         return {
-            "file": self.file, "releases": self.releases, "created": self.created,
-            "updated": self.updated, "unchanged": self.unchanged, "skipped": self.skipped,
-            "contracts": [{"id": cid, "ocid": ocid, "outcome": outcome}
-                          for ocid, (cid, outcome) in self.outcomes.items()],
-        }  # fmt: skip
+            "file": self.file,
+            "releases": self.releases,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "contracts": [
+                {"id": cid, "ocid": ocid, "outcome": outcome}
+                for ocid, (cid, outcome) in self.outcomes.items()
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -158,16 +169,24 @@ def _create(run: _Run, data: ContractData, path: str) -> None:
     terms = terms_.ocds_terms(data, path)
     if "buyer" not in terms:
         raise OcdsSkipError(
-            path, "names no buyer: a contract needs one", release_id=data.release_id,
-            release_path=path, ocid=data.ocid,
-        )  # fmt: skip
+            path,
+            "names no buyer: a contract needs one",
+            release_id=data.release_id,
+            release_path=path,
+            ocid=data.ocid,
+        )
     body = terms_.validated_create(data, path, terms)
     terms_.check_rules(data, path, body.model_dump())
     try:
         contract = contracts.create(
-            session=run.session, data=body, actor=run.actor, now=run.now, source="ocds",
-            action="contract.imported", details=_details(run, data),
-        )  # fmt: skip
+            session=run.session,
+            data=body,
+            actor=run.actor,
+            now=run.now,
+            source="ocds",
+            action="contract.imported",
+            details=_details(run, data),
+        )
     except DomainError as exc:
         raise terms_.release_error(data, path, "ocid", exc.detail) from None
     _record_release(run, contract, data, amendments=_merge_amendments([], data))
@@ -185,17 +204,25 @@ def _update(run: _Run, contract: Contract, data: ContractData, path: str) -> Non
     details = _details(run, data) | ({"amendments_added": added} if added else {})
     try:
         changed = contracts.update(
-            session=run.session, contract=contract, patch=patch, actor=run.actor, now=run.now,
+            session=run.session,
+            contract=contract,
+            patch=patch,
+            actor=run.actor,
+            now=run.now,
             details=details,
-        )  # fmt: skip
+        )
     except DomainError as exc:
         raise terms_.release_error(data, path, "ocid", exc.detail) from None
     if not changed and added:
         # Amendments are not terms, so contracts.update saw nothing; the change is still audited.
         audit.record(
-            session=run.session, actor=run.actor, action="contract.updated", at=run.now,
-            contract_id=contract.id, details={"changes": {}, **details},
-        )  # fmt: skip
+            session=run.session,
+            actor=run.actor,
+            action="contract.updated",
+            at=run.now,
+            contract_id=contract.id,
+            details={"changes": {}, **details},
+        )
     _record_release(run, contract, data, amendments=amendments)
     run.report.count(contract, "updated" if changed or added else "unchanged")
 

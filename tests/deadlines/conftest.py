@@ -92,10 +92,16 @@ def receiver() -> Iterator[tuple[Received, str]]:
 def settings(db_url: str, mailbox: tuple[Mailbox, int], receiver: tuple[Received, str]) -> Settings:
     """Settings with a real SMTP server and webhook receiver (overrides the root fixture)."""
     return Settings(
-        database_url=db_url, environment="test", scheduler_enabled=False,
-        smtp_host="127.0.0.1", smtp_port=mailbox[1], smtp_sender="handover@exit.example.gov.uk",
-        webhook_url=receiver[1], webhook_secret=HOOK_SECRET, webhook_timeout_seconds=2.0,
-    )  # fmt: skip
+        database_url=db_url,
+        environment="test",
+        scheduler_enabled=False,
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox[1],
+        smtp_sender="handover@exit.example.gov.uk",
+        webhook_url=receiver[1],
+        webhook_secret=HOOK_SECRET,
+        webhook_timeout_seconds=2.0,
+    )
 
 
 @pytest.fixture

@@ -32,18 +32,35 @@ def seed(db, clock, n: int, user_id: int | None = None, at: datetime | None = No
     """One deadline with n due webhook reminders (and n in-app ones when user_id is given)."""
     now = at or clock.now()
     with db.begin() as s:
-        d = Deadline(scope="test:1", key="k", kind="notice", date=date(2027, 1, 1),
-                     status="pending", created_at=now, updated_at=now)  # fmt: skip
+        d = Deadline(
+            scope="test:1",
+            key="k",
+            kind="notice",
+            date=date(2027, 1, 1),
+            status="pending",
+            created_at=now,
+            updated_at=now,
+        )
         s.add(d)
         s.flush()
         for i in range(n):
             for channel in ("webhook", "in_app") if user_id else ("webhook",):
-                s.add(Reminder(
-                    deadline_id=d.id, offset_days=i, due_at=now, channel=channel,
-                    recipient=f"r{i}", user_id=user_id, idempotency_key=f"{channel}:{i}",
-                    status="pending", attempts=0, next_attempt_at=now, created_at=now,
-                    updated_at=now,
-                ))  # fmt: skip
+                s.add(
+                    Reminder(
+                        deadline_id=d.id,
+                        offset_days=i,
+                        due_at=now,
+                        channel=channel,
+                        recipient=f"r{i}",
+                        user_id=user_id,
+                        idempotency_key=f"{channel}:{i}",
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
 
 
 def test_webhook_500_retried_with_backoff_then_failed(client, pm, clock, run, receiver):
@@ -111,8 +128,13 @@ def _race(settings: Settings, clock, runners: int) -> list[RecordingNotifier]:
         sessions.configure(info={SETTINGS_INFO_KEY: settings})
         start.wait()
         try:
-            run_pass(sessions=sessions, settings=settings, clock=clock,
-                     channels=Channels(webhook=sink), batch=7)  # fmt: skip
+            run_pass(
+                sessions=sessions,
+                settings=settings,
+                clock=clock,
+                channels=Channels(webhook=sink),
+                batch=7,
+            )
         finally:
             engine.dispose()
 
@@ -148,21 +170,33 @@ def test_cron_pass_via_cli(db, db_url, clock):
     env.pop("HANDOVER_SMTP_HOST", None)
     out = subprocess.run(
         [sys.executable, "-m", "app.cli", "reminders", "run"],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     # No webhook is configured in that process: the rows are claimed and marked failed.
     assert "claimed=2" in out.stdout and "failed=2" in out.stdout
     again = subprocess.run(
         [sys.executable, "-m", "app.cli", "reminders", "run"],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert "claimed=0" in again.stdout
 
 
 def test_scheduler_starts_and_stops_with_the_lifespan(db_url, clock):
-    settings = Settings(database_url=db_url, environment="test", scheduler_enabled=True,
-                        scheduler_interval_seconds=3600)  # fmt: skip
+    settings = Settings(
+        database_url=db_url,
+        environment="test",
+        scheduler_enabled=True,
+        scheduler_interval_seconds=3600,
+    )
     app = create_app(settings, clock)
     with TestClient(app):
         scheduler = app.state.reminder_scheduler
@@ -181,8 +215,13 @@ def test_outbox_messages_delivered_after_commit(db, settings, client, clock, run
     assert run().delivery.claimed == 0  # rolled back with the change: nothing to send
     with db.begin() as s:
         s.info[SETTINGS_INFO_KEY] = settings
-        msg = enqueue(session=s, topic="case.transitioned", payload={"case_id": 7},
-                      now=clock.now(), key="case.transitioned:1")  # fmt: skip
+        msg = enqueue(
+            session=s,
+            topic="case.transitioned",
+            payload={"case_id": 7},
+            now=clock.now(),
+            key="case.transitioned:1",
+        )
         assert msg is not None
     assert run().delivery.sent == 1
     assert len(seen.requests) == 1
@@ -210,7 +249,13 @@ def test_due_query_uses_the_index(db, client, clock, is_postgres):
 def test_lease_length_is_configurable(db, client, clock, run, lease_minutes):
     seed(db, clock, 1)
     with db.begin() as s:
-        claim_due(s, REMINDERS, now=clock.now(), worker="w", limit=1,
-                  lease=timedelta(minutes=lease_minutes))  # fmt: skip
+        claim_due(
+            s,
+            REMINDERS,
+            now=clock.now(),
+            worker="w",
+            limit=1,
+            lease=timedelta(minutes=lease_minutes),
+        )
         lease = s.scalar(select(Reminder.lease_until))
     assert lease == clock.now() + timedelta(minutes=lease_minutes)

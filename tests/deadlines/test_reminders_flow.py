@@ -148,8 +148,9 @@ def test_missed_deadline_escalates_daily_until_waived(client, pm, sro, clock, ru
     escalations = [r for r in escalations if r["offset_days"] < 0]
     assert {r["offset_days"] for r in escalations} == {-1}
     assert {r["recipient"] for r in escalations if r["channel"] == "email"} == {
-        "sam@example.gov.uk", "priya@example.gov.uk",
-    }  # fmt: skip
+        "sam@example.gov.uk",
+        "priya@example.gov.uk",
+    }
     assert any(
         "ESCALATION" in m["Subject"] and m["To"] == "sam@example.gov.uk" for m in box.messages
     )

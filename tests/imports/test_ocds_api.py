@@ -25,8 +25,12 @@ def test_multipart_upload_reports_and_reimport_is_unchanged(client, pm, db) -> N
     assert first.status_code == 200, first.text
     body = first.json()
     assert {k: body[k] for k in ("file", "releases", "created", "updated", "unchanged")} == {
-        "file": PACKAGE.name, "releases": 6, "created": 1, "updated": 4, "unchanged": 1,
-    }  # fmt: skip
+        "file": PACKAGE.name,
+        "releases": 6,
+        "created": 1,
+        "updated": 4,
+        "unchanged": 1,
+    }
     [contract] = body["contracts"]
     assert (contract["ocid"], contract["outcome"]) == ("ocds-213czf-000-00001", "created")
     after_first = counts(db)

@@ -17,8 +17,13 @@ def run(db_url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HANDOVER_DATABASE_URL": db_url, "HANDOVER_SCHEDULER_ENABLED": "false"}
     return subprocess.run(
         [sys.executable, "-m", "app.cli", "import", "ocds", *map(str, args)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_each_file_is_its_own_transaction(db_url, db, tmp_path) -> None:

@@ -71,9 +71,12 @@ def imports_audited(db: sessionmaker[Session]) -> dict[str, int]:
 
 def manual_contract(session: Session, notice_days: int) -> None:
     body = ContractCreate(
-        reference="BC-1", title="Ours", buyer={"name": "Borsetshire Council"},  # type: ignore[arg-type]
-        ocid="ocds-test-1", notice_period_days=notice_days,
-    )  # fmt: skip
+        reference="BC-1",
+        title="Ours",
+        buyer={"name": "Borsetshire Council"},  # type: ignore[arg-type]
+        ocid="ocds-test-1",
+        notice_period_days=notice_days,
+    )
     contracts.create(session=session, data=body, actor=None, now=NOW)
 
 
@@ -202,8 +205,13 @@ def test_example_routes_converge_to_the_same_contract(db) -> None:
     assert record_report["created"] == 1
     singles_state, single_reports = converge(db, STAGE_FILES)
     assert [r["contracts"][0]["outcome"] for r in single_reports] == [
-        "created", "updated", "updated", "updated", "updated", "unchanged",
-    ]  # fmt: skip
+        "created",
+        "updated",
+        "updated",
+        "updated",
+        "updated",
+        "unchanged",
+    ]
     # The version counts term changes, so it depends on the route; everything else may not.
     for state in (package_state, record_state, singles_state):
         for row in state:
@@ -293,8 +301,10 @@ def test_missing_fields_in_a_newer_release_do_not_erase(db) -> None:
     with db() as session:
         c = by_ocid(session, "ocds-test-1")
         assert (c.buyer_name, c.value_amount, c.end_date) == (
-            "Borsetshire Council", Decimal("100.50"), date(2023, 3, 31),
-        )  # fmt: skip
+            "Borsetshire Council",
+            Decimal("100.50"),
+            date(2023, 3, 31),
+        )
         assert [s.companies_house_number for s in c.suppliers] == ["01234567"]
 
 
@@ -306,8 +316,11 @@ def test_manual_contract_with_the_ocid_is_updated_not_duplicated(db) -> None:
     with db() as session:
         c = by_ocid(session, "ocds-test-1")
         assert (c.reference, c.title, c.notice_period_days, c.source) == (
-            "BC-1", "Managed IT service", 90, "manual",
-        )  # fmt: skip
+            "BC-1",
+            "Managed IT service",
+            90,
+            "manual",
+        )
 
 
 def test_unsupported_releases_are_skipped_with_reasons(db) -> None:
@@ -326,9 +339,13 @@ def test_unsupported_releases_are_skipped_with_reasons(db) -> None:
     ]
     assert records["created"] == 1
     assert records["skipped"] == [
-        {"path": "records[0]", "release_id": None, "ocid": "ocds-x",
-         "reason": "record has no compiledRelease"},
-    ]  # fmt: skip
+        {
+            "path": "records[0]",
+            "release_id": None,
+            "ocid": "ocds-x",
+            "reason": "record has no compiledRelease",
+        },
+    ]
 
 
 # --- refusals: nothing from the file is written ---------------------------------------------
