@@ -98,6 +98,12 @@ def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
     return view
 
 
+def parent_view(session: Session, parent_id: int) -> dict[str, Any]:
+    """The parent case as a child's guards see it (empty if it is gone)."""
+    parent = session.get(Case, parent_id)
+    return case_view(parent) if parent is not None else {}
+
+
 def children_of(session: Session, case_id: int) -> list[Case]:
     """Child cases, oldest first."""
     return list(session.scalars(select(Case).where(Case.parent_id == case_id).order_by(Case.id)))
@@ -129,11 +135,15 @@ def guard_context(
     def contract() -> Mapping[str, Any]:
         return contract_view(session, contract_id) if contract_id is not None else {}
 
+    view: dict[str, Any] = case_view(case)
+    parent_id = case.parent_id
+    if parent_id is not None:
+        view["parent"] = LazyMapping(lambda: parent_view(session, parent_id))
     return GuardContext(
         actor=actor.name,
         roles=actor.roles,
         today=clock.today(),
-        case=case_view(case),
+        case=view,
         contract=LazyMapping(contract) if contract_id is not None else None,
         children=LazySequence(lambda: [case_view(c) for c in children_of(session, case.id)]),
         data=data or {},

@@ -317,11 +317,21 @@ def _set_case_field(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str |
     ctx.session.flush()
 
 
+def _clear_case_fields(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+    fields = set(params["fields"])
+    if fields & set(case.data):
+        case.data = {k: v for k, v in case.data.items() if k not in fields}
+    if "route" in fields and case.route is not None:
+        case.route = None
+    ctx.session.flush()
+
+
 ActionImpl = Callable[[Ctx, Case, dict[str, Any], str | None], None]
 ACTIONS: dict[str, ActionImpl] = {
     "open_case": _open_case_action,
     "cancel_open_children": _cancel_open_children,
     "set_case_field": _set_case_field,
+    "clear_case_fields": _clear_case_fields,
 }
 
 

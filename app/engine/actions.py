@@ -25,6 +25,8 @@ ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
         "set_case_field": ActionSpec(
             required=("field", "value"), types={"field": "str", "value": "any"}
         ),
+        # Remove case.data[field] for each field; `route` also clears the case's route.
+        "clear_case_fields": ActionSpec(required=("fields",), types={"fields": "list[str]"}),
         # Create a deadline of `kind` dated `days_from_now` days after entry; the transition
         # named by `met_by` marks it met (its reminders stop).
         "schedule_deadline": ActionSpec(

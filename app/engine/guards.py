@@ -133,6 +133,41 @@ def child_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     return f"No {params['workflow']} child case is in state {' or '.join(states)}."
 
 
+@guard(
+    "open_children_in_state",
+    required=("states",),
+    optional=("workflow",),
+    types={"states": "list[str]", "workflow": "str"},
+)
+def open_children_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every open child (of `workflow`) is in one of `states`; finished children never block."""
+    states = params["states"]
+    behind = [
+        c
+        for c in _children(ctx, params.get("workflow"))
+        if not c.get("final") and c.get("state") not in states
+    ]
+    if not behind:
+        return None
+    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in behind)
+    return f"These child cases must be {' or '.join(states)} first: {listed}."
+
+
+@guard("parent_in_state", required=("states",), types={"states": "list[str]"})
+def parent_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The case's parent case is in one of `states`."""
+    states = params["states"]
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return "This case has no parent case to check."
+    if parent.get("state") in states:
+        return None
+    return (
+        f"The parent {parent.get('workflow')} case #{parent.get('id')} is {parent.get('state')};"
+        f" this needs it to be {' or '.join(states)}."
+    )
+
+
 # --- fields -----------------------------------------------------------------------------
 
 

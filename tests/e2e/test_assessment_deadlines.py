@@ -52,6 +52,21 @@ def test_phase_ends_and_amber_actions_become_deadlines(client, pm, sro, make_use
     )
     fire(owner, component, "propose_route", reason="core service", data={"route": "build_in_house"})
     fire(sro, component, "approve_route", reason="agreed")
+    # Work on a route starts only once the SRO has approved the review.
+    review = fire(
+        pm,
+        review,
+        "record_decomposition",
+        evidence=[_ev("contract_documents"), _ev("spend_analysis")],
+    )
+    review = fire(
+        pm,
+        review,
+        "appraise_options",
+        evidence=[_ev("delivery_model_assessment"), _ev("should_cost_model")],
+    )
+    review = fire(pm, review, "submit_for_approval")
+    fire(sro, review, "approve", reason="routes agreed")
     fire(owner, component, "start_discovery", evidence=[_ev("assurance_gate_approval")])
 
     bad = client.post(

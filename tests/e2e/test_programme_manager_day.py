@@ -497,13 +497,15 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         approved.append(component)
     hosting, casework, reporting, service_desk = approved
 
-    # What may the service owner do with the casework component now? Only discovery, and only
-    # with an assurance gate approval: the other routes' first steps say why not.
+    # What may the service owner do with the casework component now? Only discovery, once the
+    # SRO has approved the review, and only with an assurance gate approval: the other routes'
+    # first steps say why not.
     options = desk.options(sol, casework)
     discovery = options["start_discovery"]
     assert discovery["allowed"] is False
-    assert [b["code"] for b in discovery["blocked_by"]] == ["evidence_kinds"]
-    assert "assurance_gate_approval" in discovery["blocked_by"][0]["detail"]
+    assert [b["code"] for b in discovery["blocked_by"]] == ["parent_in_state", "evidence_kinds"]
+    assert "awaiting_approval" in discovery["blocked_by"][0]["detail"]
+    assert "assurance_gate_approval" in discovery["blocked_by"][1]["detail"]
     retirement = options["plan_retirement"]
     assert "data_field_in" in [b["code"] for b in retirement["blocked_by"]]
     assert any("build_in_house" in b["detail"] for b in retirement["blocked_by"])
@@ -1105,13 +1107,27 @@ def test_withdrawing_a_review_cancels_its_open_children(client: TestClient, make
     laptops = desk.step(
         sam, laptops, "approve_route", to="route_approved", reason="Commodity: buy it"
     )
-    review = desk.step(priya, review, "submit_for_approval", to="awaiting_approval")
-    review = desk.step(sam, review, "approve", to="approved", reason="Routes approved")
-    (exit_summary,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
-    # Print was already stopped by the SRO: withdrawing must leave it alone.
+    # Print is stopped by the SRO before the review is approved: withdrawing must leave it alone.
     printing = desk.step(
         sam, printing, "cancel", to="cancelled", reason="Print is covered by the estates contract"
     )
+    review = desk.step(priya, review, "submit_for_approval", to="awaiting_approval")
+    # A route only proposed is not approved: the review waits for the help desk's.
+    body = desk.refused(
+        sam,
+        review,
+        "approve",
+        422,
+        "transition_blocked",
+        ["open_children_in_state"],
+        reason="Routes approved",
+    )
+    assert f"#{helpdesk['id']}" in body["detail"] and "route_proposed" in body["detail"]
+    helpdesk = desk.step(
+        sam, helpdesk, "approve_route", to="route_approved", reason="Re-procure the desk"
+    )
+    review = desk.step(sam, review, "approve", to="approved", reason="Routes approved")
+    (exit_summary,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
 
     # Only the SRO may withdraw, and must say why.
     desk.refused(
@@ -1139,7 +1155,7 @@ def test_withdrawing_a_review_cancels_its_open_children(client: TestClient, make
     # Each open child has its own audit event, by the system, saying why.
     for child, was in (
         (laptops, "route_approved"),
-        (helpdesk, "route_proposed"),
+        (helpdesk, "route_approved"),
         (exit_summary, "exit_planning"),
     ):
         events = desk.pages(priya, f"/api/cases/{child['id']}/events")

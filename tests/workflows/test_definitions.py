@@ -79,6 +79,12 @@ class Case:
         self.history: dict[str, str] = {}
         self.children: list[dict[str, Any]] = []
         self.visited = [self.state]
+        # A component's contract review, approved unless a test says otherwise.
+        self.parent: dict[str, Any] | None = (
+            {"id": 9, "workflow": "contract_review", "state": "approved"}
+            if defn.name == "service_component"
+            else None
+        )
 
     def ctx(
         self,
@@ -100,6 +106,7 @@ class Case:
                 "route": self.data.get("route"),
                 "workflow": self.defn.name,
                 "final": self.defn.is_final(self.state),
+                **({"parent": self.parent} if self.parent is not None else {}),
             },
             contract=self.contract,
             children=self.children,
@@ -131,6 +138,9 @@ class Case:
         for action in verdict.actions:
             if action.name == "set_case_field":
                 self.data[action.params["field"]] = action.params["value"]
+            if action.name == "clear_case_fields":
+                for name in action.params["fields"]:
+                    self.data.pop(name, None)
         self.history[trigger] = actor
         self.visited.append(self.state)
         return verdict
@@ -301,6 +311,10 @@ def walk_review(defs: dict[str, WorkflowDefinition]) -> list[str]:
     )
     case.fire("submit_for_approval", "pat", [PM, SRO], expect="awaiting_approval")
 
+    # Proposed is not approved: every open component's route must be approved first.
+    assert case.refused("approve", "sarah", [SRO]) == {"open_children_in_state"}
+    for component in components:
+        component["state"] = "route_approved"
     # Four-eyes: the submitter may not approve, even holding the SRO role.
     assert case.refused("approve", "pat", [PM, SRO]) == {"four_eyes"}
     assert case.check("approve", "pat", [PM, SRO]).status == "forbidden"
@@ -342,9 +356,12 @@ def test_review_approval_guard_sees_children(defs: dict[str, WorkflowDefinition]
         child("service_component", "assessed", final=False),
     ]
     blocked = case.check("approve", "sarah", [SRO])
-    assert codes(blocked) == {"children_have"}
+    assert codes(blocked) == {"children_have", "open_children_in_state"}
     assert "#100" in blocked.blocked_by[0].detail
     case.children[1]["route"] = "buy_commodity"
+    assert codes(case.check("approve", "sarah", [SRO])) == {"open_children_in_state"}
+    for component in case.children:
+        component["state"] = "route_approved"
     assert case.check("approve", "sarah", [SRO]).dest == "approved"
 
 
