@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
-from app.errors import DomainError
+from app.errors import DomainError, Refusal
 
 log = logging.getLogger("handover.errors")
 
@@ -43,8 +43,10 @@ def _domain(_request: Request, exc: Exception) -> JSONResponse:
     return _json(exc.status_code, exc.body(), exc.headers or None)
 
 
-def _http(_request: Request, exc: Exception) -> JSONResponse:
+def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if isinstance(exc, Refusal):
+        return _domain(request, exc.error)
     code = HTTP_CODES.get(exc.status_code, "error")
     detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     if exc.status_code == 404 and detail == "Not Found":
@@ -107,6 +109,17 @@ def _integrity(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _data(_request: Request, exc: Exception) -> JSONResponse:
+    # Input validation should have refused the value; the database is the last line.
+    assert isinstance(exc, DataError)
+    log.warning("the database refused a value: %s", exc.orig)
+    first_line = str(exc.orig).splitlines()[0] if str(exc.orig) else "invalid value"
+    return _json(
+        422,
+        {"error": "validation_error", "detail": f"a value could not be stored: {first_line}"},
+    )
+
+
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return _json(
@@ -122,4 +135,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(DataError, _data)
     app.add_exception_handler(Exception, _unexpected)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from starlette.exceptions import HTTPException
+
 
 class DomainError(Exception):
     """A client-visible failure rendered as {"error", "detail", "problems"}."""
@@ -88,3 +90,11 @@ class Unprocessable(DomainError):
 
     status_code = 422
     code = "validation_error"
+
+
+class Refusal(HTTPException):
+    """A DomainError raised where FastAPI lets only HTTPException through (body parsing)."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.status_code, error.detail)
+        self.error = error

@@ -22,7 +22,7 @@ from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
-from app.middleware import BodyLimit, RequestContext
+from app.middleware import BodyLimit, RefuseNul, RequestContext
 from app.workflows.registry import WorkflowRegistry
 from app.workflows.router import router as workflows_router
 
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(
         BodyLimit, default_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
+    app.add_middleware(RefuseNul)
     app.add_middleware(RequestContext)
     routers = (
         auth_router,

@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids with access logs, and the request body size limit."""
+"""ASGI middleware: request ids with access logs, the body size limit, NUL refusal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PayloadTooLarge
+from app.errors import BadRequest, PayloadTooLarge
 from app.logs import request_id_var
 
 log = logging.getLogger("handover.access")
@@ -51,6 +51,23 @@ class RequestContext:
             }
             log.info("%s %s %s", scope["method"], scope["path"], status, extra=extra)
             request_id_var.reset(token)
+
+
+class RefuseNul:
+    """Refuse a NUL character in the path or query with 400: no database stores it in text."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on unless its path or query string carries NUL."""
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope["query_string"].lower()
+        ):
+            body = BadRequest("the path or query string contains a NUL character").body()
+            await _send_json(send, 400, body)
+            return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:
@@ -97,8 +114,13 @@ class BodyLimit:
 
 
 async def _send_413(send: Send, limit: int) -> None:
-    body = PayloadTooLarge(f"request body is larger than {limit} bytes").body()
+    await _send_json(
+        send, 413, PayloadTooLarge(f"request body is larger than {limit} bytes").body()
+    )
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     raw = json.dumps(body).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": raw})

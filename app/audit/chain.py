@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -36,9 +37,20 @@ def jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def _numbers(value: Any) -> Any:
+    """Integral floats as ints: PostgreSQL's JSONB reads 1e20 or 2.0 back as an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(Decimal(repr(value)))
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    return value
+
+
 def canonical(fields: dict[str, Any]) -> bytes:
-    """Canonical JSON of an event's hashed fields."""
-    body = {k: fields[k] for k in HASHED_FIELDS}
+    """Canonical JSON of an event's hashed fields, the same whichever database read them."""
+    body = {k: _numbers(fields[k]) for k in HASHED_FIELDS}
     at = body["at"]
     body["at"] = at.isoformat() if isinstance(at, datetime) else at
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -16,10 +16,11 @@ from app.audit import chain, service
 from app.audit.schemas import AuditEventOut, VerifyOut
 from app.auth.deps import CurrentUser
 from app.db.session import SessionDep
+from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.params import IdQuery
 
-router = APIRouter(prefix="/api/audit", tags=["audit"])
+router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=StrictJSONRoute)
 
 CSV_COLUMNS = list(AuditEventOut.model_fields)
 

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.auth.deps import CurrentUser
+from app.jsonbody import StrictJSONRoute
 
-router = APIRouter(prefix="/api", tags=["auth"])
+router = APIRouter(prefix="/api", tags=["auth"], route_class=StrictJSONRoute)
 
 
 class Me(BaseModel):

@@ -24,10 +24,11 @@ from app.cases.schemas import (
 from app.errors import Forbidden
 from app.etag import etag, parse_if_match
 from app.idempotency import run_once
+from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.params import IdPath, IdQuery
 
-router = APIRouter(prefix="/api/cases", tags=["cases"])
+router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=StrictJSONRoute)
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 OPENERS = frozenset({Role.programme_manager, Role.admin})

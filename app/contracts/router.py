@@ -15,10 +15,11 @@ from app.contracts.present import contract_out
 from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch
 from app.db.session import SessionDep
 from app.etag import etag, parse_if_match
+from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.params import IdPath
 
-router = APIRouter(prefix="/api/contracts", tags=["contracts"])
+router = APIRouter(prefix="/api/contracts", tags=["contracts"], route_class=StrictJSONRoute)
 
 Editor = Annotated[
     Actor,

@@ -21,10 +21,11 @@ from app.deadlines.schemas import (
     ReminderOut,
     Resolution,
 )
+from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.params import IdPath, IdQuery
 
-router = APIRouter(prefix="/api", tags=["deadlines"])
+router = APIRouter(prefix="/api", tags=["deadlines"], route_class=StrictJSONRoute)
 
 DeadlineStatus = Literal["pending", "met", "waived", "missed", "superseded", "lapsed"]
 ReminderStatus = Literal["pending", "sent", "failed", "cancelled"]

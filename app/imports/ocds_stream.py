@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from app.imports.ocds_model import MissingCompiledRelease, OcdsError
+from app.jsonbody import BodyValueError, check_value
 
 NOT_OCDS = "not an OCDS release or record package"
 _OPEN = frozenset({"start_map", "start_array"})
@@ -151,6 +152,15 @@ class _Router:
         raise OcdsError("$", f"{NOT_OCDS}: no 'releases' or 'records' array and not a release")
 
 
+def _check_storable(path: str, release: Any) -> None:
+    # Text with NUL cannot be stored in PostgreSQL; say where it is instead of failing late.
+    try:
+        check_value(release)
+    except BodyValueError as exc:
+        where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.path)
+        raise OcdsError(where, exc.message, release_path=path) from None
+
+
 def _json_error_text(exc: Exception) -> str:
     raw = exc.args[0] if exc.args else ""
     # yajl2_c sometimes reports bytes (e.g. for invalid UTF-8); show them as text.
@@ -186,6 +196,7 @@ def iter_releases(stream: BinaryIO) -> Iterator[Found]:
         for prefix, event, value in ijson.parse(reader, use_float=False):
             found = router.feed(prefix, event, value)
             if found is not None:
+                _check_storable(*found)
                 yield found
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         where = router.where()

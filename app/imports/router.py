@@ -18,8 +18,9 @@ from app.db.session import SessionDep
 from app.errors import BadRequest, DomainError
 from app.imports import service
 from app.imports.schemas import ImportReportOut
+from app.jsonbody import StrictJSONRoute
 
-router = APIRouter(prefix="/api/imports", tags=["imports"])
+router = APIRouter(prefix="/api/imports", tags=["imports"], route_class=StrictJSONRoute)
 
 Importer = Annotated[
     Actor,

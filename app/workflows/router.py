@@ -12,9 +12,10 @@ from app.cases.deps import RegistryDep
 from app.db.session import SessionDep
 from app.engine import mermaid, svg
 from app.errors import Unprocessable
+from app.jsonbody import StrictJSONRoute
 from app.workflows.schemas import WorkflowOut, WorkflowSummary, detail, summary
 
-router = APIRouter(prefix="/api/workflows", tags=["workflows"])
+router = APIRouter(prefix="/api/workflows", tags=["workflows"], route_class=StrictJSONRoute)
 Name = Annotated[str, Query(max_length=100)]
 
 

@@ -61,6 +61,13 @@ def test_json_body_is_the_package(client, pm) -> None:
         (b"", "$"),
         (json.dumps([1]).encode(), "$"),
         (json.dumps(package(release(), release(ocid=""))).encode(), "releases[1].ocid"),
+        (
+            json.dumps(
+                package(release(), release(ocid="ocds-nul", tender={"title": "a\x00b"}))
+            ).encode(),
+            "releases[1].tender.title",
+        ),
+        (b'{"releases": [{"ocid": "x", "date": NaN}]}', "releases[0]"),
     ],
 )
 def test_bad_files_get_422_and_write_nothing(client, pm, db, data, path) -> None:
