@@ -7,6 +7,7 @@ makes a new version and cases stay pinned to the one they started on.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -41,6 +42,25 @@ __all__ = [
 _CHILD_GUARDS = frozenset({"has_children", "children_have", "child_in_state"})
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice: YAML would silently keep the last."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """Build the mapping, failing on a duplicate key with its line."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key '{key}'",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_file(path: str | Path) -> WorkflowDefinition:
     """Read, parse and validate one YAML definition file."""
     source = str(path)
@@ -49,7 +69,7 @@ def load_file(path: str | Path) -> WorkflowDefinition:
     except OSError as exc:
         raise DefinitionError([Problem(source, DOCUMENT, f"cannot read: {exc}")]) from exc
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         message = " ".join(str(exc).split())
         raise DefinitionError([Problem(source, DOCUMENT, f"invalid YAML: {message}")]) from exc

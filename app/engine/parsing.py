@@ -67,6 +67,8 @@ class _Parser:
         self.outgoing: set[str] = set()
         # Parsed transitions by their index in the file (None where invalid).
         self.indexed: list[TransitionDef | None] = []
+        # Every parsed on_enter action with its path, for checks that need all triggers.
+        self.actions: list[tuple[str, ActionRef]] = []
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.source, path, message))
@@ -176,7 +178,9 @@ class _Parser:
             self.add(_join(path, "params"), message)
         if problems:
             return None
-        return ActionRef(name, MappingProxyType(spec.with_defaults(params)))
+        ref = ActionRef(name, MappingProxyType(spec.with_defaults(params)))
+        self.actions.append((path, ref))
+        return ref
 
     # --- transitions ----------------------------------------------------------------
 
@@ -268,7 +272,8 @@ class _Parser:
             self.add(_join(path, "dest"), f"unknown state '{dest}'")
             dest = None
         sources = self.sources(item, path, states, dest)
-        self.outgoing.update(sources)
+        # A self-loop is no way out: a state whose only exit returns to it is a dead end.
+        self.outgoing.update(s for s in sources if s != dest)
         roles = self.roles(item, path)
         guards = self.guards(item, path)
         evidence = self.take(item, path, "requires_evidence", int, default=0)
@@ -304,6 +309,10 @@ class _Parser:
                     f"transitions[{i}].approval.not_by_actor_of",
                     f"unknown trigger '{t.not_by_actor_of}'",
                 )
+        for path, action in self.actions:
+            met_by = action.params.get("met_by")
+            if met_by is not None and met_by not in triggers:
+                self.add(_join(_join(path, "params"), "met_by"), f"unknown trigger '{met_by}'")
         self.ambiguous()
         for name, state in states.items():
             if not state.final and name not in self.outgoing:
@@ -328,7 +337,10 @@ class _Parser:
         for i, t in enumerate(self.indexed):
             if t is None:
                 continue
-            signature = canonical_json([[g.name, dict(g.params)] for g in t.guards])
+            # Sorted: the same guards listed in another order tell nothing more apart.
+            signature = canonical_json(
+                sorted(canonical_json([g.name, dict(g.params)]) for g in t.guards)
+            )
             clashes: list[str] = []
             for source in t.sources:
                 key = (t.trigger, source, signature)

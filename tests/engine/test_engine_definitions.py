@@ -282,3 +282,44 @@ def test_load_directory_happy(tmp_path: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     problems = check_directory(tmp_path / "nope")
     assert [p.message for p in problems] == ["is not a directory"]
+
+
+def test_duplicate_yaml_key(problems_of: Any) -> None:
+    file, problems = problems_of("name: a\nname: b\n")
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{file}: (document): invalid YAML:")
+    assert "found duplicate key 'name'" in problems[0]
+
+
+def test_a_self_loop_is_no_way_out(problems_of: Any, mini: dict[str, Any]) -> None:
+    mini["states"].append({"name": "c", "title": "C"})
+    mini["transitions"] += [
+        {"trigger": "park", "source": "a", "dest": "c", "roles": ["admin"]},
+        {"trigger": "poke", "source": "c", "dest": "c", "roles": ["admin"]},
+    ]
+    file, problems = problems_of(mini)
+    assert problems == [f"{file}: states.c: non-final state has no outgoing transition"]
+
+
+def test_guard_order_does_not_tell_transitions_apart(
+    problems_of: Any, mini: dict[str, Any]
+) -> None:
+    x = {"data_field_in": {"field": "x", "values": [1]}}
+    y = {"data_required": {"fields": ["y"]}}
+    mini["transitions"][0]["guards"] = [x, y]
+    mini["transitions"].append(
+        {"trigger": "go", "source": "a", "dest": "done", "roles": ["admin"], "guards": [y, x]}
+    )
+    file, problems = problems_of(mini)
+    assert problems == [
+        f"{file}: transitions[2]: trigger 'go' from 'a' (as transitions[0]) has the same guards;"
+        " no guard tells them apart"
+    ]
+
+
+def test_deadline_met_by_unknown_trigger(problems_of: Any, mini: dict[str, Any]) -> None:
+    params = {"kind": "notice", "days_from_now": 3, "met_by": "sign"}
+    mini["states"][1]["on_enter"] = [{"action": "schedule_deadline", "params": params}]
+    file, problems = problems_of(mini)
+    path = "states.b.on_enter[0].params.met_by"
+    assert problems == [f"{file}: {path}: unknown trigger 'sign'"]
