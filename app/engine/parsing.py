@@ -10,6 +10,7 @@ from typing import Any
 
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
+from app.engine.context import as_date
 from app.engine.guards import GUARDS
 from app.engine.model import (
     ActionRef,
@@ -53,6 +54,26 @@ def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
+
+
+# Parameters a guard compares the client's value against: they must not come from the
+# client too, or a request could carry its own limit.
+REFERENCE_PARAMS = ("limit", "of")
+TRUSTED_PREFIXES = ("contract.", "case.")
+
+
+def _untrusted_references(guard: str, params: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    for key in REFERENCE_PARAMS:
+        value = params.get(key)
+        if not isinstance(value, str) or value == "today" or value.startswith(TRUSTED_PREFIXES):
+            continue
+        if as_date(value) is None:
+            out.append(
+                f"parameter '{key}' of guard '{guard}' must be today, a contract. or case."
+                f" path, or a date; '{value}' would be read from the request"
+            )
+    return out
 
 
 class _Parser:
@@ -250,6 +271,7 @@ class _Parser:
             self.add(path, f"unknown guard '{name}' (known: {', '.join(sorted(GUARDS))})")
             return None
         problems = spec.params.problems(f"guard '{name}'", params)
+        problems += _untrusted_references(name, params)
         for message in problems:
             self.add(path, message)
         return None if problems else GuardRef(name, MappingProxyType(dict(params)))

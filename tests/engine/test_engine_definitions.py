@@ -323,3 +323,21 @@ def test_deadline_met_by_unknown_trigger(problems_of: Any, mini: dict[str, Any])
     file, problems = problems_of(mini)
     path = "states.b.on_enter[0].params.met_by"
     assert problems == [f"{file}: {path}: unknown trigger 'sign'"]
+
+
+def test_a_guard_limit_may_not_come_from_the_request(
+    problems_of: Any, mini: dict[str, Any]
+) -> None:
+    mini["transitions"][0]["guards"] = [
+        {"date_not_after": {"field": "d", "limit": "max_end_date"}},
+        {"date_not_after": {"field": "d", "limit": "data.max_end_date"}},
+        {"date_not_after": {"field": "d", "limit": "contract.max_end_date"}},
+        {"date_not_before": {"field": "d", "limit": "2027-01-31"}},
+        {"date_within_days": {"field": "d", "of": "today", "days": 3}},
+    ]
+    _file, problems = problems_of(mini)
+    assert [p.split(": ", 2)[1] for p in problems] == [
+        "transitions[0].guards[0]",
+        "transitions[0].guards[1]",
+    ]
+    assert "'max_end_date' would be read from the request" in problems[0]
