@@ -55,9 +55,8 @@ def run_once(
                 code="idempotency_key_reused",
             )
         content: dict[str, Any] = stored.response
-        return JSONResponse(
-            content, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
-        )
+        replayed = {**(stored.headers or {}), "Idempotent-Replayed": "true"}
+        return JSONResponse(content, status_code=stored.status_code, headers=replayed)
     status, out, headers = run()
     content = out.model_dump(mode="json")
     # A concurrent first use of the same key fails the unique constraint: 409, nothing done.
@@ -70,6 +69,7 @@ def run_once(
             body_hash=fingerprint,
             status_code=status,
             response=content,
+            headers=headers,
             created_at=now,
         )
     )

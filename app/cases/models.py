@@ -71,4 +71,6 @@ class IdempotencyRecord(Base):
     """SHA-256 of the request body: a retry must send the same body."""
     status_code: Mapped[int]
     response: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    """ETag, Location and the like, so a replay is the same response."""
     created_at: Mapped[datetime]

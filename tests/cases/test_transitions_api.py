@@ -139,10 +139,24 @@ def test_idempotency_key_replays_and_refuses_other_bodies(client, pm, open_case)
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["ETag"] == first.headers["ETag"]
     events = client.get(f"/api/cases/{case['id']}/events", headers=pm).json()["items"]
     assert [e["action"] for e in events] == ["case.opened", "case.transitioned"]
     other = client.post(url, json={**body, "reason": "different"}, headers=headers)
     assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+
+
+def test_an_opened_case_replays_with_its_location(client, pm, contract):
+    headers = {**pm, "Idempotency-Key": "open-1"}
+    body = {"workflow": "approval", "contract_id": contract["id"]}
+    first = client.post("/api/cases", json=body, headers=headers)
+    again = client.post("/api/cases", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert (
+        again.headers["Location"] == first.headers["Location"] == f"/api/cases/{first.json()['id']}"
+    )
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert len(client.get("/api/cases", headers=pm).json()["items"]) == 1
 
 
 def test_list_and_filter_cases(client, pm, open_case, contract):
