@@ -244,8 +244,10 @@ def _compare_dates(ctx: GuardContext, params: Mapping[str, Any], after: bool) ->
         return problem
     bound, problem = _reference_date(ctx, limit)
     if bound is None:
-        # No recorded limit means nothing to exceed (e.g. a contract with no
-        # max_end_date): the guard only constrains what is known. Bad limits still fail.
+        # An unrecorded limit (a contract with no max_end_date) must not wave the date
+        # through: it fails unless the definition says a missing limit is fine.
+        if problem is None and not params.get("allow_missing_limit", False):
+            problem = f"Cannot check the {label(field)}: {the(limit)} is not recorded."
         return problem
     if after and value > bound:
         return f"The {label(field)} ({value}) must not be after {the(limit)} ({bound})."
@@ -254,15 +256,28 @@ def _compare_dates(ctx: GuardContext, params: Mapping[str, Any], after: bool) ->
     return None
 
 
-@guard("date_not_after", required=("field", "limit"), types={"field": "str", "limit": "str"})
+_LIMIT_TYPES = {"field": "str", "limit": "str", "allow_missing_limit": "bool"}
+
+
+@guard(
+    "date_not_after",
+    required=("field", "limit"),
+    optional=("allow_missing_limit",),
+    types=_LIMIT_TYPES,
+)
 def date_not_after(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """The date at `field` is on or before the date at `limit` (missing limit passes)."""
+    """The date at `field` is on or before the date at `limit` (missing limit fails)."""
     return _compare_dates(ctx, params, after=True)
 
 
-@guard("date_not_before", required=("field", "limit"), types={"field": "str", "limit": "str"})
+@guard(
+    "date_not_before",
+    required=("field", "limit"),
+    optional=("allow_missing_limit",),
+    types=_LIMIT_TYPES,
+)
 def date_not_before(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """The date at `field` is on or after the date at `limit` (missing limit passes)."""
+    """The date at `field` is on or after the date at `limit` (missing limit fails)."""
     return _compare_dates(ctx, params, after=False)
 
 
@@ -339,11 +354,17 @@ def value_change_needs_evidence(ctx: GuardContext, params: Mapping[str, Any]) ->
     new = as_number(raw)
     if new is None:
         return f"The {label(field)} must be a number; got {shown(raw)}."
+    if kind in _evidence_kinds(ctx.evidence):
+        return None
     old = as_number(resolve(ctx, of))
     if old is None:
-        return None  # no recorded baseline to compare against
+        # Without a baseline the change cannot be shown to be small: ask for the evidence.
+        return (
+            f"{the(of).capitalize()} is not recorded, so the change to {new} cannot be"
+            f" shown to be within {params['percent']}%: attach evidence of kind '{kind}'."
+        )
     limit = abs(old) * Decimal(str(params["percent"])) / 100
-    if abs(new - old) <= limit or kind in _evidence_kinds(ctx.evidence):
+    if abs(new - old) <= limit:
         return None
     return (
         f"Changing the {label(field)} from {old} to {new} is more than "

@@ -151,10 +151,15 @@ def test_date_not_after(value: Any, expected: str | None) -> None:
     assert run("date_not_after", params, data={"exit_date": value}, contract=contract) == expected
 
 
-def test_date_not_after_missing_limit_passes_bad_limit_fails() -> None:
+def test_date_not_after_missing_or_bad_limit_fails_unless_allowed() -> None:
     params = {"field": "exit_date", "limit": "contract.max_end_date"}
     data = {"exit_date": "2030-01-01"}
-    assert run("date_not_after", params, data=data, contract={}) is None
+    assert run("date_not_after", params, data=data, contract={}) == (
+        "Cannot check the exit date: the contract max end date is not recorded."
+    )
+    allowed = {**params, "allow_missing_limit": True}
+    assert run("date_not_after", allowed, data=data, contract={}) is None
+    assert run("date_not_before", params, data=data, contract={}) is not None
     assert run("date_not_after", params, data=data, contract={"max_end_date": "soon"}) == (
         "Cannot check against the contract max end date: 'soon' is not a date."
     )
@@ -243,9 +248,17 @@ def test_value_change_needs_evidence() -> None:
     assert check("NaN") == "The amount must be a number; got 'NaN'."
 
 
-def test_value_change_without_baseline_passes() -> None:
+def test_value_change_without_baseline_needs_the_evidence() -> None:
     params = {"field": "amount", "of": "contract.value.amount", "percent": 10, "kind": "costing"}
-    assert run("value_change_needs_evidence", params, data={"amount": 5}, contract={}) is None
+    assert run("value_change_needs_evidence", params, data={"amount": 5}, contract={}) == (
+        "The contract value amount is not recorded, so the change to 5 cannot be shown to be"
+        " within 10%: attach evidence of kind 'costing'."
+    )
+    costing = [{"title": "c", "url": "u", "kind": "costing"}]
+    with_notice = run(
+        "value_change_needs_evidence", params, data={"amount": 5}, contract={}, evidence=costing
+    )
+    assert with_notice is None
 
 
 def test_optional_dates() -> None:

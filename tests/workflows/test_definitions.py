@@ -596,7 +596,10 @@ def walk_buy_commodity(defs: dict[str, WorkflowDefinition]) -> list[str]:
 
 def walk_retain_extend(defs: dict[str, WorkflowDefinition]) -> list[str]:
     case = component_to_route_approved(defs, "retain_extend")
-    base = {"justification": "no viable alternative before the data centre closes"}
+    base = {
+        "justification": "no viable alternative before the data centre closes",
+        "new_value": 10_500_000,
+    }
     # Later than the contract's latest possible end: refused.
     beyond = {**base, "new_end_date": "2027-10-31"}
     assert case.refused("request_extension", "cam", [CM], data=beyond) == {"date_not_after"}
@@ -710,16 +713,17 @@ def test_route_sent_back_and_reproposed(defs: dict[str, WorkflowDefinition]) -> 
 
 
 def test_extension_without_recorded_limits(defs: dict[str, WorkflowDefinition]) -> None:
-    # A contract with no latest end date or value: only the recorded terms constrain.
+    # A contract with no latest end date or value: the limits cannot be checked, so the
+    # extension is refused until they are recorded (or, for the value, a change notice).
     bare = {**CONTRACT, "max_end_date": None, "value": None}
     case = component_to_route_approved(defs, "retain_extend", contract=bare)
-    case.fire(
-        "request_extension",
-        "cam",
-        [CM],
-        data={"justification": "bridge", "new_end_date": "2030-01-31", "new_value": 99},
-        expect="extension_requested",
-    )
+    data = {"justification": "bridge", "new_end_date": "2030-01-31", "new_value": 99}
+    verdict = case.check("request_extension", "cam", [CM], data=data)
+    assert codes(verdict) == {"date_not_after", "value_change_needs_evidence"}
+    assert "max end date is not recorded" in verdict.blocked_by[0].detail
+    # Without a new value the 10% check cannot run: it is required.
+    no_value = {k: v for k, v in data.items() if k != "new_value"}
+    assert "data_required" in case.refused("request_extension", "cam", [CM], data=no_value)
 
 
 # --- contract_exit --------------------------------------------------------------------
