@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.migrate import ROOT
-from app.engine import WorkflowDefinition, load_directory, parse_definition
-from app.errors import NotFound
+from app.engine import DefinitionError, WorkflowDefinition, load_directory, parse_definition
+from app.errors import Conflict, NotFound
 from app.workflows.models import WorkflowVersion
 
 
@@ -57,7 +57,16 @@ class WorkflowRegistry:
         )
         if body is None:
             raise NotFound(f"workflow {name} has no version {version!r}", code="unknown_version")
-        defn = parse_definition(body, f"{name}@{version}")
+        try:
+            defn = parse_definition(body, f"{name}@{version}")
+        except DefinitionError as exc:
+            # A stored version can outlive a guard or action it names: say so, and how out.
+            raise Conflict(
+                f"workflow {name} version {version} no longer loads"
+                f" ({exc.problems[0].path}: {exc.problems[0].message}); move its cases with"
+                f" 'handover workflows migrate {name} --to <version>'",
+                code="workflow_version_unloadable",
+            ) from exc
         with self._lock:
             self._versions[defn.key] = defn
         return defn

@@ -10,7 +10,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
+from app.cases.models import Case
+from app.workflows.models import WorkflowVersion
 from tests.cases.conftest import FIXTURES, SUBMIT, fire
 
 
@@ -109,3 +112,26 @@ def test_migrate_moves_running_cases_and_reports_the_rest(
     assert event["case_id"] == old_draft["id"]
     assert event["details"]["to_label"] == "2"
     assert client.get("/api/audit/verify", headers=pm).json()["ok"] is True
+
+
+def test_a_stored_version_that_no_longer_loads_is_409(client, pm, open_case, db, clock):
+    case = open_case()
+    with db.begin() as session:
+        stored = session.query(WorkflowVersion).filter_by(name="approval").one()
+        body = dict(stored.body)
+        body["transitions"] = [{**body["transitions"][0], "guards": ["retired_guard"]}]
+        session.add(
+            WorkflowVersion(
+                name="approval",
+                version="f" * 64,
+                label="0",
+                title="old",
+                body=body,
+                registered_at=clock.now(),
+            )
+        )
+        session.execute(update(Case).where(Case.id == case["id"]).values(workflow_version="f" * 64))
+    res = client.get(f"/api/cases/{case['id']}/transitions", headers=pm)
+    assert res.status_code == 409, res.text
+    assert res.json()["error"] == "workflow_version_unloadable"
+    assert "handover workflows migrate approval" in res.json()["detail"]
