@@ -34,7 +34,10 @@ class Evidence(Strict):
     """A document or link a decision rests on."""
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    url: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")
+    ]
+    """An http(s) link: evidence someone else must be able to open."""
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")] | None = None
     kind: Name | None = None
     """What it is (e.g. delivery_model_assessment); guards may ask for kinds."""

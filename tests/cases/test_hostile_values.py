@@ -90,3 +90,14 @@ def test_numbers_the_database_rewrites_keep_the_chain_valid(client, pm, open_cas
     assert res.status_code == 200, res.text
     verified = client.get("/api/audit/verify", headers=pm).json()
     assert verified["ok"] is True, verified
+
+
+def test_evidence_must_be_a_link(client, pm, open_case):
+    case = open_case()
+    for url in ("not a link", "javascript:alert(1)", "ftp://x/y", "https://"):
+        evidence = [{"title": "Options paper", "url": url}]
+        res = fire(
+            client, pm, case["id"], "submit_for_approval", **{**SUBMIT, "evidence": evidence}
+        )
+        assert res.status_code == 422, url
+        assert res.json()["problems"][0]["field"] == "evidence.0.url"
