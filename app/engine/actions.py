@@ -27,6 +27,9 @@ ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
         ),
         # Remove case.data[field] for each field; `route` also clears the case's route.
         "clear_case_fields": ActionSpec(required=("fields",), types={"fields": "list[str]"}),
+        # Move the contract's end date and value to the case's new_end_date and new_value
+        # (a signed extension), using up the extension options it exercised.
+        "apply_contract_extension": ActionSpec(),
         # Create a deadline of `kind` dated `days_from_now` days after entry; the transition
         # named by `met_by` marks it met (its reminders stop).
         "schedule_deadline": ActionSpec(

@@ -70,7 +70,7 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "Notice of termination letter to the supplier",
         f"{DOCS}/exit/notice-of-termination.pdf",
     ),
-    "termination_notice": ("Contract termination notice (UK12)", f"{FTS}/019934-2028"),
+    "termination_notice": ("Contract termination notice (UK11)", f"{FTS}/019934-2028"),
     "lessons_learned": ("Lessons learned report", f"{DOCS}/exit/lessons-learned.pdf"),
 }
 
@@ -626,22 +626,24 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         colin, service_desk, "record_extension", to="extended", evidence=[ev("contract_variation")]
     )
     assert service_desk["final"] is True
-    # The variation moves the contract's end date and uses up its extension option.
-    res = client.patch(
-        f"/api/contracts/{contract['id']}",
-        json={
-            "end_date": "2028-03-31",
-            "extension_options": [],
-            "value": {"amount": "51500000.00", "currency": "GBP"},
-            "reason": "CCN-041 signed: six-month extension for the service desk",
-        },
-        headers={**priya.headers, "If-Match": f'"{contract["version"]}"'},
-    )
-    assert res.status_code == 200, res.text
-    contract = res.json()
-    assert contract["end_date"] == "2028-03-31"
+    # Recording the signed variation moves the contract's end date and value and uses up its
+    # extension option, in the same request; nobody edits the contract by hand.
+    stale = contract["version"]
+    contract = desk.get(priya, f"/api/contracts/{contract['id']}")
+    assert contract["version"] == stale + 1
+    assert contract["end_date"] == "2028-03-31" and contract["extension_options"] == []
+    assert contract["value"] == {"amount": "51500000.00", "currency": "GBP"}
     notice = [d["date"] for d in contract["deadlines"] if d["kind"] == "notice"]
     assert notice == [str(date(2028, 3, 31) - timedelta(days=180))]
+    (variation,) = desk.pages(
+        priya, "/api/audit/events", contract_id=contract["id"], action="contract.updated"
+    )[-1:]
+    assert variation["actor"] == "colin" and variation["at"] == desk.last_event["at"]
+    assert variation["details"]["case_id"] == service_desk["id"]
+    assert variation["details"]["changes"]["end_date"] == {
+        "before": "2027-09-30",
+        "after": "2028-03-31",
+    }
 
     # ---- 13 January 2027: alpha; market engagement --------------------------------------------
     clock.advance(days=42)
