@@ -14,13 +14,11 @@ from app.clock import Clock
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.schemas import ContractCreate, ContractPatch
-from app.db.migrate import ROOT
 from app.demo.data import DEMO_CONTRACTS, DEMO_USERS, REAL_CONTRACTS
 from app.demo.stories import Desk, tell_stories
+from app.imports.samples import ocds_samples
 from app.imports.service import import_ocds
 from app.workflows.registry import WorkflowRegistry
-
-CONTRACTS_FINDER = ROOT.parent / "shared" / "data" / "ocds" / "contracts-finder"
 
 
 def load_demo(
@@ -29,7 +27,7 @@ def load_demo(
     clock: Clock,
     registry: WorkflowRegistry,
     if_empty: bool,
-    real_data: Path = CONTRACTS_FINDER,
+    real_data: Path | None = None,
 ) -> list[str] | None:
     """Create the demo users and portfolio; return 'name roles token' lines, or None if skipped."""
     if if_empty and session.scalar(select(func.count()).select_from(User)):
@@ -58,7 +56,10 @@ def load_demo(
         ).id
         for key, data in DEMO_CONTRACTS.items()
     }
-    ids |= _import_real(session, people["priya"], clock, real_data)
+    samples = ocds_samples()
+    folder = real_data or (samples / "contracts-finder" if samples else None)
+    if folder is not None:
+        ids |= _import_real(session, people["priya"], clock, folder)
     ctx = Ctx(session=session, registry=registry, clock=clock, actor=people["priya"])
     tell_stories(Desk(ctx=ctx, people=people, registry=registry, clock=clock), ids)
     return lines

@@ -15,8 +15,9 @@ from app.audit.models import AuditEvent
 from app.contracts.models import Contract
 from app.imports import service
 from app.imports.models import ContractOcdsRelease
+from app.imports.samples import ocds_samples
 
-DATA = Path(__file__).parents[2].parent / "shared/data/ocds"
+DATA = ocds_samples() or Path("(no OCDS samples: set HANDOVER_OCDS_SAMPLES)")
 CF = DATA / "contracts-finder"
 EXAMPLES = DATA / "examples"
 CF_FILES = sorted(CF.glob("*.json"))

@@ -24,8 +24,9 @@ from app.imports.ocds_read import (
     map_release,
     release_sort_key,
 )
+from app.imports.samples import ocds_samples
 
-DATA = Path(__file__).parents[2].parent / "shared/data/ocds"
+DATA = ocds_samples() or Path("(no OCDS samples: set HANDOVER_OCDS_SAMPLES)")
 CF = DATA / "contracts-finder"
 EXAMPLES = DATA / "examples"
 CF_FILES = sorted(CF.glob("*.json"))
@@ -60,7 +61,7 @@ def cf_release(stem: str) -> tuple[str, ContractData]:
 
 
 def test_there_are_100_contracts_finder_files() -> None:
-    assert len(CF_FILES) == 100
+    assert len(CF_FILES) == 100, f"OCDS samples not found at {DATA}: set HANDOVER_OCDS_SAMPLES"
 
 
 @pytest.mark.parametrize("path", CF_FILES, ids=lambda p: p.stem[-12:])
