@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from app.audit import service as audit
 from app.cases.models import Case, Component
+from app.cases.rules import COMPONENT_WORKFLOWS
 from app.cases.service import Ctx, open_case
 from app.errors import Conflict, Unprocessable
 
-COMPONENT_WORKFLOWS = {"contract_review": "service_component"}
 # The delivery routes a component may take (service_component.yaml's propose_route).
 ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
 # Components are found while the contract is reviewed; later ones would skip the approvals.

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.cases.components import COMPONENT_WORKFLOWS
 from app.cases.context import children_of, guard_context
 from app.cases.models import Case
+from app.cases.rules import COMPONENT_WORKFLOWS
 from app.cases.schemas import BlockerOut, CaseOut, ChildOut, TransitionOption
 from app.cases.service import Ctx, definition_of
 from app.engine import Verdict, WorkflowDefinition, get_engine

@@ -18,6 +18,7 @@ from app.auth.roles import ALL_ROLES
 from app.auth.service import Actor
 from app.cases.context import TRANSITIONED, guard_context
 from app.cases.models import Case
+from app.cases.rules import check_top_level
 from app.clock import Clock
 from app.contracts.models import Contract
 from app.engine import Verdict, WorkflowDefinition, get_engine
@@ -73,6 +74,10 @@ def open_case(
 ) -> Case:
     """Open a case on the current version of a workflow; audited as case.opened."""
     defn = ctx.registry.latest(workflow)
+    if parent is None:
+        check_top_level(
+            ctx.session, ctx.registry.current, workflow=defn.name, contract_id=contract_id
+        )
     contract = ctx.session.get(Contract, contract_id) if contract_id is not None else None
     if contract_id is not None and contract is None:
         raise Unprocessable(
