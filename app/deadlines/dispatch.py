@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,7 +16,15 @@ from app.contracts.models import Contract
 from app.deadlines.delivery import Channels
 from app.deadlines.models import Deadline, InAppNotification, Reminder
 from app.deadlines.notifiers import DeliveryError, Notification
-from app.outbox.claims import DEFAULT_LEASE, claim_due, mark_failed, mark_sent
+from app.outbox.claims import (
+    DEFAULT_LEASE,
+    claim_due,
+    mark_failed,
+    mark_sent,
+    note_sent_anyway,
+    release,
+    renew,
+)
 from app.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -80,6 +89,7 @@ def _load_reminders(session: Session, ids: list[int]) -> list[Outgoing]:
         .join(Deadline, Deadline.id == Reminder.deadline_id)
         .outerjoin(Contract, Contract.id == Deadline.contract_id)
         .where(Reminder.id.in_(ids))
+        .order_by(Reminder.next_attempt_at, Reminder.id)
     )
     return [
         Outgoing(r.id, r.channel, compose(r, d, ref, title), r.user_id, d.id)
@@ -88,7 +98,11 @@ def _load_reminders(session: Session, ids: list[int]) -> list[Outgoing]:
 
 
 def _load_outbox(session: Session, ids: list[int]) -> list[Outgoing]:
-    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    )
     return [
         Outgoing(
             m.id,
@@ -113,9 +127,18 @@ class Dispatcher:
     batch: int = 100
     lease: timedelta = DEFAULT_LEASE
 
+    stop: threading.Event | None = None
+    """Set it to stop after the send in progress; claims not yet used are released."""
+
+    def stopping(self) -> bool:
+        """Whether the owner asked this dispatcher to stop."""
+        return self.stop is not None and self.stop.is_set()
+
     def run(self, table: Table, load: Loader, tally: Tally, max_batches: int = 100) -> None:
-        """Claim and send batches until nothing is due (or max_batches)."""
+        """Claim and send batches until nothing is due (or max_batches, or stopping)."""
         for _ in range(max_batches):
+            if self.stopping():
+                return
             with self.sessions.begin() as session:
                 now = self.clock.now()
                 ids = claim_due(
@@ -123,16 +146,39 @@ class Dispatcher:
                 )
                 items = load(session, ids) if ids else []
             tally.claimed += len(items)
-            for item in items:
+            for index, item in enumerate(items):
+                if self.stopping():
+                    self._release(table, [i.row_id for i in items[index:]])
+                    return
                 self._one(table, item, tally)
             if len(ids) < self.batch:
                 return
+
+    def _release(self, table: Table, ids: list[int]) -> None:
+        with self.sessions.begin() as session:
+            release(session, table, ids=ids, worker=self.worker)
+
+    def _still_ours(self, table: Table, item: Outgoing) -> bool:
+        # The batch's lease may have run out while earlier rows were sent, and another
+        # runner may have claimed this one: check, and extend the lease for this send.
+        with self.sessions.begin() as session:
+            return renew(
+                session,
+                table,
+                row_id=item.row_id,
+                worker=self.worker,
+                now=self.clock.now(),
+                lease=self.lease,
+            )
 
     def _one(self, table: Table, item: Outgoing, tally: Tally) -> None:
         # One failure must not stop the batch: log it, count it, move on.
         try:
             if item.channel == "in_app":
-                self._record_in_app(item, tally)
+                self._record_in_app(item, tally)  # one transaction: needs no renewal
+                return
+            if not self._still_ours(table, item):
+                tally.lost += 1
                 return
             notifier = self.channels.for_channel(item.channel)
             if notifier is None:
@@ -146,10 +192,16 @@ class Dispatcher:
             tally.errors += 1
             self._record_failure(table, item, DeliveryError(repr(exc), retryable=True), tally)
             return
+        self._record_sent(table, item, tally)
+
+    def _record_sent(self, table: Table, item: Outgoing, tally: Tally) -> None:
         with self.sessions.begin() as session:
-            ok = mark_sent(
-                session, table, row_id=item.row_id, worker=self.worker, now=self.clock.now()
-            )
+            now = self.clock.now()
+            ok = mark_sent(session, table, row_id=item.row_id, worker=self.worker, now=now)
+            if not ok and note_sent_anyway(
+                session, table, row_id=item.row_id, worker=self.worker, now=now
+            ):
+                log.warning("%s %s went out after it was cancelled", table.name, item.row_id)
         tally.sent += ok
         tally.lost += not ok
 

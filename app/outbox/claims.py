@@ -62,8 +62,49 @@ def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def held_by(table: Table, row_id: int, worker: str, now: datetime) -> ColumnElement[bool]:
+    """The row is pending and `worker` holds a live claim on it (the lease has not run out)."""
+    c = table.c
+    return and_(
+        c.id == row_id,
+        c.status == "pending",
+        c.claimed_by == worker,
+        c.lease_until.is_not(None),
+        c.lease_until >= now,
+    )
+
+
+def renew(
+    session: Session,
+    table: Table,
+    *,
+    row_id: int,
+    worker: str,
+    now: datetime,
+    lease: timedelta = DEFAULT_LEASE,
+) -> bool:
+    """Extend the worker's live claim to now + lease just before sending; False if lost."""
+    result = session.execute(
+        update(table).where(held_by(table, row_id, worker, now)).values(lease_until=now + lease)
+    )
+    return _rowcount(result) == 1
+
+
+def release(session: Session, table: Table, *, ids: list[int], worker: str) -> int:
+    """Give back claims the worker will not use (stopping), so others need not wait."""
+    if not ids:
+        return 0
+    c = table.c
+    result = session.execute(
+        update(table)
+        .where(c.id.in_(ids), c.claimed_by == worker, c.status == "pending")
+        .values(claimed_by=None, lease_until=None)
+    )
+    return _rowcount(result)
+
+
 def mark_sent(session: Session, table: Table, *, row_id: int, worker: str, now: datetime) -> bool:
-    """Record a delivery by the claiming worker; False when the claim was lost."""
+    """Record a delivery under the worker's live claim on a pending row; False otherwise."""
     c = table.c
     values: dict[str, Any] = {
         "status": "sent",
@@ -76,8 +117,27 @@ def mark_sent(session: Session, table: Table, *, row_id: int, worker: str, now: 
         values["updated_at"] = now
     result = session.execute(
         update(table)
-        .where(c.id == row_id, c.claimed_by == worker, c.sent_at.is_(None))
+        .where(held_by(table, row_id, worker, now), c.sent_at.is_(None))
         .values(**values)
+    )
+    return _rowcount(result) == 1
+
+
+def note_sent_anyway(
+    session: Session, table: Table, *, row_id: int, worker: str, now: datetime
+) -> bool:
+    """Record that a send went out after its row was cancelled (it stays cancelled)."""
+    # sent_at set on a cancelled row: replanning never brings it back to be sent again.
+    c = table.c
+    result = session.execute(
+        update(table)
+        .where(
+            c.id == row_id,
+            c.status == "cancelled",
+            c.claimed_by == worker,
+            c.sent_at.is_(None),
+        )
+        .values(sent_at=now, lease_until=None)
     )
     return _rowcount(result) == 1
 
@@ -111,5 +171,9 @@ def mark_failed(
         values["next_attempt_at"] = again
     if "updated_at" in c:
         values["updated_at"] = now
-    session.execute(update(table).where(c.id == row_id).values(**values))
-    return str(values["status"])
+    result = session.execute(
+        update(table)
+        .where(c.id == row_id, c.claimed_by == worker, c.status == "pending")
+        .values(**values)
+    )
+    return str(values["status"]) if _rowcount(result) == 1 else None

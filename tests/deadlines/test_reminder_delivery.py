@@ -118,6 +118,34 @@ def test_expired_lease_is_claimed_again(db, client, clock, run):
     assert len(hooks.sent) == 3
 
 
+class Slow(RecordingNotifier):
+    """Each send takes four minutes of the frozen clock; `during` runs in the second one."""
+
+    def __init__(self, clock, during) -> None:
+        super().__init__()
+        self.clock, self.during = clock, during
+
+    def send(self, message) -> None:
+        """Advance the clock, maybe let another runner in, record."""
+        self.clock.advance(minutes=4)
+        if len(self.sent) == 1:
+            self.during()
+        super().send(message)
+
+
+def test_batch_outliving_its_lease_does_not_send_twice(db, client, clock, run):
+    seed(db, clock, 3)  # one runner claims all three with a five-minute lease
+    other = RecordingNotifier()
+    slow = Slow(clock, lambda: run(channels=Channels(webhook=other), worker="b"))
+    first = run(channels=Channels(webhook=slow), worker="a")
+    keys = [m.idempotency_key for m in slow.sent + other.sent]
+    assert sorted(keys) == ["webhook:0", "webhook:1", "webhook:2"]  # each exactly once
+    assert len(other.sent) == 1  # the row whose lease ran out went to the other runner
+    assert first.delivery.lost == 1
+    with db.begin() as s:
+        assert set(s.scalars(select(Reminder.status))) == {"sent"}
+
+
 def _race(settings: Settings, clock, runners: int) -> list[RecordingNotifier]:
     start = threading.Barrier(runners)
     sinks = [RecordingNotifier() for _ in range(runners)]
