@@ -29,6 +29,25 @@ class PlanChanges:
         self.cancelled += other.cancelled
 
 
+def reminder_key_for(deadline: Deadline, offset: int, channel: str, address: str) -> str:
+    """The key of one delivery about the deadline *on its current date*.
+
+    The date is part of the key: when an extension moves a deadline, reminders already
+    sent for the old date keep their keys (history) and the new date gets fresh ones.
+    """
+    return reminder_key(f"{deadline.id}@{deadline.date.isoformat()}", offset, channel, address)
+
+
+def _slot(row: Reminder) -> tuple[int, str, str]:
+    """What a reminder is for, whatever the date: (offset, channel, recipient key part)."""
+    return row.offset_days, row.channel, row.idempotency_key.split(":", 4)[-1]
+
+
+def in_flight(row: Reminder, now: datetime) -> bool:
+    """Whether a runner holds a live claim on the row (it may be sending it right now)."""
+    return row.claimed_by is not None and row.lease_until is not None and row.lease_until > now
+
+
 def new_reminder(
     deadline: Deadline, offset: int, due_at: datetime, who: Recipient, now: datetime
 ) -> Reminder:
@@ -40,7 +59,7 @@ def new_reminder(
         channel=who.channel,
         recipient=who.address,
         user_id=who.user_id,
-        idempotency_key=reminder_key(deadline.id, offset, who.channel, who.address),
+        idempotency_key=reminder_key_for(deadline, offset, who.channel, who.address),
         status="pending",
         attempts=0,
         next_attempt_at=due_at,
@@ -52,16 +71,45 @@ def new_reminder(
 def cancel_pending(
     session: Session, deadline: Deadline, *, now: datetime, keep: frozenset[str] = frozenset()
 ) -> list[int]:
-    """Cancel the deadline's pending reminders except those keyed in `keep`; their ids."""
+    """Cancel the deadline's pending reminders except those keyed in `keep`; their ids.
+
+    The claim is left as it was: a runner sending the row right now can then no longer
+    mark it sent (the row is not pending), and replanning can tell it was in flight.
+    """
     cancelled = []
     rows = session.scalars(
         select(Reminder).where(Reminder.deadline_id == deadline.id, Reminder.status == "pending")
     )
     for row in rows:
         if row.idempotency_key not in keep:
-            row.status, row.updated_at, row.lease_until = "cancelled", now, None
+            row.status, row.updated_at = "cancelled", now
             cancelled.append(row.id)
     return cancelled
+
+
+def _desired(
+    session: Session, deadline: Deadline, *, now: datetime, settings: Settings
+) -> dict[str, tuple[PlannedReminder, Recipient]]:
+    """The reminder slots an open deadline should have now, by key."""
+    desired: dict[str, tuple[PlannedReminder, Recipient]] = {}
+    if deadline.status not in OPEN_STATUSES:
+        return desired
+    policy = policy_for(deadline.kind)
+    who = recipients(
+        session,
+        roles=policy.recipient_roles,
+        settings=settings,
+        channels=enabled_channels(settings, policy.channels),
+    )
+    for slot in plan_reminders(deadline.date, policy, now=now, tz=settings.timezone):
+        for r in who:
+            desired[reminder_key_for(deadline, slot.offset_days, r.channel, r.address)] = (slot, r)
+    return desired
+
+
+def _reschedule(row: Reminder, due_at: datetime, now: datetime) -> None:
+    row.due_at = row.next_attempt_at = due_at
+    row.updated_at = now
 
 
 def replan(
@@ -75,45 +123,58 @@ def replan(
     """Make the deadline's pending reminders match its date, policy and recipients.
 
     `fresh`: the deadline row was just created, so it has no reminders to reconcile.
+    A pending reminder for the deadline's old date moves to the new date under the new
+    date's key; sent ones keep theirs, so they never block the new date's reminders.
     """
     changes = PlanChanges()
-    desired: dict[str, tuple[PlannedReminder, Recipient]] = {}
-    if fresh and deadline.status not in OPEN_STATUSES:
-        return changes
-    if deadline.status in OPEN_STATUSES:
-        policy = policy_for(deadline.kind)
-        who = recipients(
-            session,
-            roles=policy.recipient_roles,
-            settings=settings,
-            channels=enabled_channels(settings, policy.channels),
-        )
-        for slot in plan_reminders(deadline.date, policy, now=now, tz=settings.timezone):
-            for r in who:
-                key = reminder_key(deadline.id, slot.offset_days, r.channel, r.address)
-                desired[key] = (slot, r)
-    existing: dict[str, Reminder] = {}
-    if not fresh:
-        changes.cancelled = cancel_pending(session, deadline, now=now, keep=frozenset(desired))
-        existing = {
-            r.idempotency_key: r
-            for r in session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id))
-        }
+    desired = _desired(session, deadline, now=now, settings=settings)
+    rows = (
+        []
+        if fresh
+        else list(session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id)))
+    )
+    existing = {r.idempotency_key: r for r in rows}
+    # Pending rows of an old date, not being sent right now, can move to the new date.
+    movable = {
+        _slot(r): r
+        for r in rows
+        if r.status == "pending" and r.idempotency_key not in desired and not in_flight(r, now)
+    }
     planned: list[Reminder] = []
     for key, (slot, r) in desired.items():
         row = existing.get(key)
         if row is None:
-            planned.append(new_reminder(deadline, slot.offset_days, slot.due_at, r, now))
-        elif row.status == "pending" and row.due_at != slot.due_at:
-            row.due_at = row.next_attempt_at = slot.due_at
-            row.updated_at = now
+            row = movable.pop((slot.offset_days, r.channel, key.split(":", 4)[-1]), None)
+            if row is None:
+                planned.append(new_reminder(deadline, slot.offset_days, slot.due_at, r, now))
+                continue
+            row.idempotency_key, row.attempts, row.last_error = key, 0, None
+            row.claimed_by = row.lease_until = None
+            _reschedule(row, slot.due_at, now)
             changes.moved.append(row.id)
-        elif row.status == "cancelled":
-            # Never sent, so bringing it back keeps "at most once" (one row per key).
-            row.status, row.due_at, row.next_attempt_at = "pending", slot.due_at, slot.due_at
-            row.attempts, row.last_error, row.claimed_by, row.updated_at = 0, None, None, now
-            changes.planned.append(row.id)
+        elif row.status == "pending" and row.due_at != slot.due_at:
+            _reschedule(row, slot.due_at, now)
+            changes.moved.append(row.id)
+        elif row.status == "cancelled" and row.sent_at is None:
+            changes.planned.append(_revive(row, slot.due_at, now))
+    for row in rows:
+        if row.status == "pending" and row.idempotency_key not in desired:
+            row.status, row.updated_at = "cancelled", now
+            changes.cancelled.append(row.id)
     session.add_all(planned)
     session.flush()
     changes.planned.extend(row.id for row in planned)
     return changes
+
+
+def _revive(row: Reminder, due_at: datetime, now: datetime) -> int:
+    """Bring back a cancelled (so never sent) reminder; one row per key keeps "at most once".
+
+    A row cancelled while a runner was sending it keeps that runner's claim, so the
+    runner records its outcome and nobody else claims the row meanwhile.
+    """
+    row.status, row.attempts, row.last_error = "pending", 0, None
+    if not in_flight(row, now):
+        row.claimed_by = row.lease_until = None
+    _reschedule(row, due_at, now)
+    return row.id
