@@ -117,6 +117,9 @@ def open_case(
             "title": case.title,
         },
     )
+    # Entering the initial state is an entry like any other: its actions run too.
+    for action in defn.states[defn.initial].on_enter:
+        ACTIONS[action.name](ctx, case, dict(action.params), None)
     _run_hooks(ctx, case, defn)
     return case
 
