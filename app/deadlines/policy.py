@@ -127,6 +127,15 @@ def plan_reminders(
     return sorted(planned, key=lambda r: r.due_at)
 
 
+def latest_slot_day(now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> date:
+    """The local day of the latest 09:00 slot at or before `now` (today after 09:00)."""
+    _require_aware(now)
+    local_now = now.astimezone(_zone(tz))
+    if local_now.time() < REMINDER_HOUR:
+        return local_now.date() - timedelta(days=1)  # today's slot is not due yet
+    return local_now.date()
+
+
 def escalation_due(
     deadline_date: date,
     *,
@@ -135,11 +144,7 @@ def escalation_due(
     last_escalated_on: date | None,
 ) -> datetime | None:
     """The escalation slot (09:00 local, UTC) due by `now` and not yet sent, else None."""
-    _require_aware(now)
-    local_now = now.astimezone(_zone(tz))
-    slot_day = local_now.date()
-    if local_now.time() < REMINDER_HOUR:
-        slot_day -= timedelta(days=1)  # today's slot is not due yet: yesterday's is latest
+    slot_day = latest_slot_day(now, tz)
     if slot_day <= deadline_date:
         return None
     if last_escalated_on is not None and last_escalated_on >= slot_day:

@@ -8,9 +8,9 @@ import socket
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit
@@ -20,7 +20,12 @@ from app.deadlines.delivery import Channels, enabled_channels, recipients
 from app.deadlines.dispatch import Dispatcher, Tally
 from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
 from app.deadlines.planning import cancel_pending, new_reminder
-from app.deadlines.policy import escalation_due, escalation_offset, policy_for
+from app.deadlines.policy import (
+    escalation_due,
+    escalation_offset,
+    latest_slot_day,
+    policy_for,
+)
 from app.deadlines.service import local_today
 from app.outbox.claims import DEFAULT_LEASE
 
@@ -45,6 +50,21 @@ class PassReport:
         return {"missed": self.missed, "escalated": self.escalated, **asdict(self.delivery)}
 
 
+def _needs_escalating(today: date, slot_day: date) -> ColumnElement[bool]:
+    """Open and passed, and either still to be marked missed or owed today's escalation."""
+    return and_(
+        Deadline.status.in_(OPEN_STATUSES),
+        Deadline.date < today,
+        or_(
+            Deadline.status == "pending",
+            and_(
+                Deadline.date < slot_day,
+                or_(Deadline.last_escalated_on.is_(None), Deadline.last_escalated_on < slot_day),
+            ),
+        ),
+    )
+
+
 def escalate(
     *,
     sessions: sessionmaker[Session],
@@ -52,25 +72,38 @@ def escalate(
     now: datetime,
     report: PassReport,
     limit: int = 1000,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Mark passed deadlines missed and plan today's escalation for each, one transaction each."""
-    today = local_today(now, settings)
-    with sessions.begin() as session:
-        ids = list(
-            session.scalars(
-                select(Deadline.id)
-                .where(Deadline.status.in_(OPEN_STATUSES), Deadline.date < today)
-                .order_by(Deadline.date, Deadline.id)
-                .limit(limit)
+    """Mark passed deadlines missed and plan today's escalation for each, one transaction each.
+
+    Batches of `limit`, in (date, id) order after the last one seen, skipping deadlines
+    already escalated for the latest slot: however many are open, every pass progresses.
+    """
+    due = _needs_escalating(local_today(now, settings), latest_slot_day(now, settings.timezone))
+    after: tuple[date, int] | None = None
+    while stop is None or not stop.is_set():
+        stmt = select(Deadline.date, Deadline.id).where(due)
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    Deadline.date > after[0],
+                    and_(Deadline.date == after[0], Deadline.id > after[1]),
+                )
             )
-        )
-    for deadline_id in ids:
-        try:
-            with sessions.begin() as session:
-                _escalate_one(session, deadline_id, settings=settings, now=now, report=report)
-        except Exception:
-            log.exception("escalating deadline %s failed", deadline_id)
-            report.delivery.errors += 1
+        with sessions.begin() as session:
+            batch = session.execute(stmt.order_by(Deadline.date, Deadline.id).limit(limit)).all()
+        for when, deadline_id in batch:
+            if stop is not None and stop.is_set():
+                return
+            try:
+                with sessions.begin() as session:
+                    _escalate_one(session, deadline_id, settings=settings, now=now, report=report)
+            except Exception:
+                log.exception("escalating deadline %s failed", deadline_id)
+                report.delivery.errors += 1
+            after = (when, deadline_id)
+        if len(batch) < limit:
+            return
 
 
 def _escalate_one(
