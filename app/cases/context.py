@@ -13,6 +13,7 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.clock import Clock
 from app.contracts.models import Contract
+from app.deadlines.compute import ContractTerms, notice_date
 from app.engine import GuardContext
 
 TRANSITIONED = "case.transitioned"
@@ -95,6 +96,15 @@ def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
         else None
     )
     view["buyer"] = {"name": view["buyer_name"], "identifier": view["buyer_identifier"]}
+    # The last day to serve notice, as the contract's notice deadline shows it (None if the
+    # end date or the notice period is not recorded).
+    view["notice_deadline"] = notice_date(
+        ContractTerms(
+            end_date=view["end_date"],
+            notice_period_days=view["notice_period_days"],
+            notice_in_working_days=bool(view["notice_in_working_days"]),
+        )
+    )
     return view
 
 
