@@ -583,7 +583,8 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         data={"planned_switch_off_date": "2027-06-30"},
     )
 
-    # The extension: the first request runs past the contract's latest possible end.
+    # The extension: the first request runs past the contract's latest possible end. It is
+    # refused with a 422 naming the limit; the case does not move (desk.refused checks both).
     extension = {
         "justification": "The service desk must run until the new hosting supplier's desk "
         "is live; re-procuring it alone for six months is poor value.",
