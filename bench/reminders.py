@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select, text
 
 from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.deadlines.dispatch import REMINDERS
 from app.outbox.claims import due_condition
+from bench.pg import scratch_database
 
 NOW = datetime(2027, 1, 1, 9, tzinfo=UTC)
 SIZES = (10_000, 1_000_000)
@@ -129,7 +128,7 @@ def _bench(label: str, engine: Engine) -> None:
 
 
 def run() -> None:
-    """Bench the due-reminder query on SQLite, and on PostgreSQL when a URL is given."""
+    """Bench the due-reminder query on SQLite, and on PostgreSQL when a server answers."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
@@ -138,31 +137,14 @@ def run() -> None:
             _bench("sqlite", engine)
         finally:
             engine.dispose()
-    pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if pg:
-        _bench_postgres(pg)
-    else:
-        print("postgresql: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)")
-
-
-def _bench_postgres(server_url: str) -> None:
-    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"handover_bench_{os.getpid()}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        scratch = url.set(database=name).render_as_string(hide_password=False)
-        upgrade(scratch)
-        engine = make_engine(Settings(database_url=scratch, environment="test"))
-        try:
-            _bench("postgresql", engine)
-        finally:
-            engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("reminders") as pg:
+        if pg is not None:
+            engine = make_engine(Settings(database_url=pg, environment="test"))
+            try:
+                upgrade(pg)
+                _bench("postgresql", engine)
+            finally:
+                engine.dispose()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app.auth import service as auth
 from app.cases.service import Ctx, open_case
@@ -24,6 +24,7 @@ from app.contracts.schemas import ContractCreate
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_sessionmaker
 from app.workflows.registry import WorkflowRegistry
+from bench.pg import scratch_database
 
 HERE = Path(__file__).parent
 PORT = 8765
@@ -161,31 +162,13 @@ def _measure(label: str, url: str) -> None:
         server.wait(timeout=10)
 
 
-def _postgres_url() -> str | None:
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    return url or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
 def run() -> None:
     """Print transitions per second for SQLite and PostgreSQL at 1 and 16 clients."""
     with tempfile.TemporaryDirectory() as tmp:
         _measure("sqlite", f"sqlite:///{tmp}/bench.db")
-    admin = _postgres_url()
-    try:
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS handover_bench WITH (FORCE)"))
-            conn.execute(text("CREATE DATABASE handover_bench"))
-    except Exception as exc:  # no PostgreSQL here: say so and carry on
-        print(f"transitions  postgresql skipped: {type(exc).__name__}")
-        return
-    try:
-        base = admin.rsplit("/", 1)[0]
-        _measure("postgresql", f"{base}/handover_bench")
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS handover_bench WITH (FORCE)"))
-        engine.dispose()
+    with scratch_database("transitions") as pg:
+        if pg is not None:
+            _measure("postgresql", pg)
 
 
 if __name__ == "__main__":
