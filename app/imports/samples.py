@@ -35,7 +35,9 @@ def ocds_samples() -> Path | None:
     given = os.environ.get(ENV)
     if given:
         return Path(given)
-    for parent in (ROOT.parent, _origin_parent()):
-        if parent is not None and (parent / BESIDE).is_dir():
+    # Beside the checkout, or beside a folder holding it, or beside the origin of a clone.
+    origin = _origin_parent()
+    for parent in (*ROOT.parents, *((origin, *origin.parents) if origin else ())):
+        if (parent / BESIDE).is_dir():
             return parent / BESIDE
     return None
