@@ -1,4 +1,11 @@
-"""Deriving deadlines from contract terms and case state, in the caller's transaction."""
+"""Deriving deadlines from contract terms and case state, in the caller's transaction.
+
+Resolved deadlines when the terms change: a met deadline stays met, with the date and
+wording it was met for (the audit lists it under "kept" with the date the terms now
+give). A waived deadline whose date moves is reopened for the new date, its waiver
+cleared from the row (the audit keeps it, under "reopened"): a waiver excuses one dated
+obligation, and an extension that moves a notice date creates a new one to serve.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +35,8 @@ from app.deadlines.delivery import delivery_settings
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import PlanChanges, replan
 from app.deadlines.policy import deadline_passed
+
+REOPENABLE = (*OPEN_STATUSES, "lapsed")
 
 
 def contract_terms(contract: Contract) -> ContractTerms:
@@ -62,13 +71,16 @@ class SyncReport:
     added: list[dict[str, Any]] = field(default_factory=list)
     moved: list[dict[str, Any]] = field(default_factory=list)
     superseded: list[dict[str, Any]] = field(default_factory=list)
+    reopened: list[dict[str, Any]] = field(default_factory=list)
+    """Waived deadlines whose date moved: open again, for the new date."""
+    kept: list[dict[str, Any]] = field(default_factory=list)
+    """Met deadlines whose terms now give another date: left met, for their own date."""
     reminders: PlanChanges = field(default_factory=PlanChanges)
 
     def __bool__(self) -> bool:
         r = self.reminders
-        return bool(
-            self.added or self.moved or self.superseded or r.planned or r.moved or r.cancelled
-        )
+        changed = self.added or self.moved or self.superseded or self.reopened or self.kept
+        return bool(changed or r.planned or r.moved or r.cancelled)
 
 
 def configured_lead_times(settings: Settings) -> LeadTimes:
@@ -109,6 +121,43 @@ def on_terms_changed(
 ) -> None:
     """contracts.service hook: recompute after a contract is created or its terms change."""
     sync_contract_deadlines(session=session, contract=contract, actor=actor, now=now)
+    sync_case_route_decisions(session=session, contract=contract, actor=actor, now=now)
+
+
+def sync_case_route_decisions(
+    *, session: Session, contract: Contract, actor: Actor | None, now: datetime
+) -> None:
+    """Move the open route_decision deadlines of the contract's cases to its current terms."""
+    rows = session.scalars(
+        select(Deadline).where(
+            Deadline.contract_id == contract.id,
+            Deadline.case_id.is_not(None),
+            Deadline.kind == "route_decision",
+            Deadline.status.in_(REOPENABLE),
+        )
+    )
+    routes: dict[int, list[str]] = {}
+    for row in rows:
+        if row.case_id is not None and row.key.startswith("route_decision:"):
+            routes.setdefault(row.case_id, []).append(row.key.partition(":")[2])
+    terms = contract_terms(contract)
+    lead = configured_lead_times(delivery_settings(session))
+    for case_id, chosen in routes.items():
+        specs = [
+            spec
+            for route in chosen
+            if route in lead.procurement_days
+            and (spec := route_decision_deadline(terms, route, lead)) is not None
+        ]
+        sync_case_deadlines(
+            session=session,
+            case_id=case_id,
+            contract_id=contract.id,
+            specs=specs,
+            now=now,
+            actor=actor,
+            kinds=["route_decision"],
+        )
 
 
 def sync_case_deadlines(
@@ -186,16 +235,8 @@ def sync_scope(
                     status=_open_status(spec.date, now, settings, running=running),
                 )
             )
-        elif row.status == "superseded" or (
-            row.status in (*OPEN_STATUSES, "lapsed") and row.date != spec.date
-        ):
-            report.moved.append({"id": row.id, "key": key, "before": row.date, "after": spec.date})
-            row.date, row.detail, row.updated_at = spec.date, spec.detail, now
-            row.status = _open_status(spec.date, now, settings, running=running)
-            row.last_escalated_on = None
-            report.reminders.extend(replan(session, row, now=now, settings=settings))
         else:
-            row.detail = spec.detail  # wording only: no reminder changes
+            _reconcile(session, row, spec, report, now=now, settings=settings, running=running)
     # One flush for the new rows (their ids key the reminders); new rows have no reminders
     # to reconcile, only ones to plan.
     session.add_all(added)
@@ -214,6 +255,38 @@ def sync_scope(
     session.flush()
     _audit(session, report, actor=actor, now=now, contract_id=contract_id, case_id=case_id)
     return report
+
+
+def _reconcile(
+    session: Session,
+    row: Deadline,
+    spec: DeadlineSpec,
+    report: SyncReport,
+    *,
+    now: datetime,
+    settings: Settings,
+    running: bool,
+) -> None:
+    """Bring an existing deadline row in line with its spec (see the module notes on resolved)."""
+    moved = row.date != spec.date
+    if row.status == "met" and moved:
+        # Met is a fact about the date it was met for: keep that date and its wording.
+        report.kept.append({"id": row.id, "key": row.key, "date": row.date, "now": spec.date})
+        return
+    reopen = row.status == "waived" and moved
+    if not (reopen or row.status == "superseded" or (row.status in REOPENABLE and moved)):
+        row.detail = spec.detail  # wording only: no reminder changes
+        return
+    change = {"id": row.id, "key": row.key, "before": row.date, "after": spec.date}
+    if reopen:
+        # A waiver excuses one dated obligation; the moved date is a new one to meet.
+        change |= {"waived_by": row.resolved_by, "waiver": row.resolution_reason}
+        row.resolved_at = row.resolved_by = row.resolution_reason = None
+    (report.reopened if reopen else report.moved).append(change)
+    row.date, row.detail, row.updated_at = spec.date, spec.detail, now
+    row.status = _open_status(spec.date, now, settings, running=running)
+    row.last_escalated_on = None
+    report.reminders.extend(replan(session, row, now=now, settings=settings))
 
 
 def _open_status(when: date, now: datetime, settings: Settings, *, running: bool) -> str:

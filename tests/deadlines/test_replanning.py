@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from app.deadlines.delivery import Channels
+from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels
 from app.deadlines.notifiers import Notification, RecordingNotifier
+from app.deadlines.service import case_route_decision, sync_case_deadlines
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder
@@ -126,3 +127,72 @@ def test_moving_back_never_resends_what_went_out_after_cancellation(client, pm, 
     later = RecordingNotifier()
     run(channels=Channels(webhook=later))
     assert len(notice_hooks(first, later, deadline_id=notice["id"])) == 1
+
+
+def case_deadlines(client, headers, case_id):
+    """A case's deadlines through the API."""
+    res = client.get("/api/deadlines", params={"case_id": case_id}, headers=headers)
+    assert res.status_code == 200, res.text
+    return res.json()["items"]
+
+
+def test_contract_change_moves_its_cases_route_decisions(client, pm, db, settings, clock):
+    contract = create(client, pm)
+    with db.begin() as s:  # what the case service does when a component's route is chosen
+        s.info[SETTINGS_INFO_KEY] = settings
+        spec = case_route_decision(session=s, contract_id=contract["id"], route="buy_commodity")
+        assert spec is not None
+        sync_case_deadlines(
+            session=s,
+            case_id=4242,
+            contract_id=contract["id"],
+            specs=[spec],
+            now=clock.now(),
+            kinds=["route_decision"],
+        )
+    [before] = case_deadlines(client, pm, 4242)
+    res = client.patch(
+        f"/api/contracts/{contract['id']}", json={"end_date": "2028-09-30"}, headers=pm
+    )
+    assert res.status_code == 200, res.text
+    [after] = case_deadlines(client, pm, 4242)
+    assert after["id"] == before["id"] and after["status"] == "pending"
+    gap = date.fromisoformat(after["date"]) - date.fromisoformat(before["date"])
+    assert gap.days == 92  # the end date moved three months
+    due = {
+        r["due_at"][:10] for r in reminders(client, pm, deadline_id=after["id"], status="pending")
+    }
+    assert str(date.fromisoformat(after["date"]) - timedelta(days=30)) in due
+
+
+def test_waived_deadline_reopens_when_its_date_moves_and_met_stays_met(client, pm, sro):
+    contract = create(client, pm, max_end_date="2030-06-30")
+    notice = deadline_of(client, pm, contract["id"], "notice")
+    route = deadline_of(client, pm, contract["id"], "route_decision")
+    waived = client.post(
+        f"/api/deadlines/{notice['id']}/waive", json={"reason": "extending"}, headers=sro
+    )
+    assert waived.status_code == 200, waived.text
+    met = client.post(f"/api/deadlines/{route['id']}/met", json={"reason": "chosen"}, headers=pm)
+    assert met.status_code == 200, met.text
+    res = client.patch(
+        f"/api/contracts/{contract['id']}",
+        json={"end_date": "2029-06-30", "reason": "extension taken"},
+        headers=pm,
+    )
+    assert res.status_code == 200, res.text
+    reopened = client.get(f"/api/deadlines/{notice['id']}", headers=pm).json()
+    assert reopened["status"] == "pending" and reopened["date"] == "2029-04-01"
+    assert reopened["resolved_by"] is None
+    pending = reminders(client, pm, deadline_id=notice["id"], status="pending", channel="email")
+    assert sorted(r["offset_days"] for r in pending) == LONG_RUNWAY
+    kept = client.get(f"/api/deadlines/{route['id']}", headers=pm).json()
+    assert kept["status"] == "met" and kept["date"] == route["date"]
+    events = client.get(
+        "/api/audit/events",
+        params={"contract_id": contract["id"], "action": "deadline.recomputed"},
+        headers=pm,
+    ).json()["items"]
+    details = events[-1]["details"]
+    assert details["reopened"][0]["waiver"] == "extending"
+    assert details["kept"][0]["id"] == route["id"]
