@@ -102,13 +102,22 @@ def open_case(
     )
     ctx.session.add(case)
     ctx.session.flush()
+    _record_opened(ctx, case, defn, now)
+    # Entering the initial state is an entry like any other: its actions run too.
+    for action in defn.states[defn.initial].on_enter:
+        ACTIONS[action.name](ctx, case, dict(action.params), None)
+    _run_hooks(ctx, case, defn)
+    return case
+
+
+def _record_opened(ctx: Ctx, case: Case, defn: WorkflowDefinition, now: datetime) -> None:
     audit.record(
         session=ctx.session,
         actor=ctx.actor,
         action="case.opened",
         at=now,
         case_id=case.id,
-        contract_id=contract_id,
+        contract_id=case.contract_id,
         to_state=case.state,
         details={
             "workflow": defn.name,
@@ -117,11 +126,6 @@ def open_case(
             "title": case.title,
         },
     )
-    # Entering the initial state is an entry like any other: its actions run too.
-    for action in defn.states[defn.initial].on_enter:
-        ACTIONS[action.name](ctx, case, dict(action.params), None)
-    _run_hooks(ctx, case, defn)
-    return case
 
 
 def check_version(case: Case, *, if_match: int | None, expected: int | None) -> None:
@@ -229,6 +233,18 @@ def _apply(
             "data": dict(data),
         },
     )
+    _announce(ctx, case, defn, verdict.trigger, from_state, now)
+    for action in verdict.actions:
+        ACTIONS[action.name](ctx, case, dict(action.params), reason)
+    for hook in transition_hooks:
+        hook(ctx, case, defn, verdict, reason, evidence)
+    _run_hooks(ctx, case, defn)
+    return event
+
+
+def _announce(
+    ctx: Ctx, case: Case, defn: WorkflowDefinition, trigger: str, from_state: str, now: datetime
+) -> None:
     # Webhook subscribers hear of the transition only once the transaction commits.
     outbox.enqueue(
         session=ctx.session,
@@ -239,7 +255,7 @@ def _apply(
             "case_id": case.id,
             "workflow": defn.name,
             "contract_id": case.contract_id,
-            "trigger": verdict.trigger,
+            "trigger": trigger,
             "from_state": from_state,
             "to_state": case.state,
             "actor": ctx.actor.name,
@@ -247,12 +263,6 @@ def _apply(
             "version": case.version,
         },
     )
-    for action in verdict.actions:
-        ACTIONS[action.name](ctx, case, dict(action.params), reason)
-    for hook in transition_hooks:
-        hook(ctx, case, defn, verdict, reason, evidence)
-    _run_hooks(ctx, case, defn)
-    return event
 
 
 _CASE = cast(Table, Case.__table__)
