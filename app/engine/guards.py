@@ -354,6 +354,8 @@ def value_change_needs_evidence(ctx: GuardContext, params: Mapping[str, Any]) ->
     new = as_number(raw)
     if new is None:
         return f"The {label(field)} must be a number; got {shown(raw)}."
+    if new < 0:
+        return f"The {label(field)} must not be negative; got {new}."
     if kind in _evidence_kinds(ctx.evidence):
         return None
     old = as_number(resolve(ctx, of))

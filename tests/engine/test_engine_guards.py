@@ -246,6 +246,7 @@ def test_value_change_needs_evidence() -> None:
     assert check("lots") == "The amount must be a number; got 'lots'."
     assert check(True) == "The amount must be a number; got True."
     assert check("NaN") == "The amount must be a number; got 'NaN'."
+    assert check("-1") == "The amount must not be negative; got -1."
 
 
 def test_value_change_without_baseline_needs_the_evidence() -> None:
