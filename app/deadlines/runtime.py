@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
@@ -58,8 +60,16 @@ def start(app: FastAPI) -> None:
     scheduler.start()
 
 
-def stop(app: FastAPI) -> None:
-    """Stop the scheduler, letting a pass in progress finish."""
+def stop(app: FastAPI, timeout: float = 30.0) -> bool:
+    """Stop the scheduler after the send in progress; whether its thread has ended."""
     scheduler: Scheduler | None = getattr(app.state, "reminder_scheduler", None)
-    if scheduler is not None:
-        scheduler.stop()
+    return scheduler is None or scheduler.stop(timeout)
+
+
+async def stop_async(app: FastAPI, timeout: float = 30.0) -> bool:
+    """stop() for an async lifespan: waits for the thread off the event loop."""
+    scheduler: Scheduler | None = getattr(app.state, "reminder_scheduler", None)
+    if scheduler is None:
+        return True
+    scheduler.request_stop()
+    return await asyncio.to_thread(scheduler.stop, timeout)

@@ -183,11 +183,16 @@ def run_pass(
     worker: str | None = None,
     batch: int = 100,
     lease: timedelta = DEFAULT_LEASE,
+    stop: threading.Event | None = None,
 ) -> PassReport:
-    """One pass: escalate missed deadlines, then deliver every due reminder and message."""
+    """One pass: escalate missed deadlines, then deliver every due reminder and message.
+
+    `stop`, once set, ends the pass after the deadline or send in progress.
+    """
     report = PassReport()
-    escalate(sessions=sessions, settings=settings, now=clock.now(), report=report)
+    escalate(sessions=sessions, settings=settings, now=clock.now(), report=report, stop=stop)
     dispatcher = Dispatcher(
+        stop=stop,
         sessions=sessions,
         clock=clock,
         worker=worker or worker_name(),
@@ -200,7 +205,7 @@ def run_pass(
 
 
 class Scheduler:
-    """Runs passes on a thread every `interval` seconds; stop() returns promptly."""
+    """Runs passes on a thread every `interval` seconds; stop() ends it after one send."""
 
     def __init__(
         self,
@@ -221,18 +226,35 @@ class Scheduler:
 
     def start(self) -> None:
         """Start the thread (idempotent)."""
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():
+            self._stop.clear()
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="handover-reminders", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Ask the thread to stop and wait for its current pass to finish."""
+    def request_stop(self) -> None:
+        """Ask the thread to stop after the send in progress; does not wait."""
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait up to `timeout` seconds for the thread to end; whether it has."""
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        if thread.is_alive():
+            return False
+        self._thread = None
+        return True
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop the thread and wait for it (up to `timeout`); whether it has ended."""
+        self.request_stop()
+        stopped = self.join(timeout)
+        if not stopped:
+            log.warning("reminder scheduler still finishing a send after %ss", timeout)
+        return stopped
 
     @property
     def running(self) -> bool:
@@ -248,6 +270,7 @@ class Scheduler:
                     clock=self.clock,
                     channels=self.channels,
                     worker=self.worker,
+                    stop=self._stop,
                 )
             except Exception:  # the scheduler must outlive a bad pass (database restarting…)
                 log.exception("reminder pass failed")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from app.deadlines.models import Deadline
-from app.deadlines.scheduler import PassReport, escalate
+from app.deadlines.delivery import Channels
+from app.deadlines.models import Deadline, Reminder
+from app.deadlines.notifiers import Notification, RecordingNotifier
+from app.deadlines.scheduler import PassReport, Scheduler, escalate
+from tests.deadlines.test_reminder_delivery import seed
 
 AFTER_SLOT = datetime(2027, 1, 20, 10, tzinfo=UTC)  # 10:00 in London: today's slot is due
 
@@ -49,3 +53,50 @@ def test_escalation_walks_every_batch_in_one_pass(db, settings, client):
     again = PassReport()
     escalate(sessions=db, settings=settings, now=AFTER_SLOT, report=again, limit=2)
     assert again.escalated == 0
+
+
+def test_a_set_stop_flag_ends_escalation_before_it_starts(db, settings, client):
+    seed_missed(db, 2)
+    stop, report = threading.Event(), PassReport()
+    stop.set()
+    escalate(sessions=db, settings=settings, now=AFTER_SLOT, report=report, stop=stop)
+    assert report.escalated == 0
+
+
+class Blocking(RecordingNotifier):
+    """A webhook that holds each send until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending, self.proceed = threading.Event(), threading.Event()
+
+    def send(self, message: Notification) -> None:
+        """Say a send started, wait to be let go, record."""
+        self.sending.set()
+        if not self.proceed.wait(30):
+            raise RuntimeError("the test never let the send go")
+        super().send(message)
+
+
+def test_stop_ends_the_pass_after_the_send_in_progress(db, client, settings, clock):
+    seed(db, clock, 3)
+    hook = Blocking()
+    scheduler = Scheduler(
+        sessions=client.app.state.sessionmaker,
+        settings=settings,
+        clock=clock,
+        interval=3600,
+        channels=Channels(webhook=hook),
+    )
+    scheduler.start()
+    assert hook.sending.wait(30)
+    assert scheduler.stop(timeout=0) is False  # mid-send: not stopped, and says so
+    assert scheduler.running
+    hook.proceed.set()
+    assert scheduler.stop(timeout=30) is True
+    assert not scheduler.running
+    assert len(hook.sent) == 1  # the pass did not go on to the other two
+    with db.begin() as s:
+        rows = sorted(tuple(r) for r in s.execute(select(Reminder.status, Reminder.claimed_by)))
+    # The claims it did not use were given back, not left to expire.
+    assert rows == [("pending", None), ("pending", None), ("sent", scheduler.worker)]
