@@ -227,10 +227,13 @@ def _field_date(ctx: GuardContext, path: str) -> tuple[date | None, str | None]:
 
 
 def _reference_date(ctx: GuardContext, path: str) -> tuple[date | None, str | None]:
-    """A limit date: a path, or else a literal ISO date; (None, None) when not recorded."""
+    """A limit date: a literal ISO date, or else a path; (None, None) when not recorded."""
+    literal = as_date(path)
+    if literal is not None:  # before resolving: a request may carry a key named like a date
+        return literal, None
     value = resolve(ctx, path)
     if is_blank(value):
-        return as_date(path), None
+        return None, None
     found = as_date(value)
     if found is None:
         return None, f"Cannot check against {the(path)}: {shown(value)} is not a date."
@@ -249,10 +252,10 @@ def _compare_dates(ctx: GuardContext, params: Mapping[str, Any], after: bool) ->
         if problem is None and not params.get("allow_missing_limit", False):
             problem = f"Cannot check the {label(field)}: {the(limit)} is not recorded."
         return problem
-    if after and value > bound:
-        return f"The {label(field)} ({value}) must not be after {the(limit)} ({bound})."
-    if not after and value < bound:
-        return f"The {label(field)} ({value}) must not be before {the(limit)} ({bound})."
+    if (value > bound) if after else (value < bound):
+        bound_text = str(bound) if as_date(limit) else f"{the(limit)} ({bound})"
+        side = "after" if after else "before"
+        return f"The {label(field)} ({value}) must not be {side} {bound_text}."
     return None
 
 

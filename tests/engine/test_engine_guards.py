@@ -173,6 +173,11 @@ def test_date_limits_accept_today_and_literal_dates() -> None:
         run("date_not_after", {"field": "d", "limit": "2025-12-31"}, data={"d": "2025-06-02"})
         is None
     )
+    # A request cannot move a literal limit by sending a key spelled like it.
+    forged = {"d": "2026-06-02", "2025-12-31": "2030-01-01"}
+    assert run("date_not_after", {"field": "d", "limit": "2025-12-31"}, data=forged) == (
+        "The d (2026-06-02) must not be after 2025-12-31."
+    )
 
 
 def test_date_not_before() -> None:
