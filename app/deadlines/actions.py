@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.service import Actor
 from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
-from app.deadlines.planning import cancel_pending
+from app.deadlines.planning import cancel_pending, current_key_prefix
 from app.errors import Conflict, NotFound
 
 
@@ -65,6 +65,49 @@ def resolve(
         },
     )
     return deadline
+
+
+def requeue_failed(
+    *,
+    session: Session,
+    now: datetime,
+    actor: Actor | None,
+    reminder_ids: Sequence[int] | None = None,
+    reason: str | None = None,
+) -> list[int]:
+    """Queue failed reminders (all, or these) again with fresh attempts; audited per deadline.
+
+    Only reminders of open deadlines, for the date the deadline has now: a failure for a
+    date the deadline has since left, or a deadline met meanwhile, is history.
+    """
+    stmt = (
+        select(Reminder, Deadline)
+        .join(Deadline, Deadline.id == Reminder.deadline_id)
+        .where(Reminder.status == "failed", Deadline.status.in_(OPEN_STATUSES))
+        .order_by(Reminder.id)
+    )
+    if reminder_ids is not None:
+        stmt = stmt.where(Reminder.id.in_(reminder_ids))
+    by_deadline: dict[int, tuple[Deadline, list[int]]] = {}
+    for reminder, deadline in session.execute(stmt).all():
+        if not reminder.idempotency_key.startswith(current_key_prefix(deadline)):
+            continue
+        reminder.status, reminder.attempts, reminder.updated_at = "pending", 0, now
+        reminder.next_attempt_at, reminder.claimed_by, reminder.lease_until = now, None, None
+        by_deadline.setdefault(deadline.id, (deadline, []))[1].append(reminder.id)
+    session.flush()
+    for deadline, ids in by_deadline.values():
+        audit.record(
+            session=session,
+            actor=actor,
+            action="reminder.requeued",
+            at=now,
+            contract_id=deadline.contract_id,
+            case_id=deadline.case_id,
+            reason=reason,
+            details={"deadline_id": deadline.id, "reminder_ids": ids},
+        )
+    return [i for _, ids in by_deadline.values() for i in ids]
 
 
 def deadlines_query(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from sqlalchemy import func, select
 
 from app.clock import SystemClock
 from app.config import get_settings
 from app.db.session import make_engine, make_sessionmaker
+from app.deadlines.actions import requeue_failed
 from app.deadlines.delivery import SETTINGS_INFO_KEY
 from app.deadlines.models import Reminder
 from app.deadlines.scheduler import run_pass
@@ -44,3 +47,31 @@ def status() -> None:
         engine.dispose()
     for name, count in rows:
         typer.echo(f"{name} {count}")
+
+
+@reminders_cli.command("requeue")
+def requeue(
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="Reminder ids; all failed if none.")
+    ] = None,
+    reason: Annotated[
+        str, typer.Option(help="Why, for the audit trail.")
+    ] = "requeued by an operator",
+) -> None:
+    """Queue failed reminders again (after fixing what made them fail)."""
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        sessions = make_sessionmaker(engine)
+        sessions.configure(info={SETTINGS_INFO_KEY: settings})
+        with sessions.begin() as session:
+            done = requeue_failed(
+                session=session,
+                now=SystemClock().now(),
+                actor=None,
+                reminder_ids=ids or None,
+                reason=reason,
+            )
+    finally:
+        engine.dispose()
+    typer.echo(f"requeued={len(done)}" + (" " + ",".join(map(str, done)) if done else ""))

@@ -147,9 +147,11 @@ class SmtpNotifier:
                 f"recipient refused: {exc.recipients}", retryable=any(400 <= c < 500 for c in codes)
             ) from exc
         except smtplib.SMTPResponseException as exc:
-            # SMTP's own convention: 4xx is transient, 5xx is permanent.
+            # SMTP's own convention: 5xx is permanent; 4xx is transient, and so is a reply
+            # smtplib could not read a code from (-1). Failed rows can be requeued.
             raise DeliveryError(
-                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", retryable=400 <= exc.smtp_code < 500
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
+                retryable=not 500 <= exc.smtp_code < 600,
             ) from exc
         except smtplib.SMTPServerDisconnected as exc:
             raise DeliveryError(f"SMTP server disconnected: {exc}", retryable=True) from exc

@@ -29,6 +29,11 @@ class PlanChanges:
         self.cancelled += other.cancelled
 
 
+def current_key_prefix(deadline: Deadline) -> str:
+    """The start of every reminder key for the deadline on its current date."""
+    return f"reminder:{deadline.id}@{deadline.date.isoformat()}:"
+
+
 def reminder_key_for(deadline: Deadline, offset: int, channel: str, address: str) -> str:
     """The key of one delivery about the deadline *on its current date*.
 

@@ -24,9 +24,18 @@ HOOK_SECRET = "test-webhook-secret-0123456789abcdef"
 
 @dataclass
 class Mailbox:
-    """Stores every message aiosmtpd receives."""
+    """Stores every message aiosmtpd receives; refuses recipients while `refuse_with` is set."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    refuse_with: str | None = None
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.refuse_with is not None:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.original_content or b"", policy=policy.default)

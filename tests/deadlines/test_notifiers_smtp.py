@@ -1,6 +1,7 @@
 """SmtpNotifier against a real aiosmtpd server on 127.0.0.1."""
 
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -157,6 +158,41 @@ def test_silent_server_times_out_as_retryable() -> None:
         with pytest.raises(DeliveryError) as caught:
             quick.send(MESSAGE)
     assert caught.value.retryable is True
+
+
+def greet_once(listener: socket.socket, line: bytes) -> None:
+    """Accept one connection, greet it with `line`, read until the client hangs up."""
+    conn, _ = listener.accept()
+    with conn:
+        conn.settimeout(5)
+        conn.sendall(line)
+        try:
+            while conn.recv(1024):
+                pass
+        except OSError:
+            pass
+
+
+@pytest.mark.parametrize(
+    ("greeting", "retryable"),
+    [
+        (b"421 4.3.2 Too busy, try later\r\n", True),
+        (b"554 5.7.1 No SMTP service for you\r\n", False),
+        (b"HTTP/1.1 400 Bad Request\r\n", True),  # no code smtplib can read: -1
+    ],
+)
+def test_greeting_codes_decide_retry(greeting: bytes, retryable: bool) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        server = threading.Thread(target=greet_once, args=(listener, greeting))
+        server.start()
+        try:
+            with pytest.raises(DeliveryError) as caught:
+                notifier(listener.getsockname()[1]).send(MESSAGE)
+        finally:
+            server.join(10)
+    assert caught.value.retryable is retryable, caught.value.message
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,43 @@ def test_smtp_down_is_retried(db_url, clock, make_user, mailbox):
         assert email["attempts"] == 1 and "SMTP" in email["last_error"]
 
 
+def requeue_cli(db_url: str, *ids: int) -> str:
+    """`handover reminders requeue` in another process, as an operator would run it."""
+    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "reminders", "requeue", *map(str, ids)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_smtp_5xx_fails_visibly_and_can_be_requeued(client, pm, clock, run, mailbox, db_url):
+    box, _ = mailbox
+    box.refuse_with = "550 5.1.1 Mailbox unknown"
+    contract = create(client, pm)
+    clock.set(SLOT)
+    route = deadline_of(client, pm, contract["id"], "route_decision")
+    assert run().delivery.failed == 1  # permanent: no retries against a 5xx
+    [email] = reminders(client, pm, status="failed", channel="email")
+    assert email["deadline_id"] == route["id"] and email["attempts"] == 1
+    assert "550" in email["last_error"] and "Mailbox unknown" in email["last_error"]
+
+    box.refuse_with = None  # the address was fixed at the relay
+    assert requeue_cli(db_url).startswith(f"requeued=1 {email['id']}")
+    [again] = [r for r in reminders(client, pm, channel="email") if r["id"] == email["id"]]
+    assert again["status"] == "pending" and again["attempts"] == 0
+    assert run().delivery.sent == 1
+    assert [m["To"] for m in box.messages] == ["priya@example.gov.uk"]
+    assert requeue_cli(db_url).startswith("requeued=0")  # nothing failed any more
+    events = client.get("/api/audit/events", params={"action": "reminder.requeued"}, headers=pm)
+    assert events.json()["items"][0]["details"]["reminder_ids"] == [email["id"]]
+
+
 def test_expired_lease_is_claimed_again(db, client, clock, run):
     seed(db, clock, 3)
     with db.begin() as s:  # a runner that claims and then crashes
