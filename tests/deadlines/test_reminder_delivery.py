@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
@@ -156,16 +156,16 @@ def test_expired_lease_is_claimed_again(db, client, clock, run):
 
 
 class Slow(RecordingNotifier):
-    """Each send takes four minutes of the frozen clock; `during` runs in the second one."""
+    """Each send takes `minutes` of the frozen clock; `during` runs in send number `at`."""
 
-    def __init__(self, clock, during) -> None:
+    def __init__(self, clock, during, at: int = 1, minutes: int = 4) -> None:
         super().__init__()
-        self.clock, self.during = clock, during
+        self.clock, self.during, self.at, self.minutes = clock, during, at, minutes
 
     def send(self, message) -> None:
-        """Advance the clock, maybe let another runner in, record."""
-        self.clock.advance(minutes=4)
-        if len(self.sent) == 1:
+        """Advance the clock, let another runner in (on send number `at`), record."""
+        self.clock.advance(minutes=self.minutes)
+        if len(self.sent) == self.at:
             self.during()
         super().send(message)
 
@@ -294,33 +294,72 @@ def test_outbox_messages_delivered_after_commit(db, settings, client, clock, run
         assert s.scalar(select(OutboxMessage.status)) == "sent"
 
 
+def _issued_claim_sql(session, now) -> list[tuple[str, object]]:
+    """The statements claim_due really sends to the driver, with their parameters."""
+    issued: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        issued.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        claim_due(session, REMINDERS, now=now, worker="w", limit=100)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return [(sql, params) for sql, params in issued if "next_attempt_at <=" in sql]
+
+
 def test_due_query_uses_the_index(db, client, clock, is_postgres):
-    sql = (
-        "SELECT id FROM reminder WHERE status = 'pending' AND next_attempt_at <= :now"
-        " ORDER BY next_attempt_at LIMIT 100"
-    )
+    now = clock.now()
+    with db.begin() as s:  # a realistic table: many delivered, a few due
+        deadline_id = s.scalar(
+            insert(Deadline)
+            .values(scope="t", key="k", kind="notice", date=date(2027, 1, 1), created_at=now)
+            .values(updated_at=now, status="pending")
+            .returning(Deadline.id)
+        )
+        rows = [
+            {
+                "deadline_id": deadline_id,
+                "offset_days": 1,
+                "due_at": now,
+                "channel": "webhook",
+                "recipient": "r",
+                "idempotency_key": f"k{i}",
+                "status": "pending" if i % 1000 == 0 else "sent",
+                "attempts": 0,
+                "next_attempt_at": now - timedelta(minutes=i % 50),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(20000)
+        ]
+        s.execute(insert(Reminder), rows)
     with db.begin() as s:
-        if is_postgres:
-            s.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table would seq-scan
-            rows = s.execute(text("EXPLAIN " + sql), {"now": clock.now()})
-        else:
-            now = clock.now().strftime("%Y-%m-%d %H:%M:%S.%f")
-            rows = s.execute(text("EXPLAIN QUERY PLAN " + sql), {"now": now})
-        plan = "\n".join(str(r) for r in rows)
+        s.execute(text("ANALYZE"))
+    with db.begin() as s:
+        [(sql, params)] = _issued_claim_sql(s, now)
+        s.rollback()
+    with db.begin() as s:
+        explain = "EXPLAIN " if is_postgres else "EXPLAIN QUERY PLAN "
+        plan = "\n".join(str(r) for r in s.connection().exec_driver_sql(explain + sql, params))
     assert "ix_reminder_status_next_attempt_at" in plan, plan
 
 
-@pytest.mark.parametrize("lease_minutes", [5])
-def test_lease_length_is_configurable(db, client, clock, run, lease_minutes):
+def test_lease_length_is_configurable(db, client, clock, run):
     seed(db, clock, 1)
-    with db.begin() as s:
-        claim_due(
-            s,
-            REMINDERS,
-            now=clock.now(),
-            worker="w",
-            limit=1,
-            lease=timedelta(minutes=lease_minutes),
-        )
-        lease = s.scalar(select(Reminder.lease_until))
-    assert lease == clock.now() + timedelta(minutes=lease_minutes)
+    claimed_at = clock.now()
+    leases: list[datetime | None] = []
+    other = RecordingNotifier()
+
+    def meanwhile() -> None:
+        with db.begin() as s:
+            leases.append(s.scalar(select(Reminder.lease_until)))
+        clock.advance(minutes=6)  # past the default five-minute lease, within ours
+        run(channels=Channels(webhook=other), worker="b")
+
+    slow = Slow(clock, meanwhile, at=0)
+    report = run(channels=Channels(webhook=slow), worker="a", lease=timedelta(minutes=17))
+    assert leases == [claimed_at + timedelta(minutes=17)]
+    assert other.sent == [] and len(slow.sent) == 1 and report.delivery.sent == 1
