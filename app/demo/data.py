@@ -121,6 +121,19 @@ DEMO_CONTRACTS: dict[str, dict[str, Any]] = {
         notice_period_days=180,
         tier=3,
     ),
+    "print": _contract(
+        reference="DESNZ-PPS-2019-10",
+        title="Print, scanning and post room services",
+        description="Managed print in 60 offices, inbound scanning and outbound post.",
+        buyer={"name": "Department for Energy Security and Net Zero"},
+        suppliers=[{"name": "Printwise Managed Services Ltd"}],
+        value={"amount": Decimal("6400000"), "currency": "GBP"},
+        start_date=date(2019, 10, 1),
+        end_date=date(2026, 9, 30),
+        max_end_date=date(2026, 9, 30),
+        notice_period_days=90,
+        tier=3,
+    ),
 }
 
 # Real Contracts Finder releases (../shared/data/ocds/contracts-finder) that fit the portfolio:

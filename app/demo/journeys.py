@@ -1,0 +1,249 @@
+"""The demo's longer stories: reviews approved, in transition and closed, through every route."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.cases.models import Case
+from app.demo.desk import Desk, ev
+
+GDS = "https://www.gov.uk/service-manual/service-assessments"
+
+
+def decomposed(desk: Desk, contract_id: int) -> Case:
+    """A review broken into service lines, its options not yet appraised."""
+    review = desk.review(contract_id)
+    desk.act(review, "priya", "triage", reason="Tier 2: security-critical, several suppliers")
+    desk.act(review, "morgan", "start_review", reason="Contract documents received")
+    desk.component(review, "Security operations centre", "24/7 monitoring and incident response")
+    desk.component(review, "Penetration testing", "IT health checks before each release")
+    return desk.act(
+        review,
+        "priya",
+        "record_decomposition",
+        reason="Two separable service lines found in the schedules",
+        evidence=[ev("contract_documents"), ev("spend_analysis", "Spend analysis 2023-2026")],
+    )
+
+
+def approved(desk: Desk, contract_id: int) -> Case:
+    """A review the SRO has approved; its exit case has just opened, transition not started."""
+    review, _ = desk.approved_review(
+        contract_id,
+        [
+            (
+                "Digital dictation and speech recognition",
+                "Software for 4,000 clinicians",
+                "buy_commodity",
+                "Off-the-shelf software on a framework; nothing bespoke",
+            ),
+            (
+                "Outsourced transcription",
+                "Typing service for clinic letters",
+                "reprocure",
+                "A competitive market; specify turnaround times",
+            ),
+        ],
+        "Routes match the delivery model assessment",
+    )
+    return review
+
+
+def in_transition(desk: Desk, contract_id: int) -> Case:
+    """Components progressing on three routes while the incumbent serves out its notice."""
+    review, (portal, warehouse, reporting) = desk.approved_review(
+        contract_id,
+        [
+            (
+                "Grants portal",
+                "Applicant-facing service, 40,000 users",
+                "build_in_house",
+                "Core service: build a multidisciplinary team",
+            ),
+            (
+                "Grants data warehouse",
+                "Reporting and analytics",
+                "reprocure",
+                "Commodity analytics platform, open competition",
+            ),
+            (
+                "Legacy reporting",
+                "Crystal Reports estate",
+                "decommission",
+                "Replaced by the data warehouse",
+            ),
+        ],
+        "Delivery model assessment supports the mix",
+    )
+    desk.act(review, "priya", "start_transition", reason="Programme board launched the transition")
+    _serve_notice(desk, review)
+    _portal_to_beta(desk, portal)
+    desk.walk(
+        warehouse,
+        [
+            ("chris", "start_requirements", {"reason": "Output-based specification drafted"}),
+            ("chris", "engage_market", {"evidence": [ev("market_engagement_notice", "UK2")]}),
+            (
+                "chris",
+                "start_tender",
+                {
+                    "data": {"procedure": "open"},
+                    "evidence": [ev("tender_notice", "Tender notice (UK4)")],
+                },
+            ),
+        ],
+    )
+    desk.walk(
+        reporting,
+        [
+            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": "2027-03-31"}}),
+            ("olu", "confirm_users_migrated", {"reason": "Report users trained on the warehouse"}),
+        ],
+    )
+    return review
+
+
+def _serve_notice(desk: Desk, review: Case) -> Case:
+    exit_case = desk.exit_case(review)
+    served = desk.notice_day(review)
+    return desk.walk(
+        exit_case,
+        [
+            ("morgan", "agree_exit_plan", {"evidence": [ev("supplier_exit_plan")]}),
+            (
+                "sam",
+                "serve_notice",
+                {
+                    "reason": "Every service line has an approved route off the contract",
+                    "data": {"notice_served_date": str(served)},
+                    "evidence": [ev("notice_letter", "Notice of termination")],
+                },
+            ),
+            ("morgan", "start_exit_period", {"reason": "Supplier exit manager appointed"}),
+        ],
+    )
+
+
+def _portal_to_beta(desk: Desk, portal: Case) -> Case:
+    """Alpha not met, reassessed and passed with amber: private beta with actions due."""
+    due = desk.clock.today() + timedelta(days=90)
+    report = ev("service_assessment_report", "Alpha reassessment: met with amber")
+    report["url"] = f"{GDS}/grants-portal-alpha-reassessment"
+    return desk.walk(
+        portal,
+        [
+            ("olu", "start_discovery", {"evidence": [ev("assurance_gate_approval")]}),
+            ("olu", "start_alpha", {"reason": "Discovery showed a clear user need"}),
+            (
+                "ana",
+                "record_assessment",
+                {
+                    "data": {"outcome": "not_met"},
+                    "evidence": [ev("service_assessment_report", "Alpha assessment: not met")],
+                },
+            ),
+            ("olu", "reassess", {"reason": "Accessibility and research findings addressed"}),
+            (
+                "ana",
+                "record_assessment",
+                {
+                    "data": {
+                        "outcome": "amber",
+                        "amber_actions": "Test the assisted digital route with real users",
+                        "amber_actions_due_date": str(due),
+                    },
+                    "evidence": [report],
+                },
+            ),
+        ],
+    )
+
+
+def closed(desk: Desk, contract_id: int, ended: date) -> Case:
+    """A review carried through to the end: every line delivered and the contract exited."""
+    review, (printing, post) = desk.approved_review(
+        contract_id,
+        [
+            (
+                "Print and scanning",
+                "Multi-function devices in 60 offices",
+                "buy_commodity",
+                "Print management is a commodity on a Crown Commercial Service framework",
+            ),
+            (
+                "Post room",
+                "Inbound scanning and outbound post",
+                "decommission",
+                "Digital correspondence has replaced most post",
+            ),
+        ],
+        "Both lines leave the contract before it expires",
+    )
+    desk.act(review, "priya", "start_transition", reason="Programme board launched the transition")
+    _print_to_live(desk, printing)
+    _post_room_retired(desk, post)
+    _exit_to_closed(desk, desk.exit_case(review), ended)
+    return desk.act(review, "sam", "close", reason="Every line delivered; lessons learned shared")
+
+
+def _print_to_live(desk: Desk, printing: Case) -> Case:
+    return desk.walk(
+        printing,
+        [
+            ("chris", "start_shortlisting", {"data": {"framework": "RM6174 Print Management"}}),
+            ("chris", "evaluate_shortlist", {"evidence": [ev("evaluation_report")]}),
+            ("chris", "call_off", {"evidence": [ev("call_off_contract", "Call-off contract")]}),
+            ("olu", "start_migration", {"reason": "Devices swapped office by office"}),
+            ("olu", "go_live", {"reason": "All 60 offices on the new service"}),
+        ],
+    )
+
+
+def _post_room_retired(desk: Desk, post: Case) -> Case:
+    return desk.walk(
+        post,
+        [
+            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": "2026-08-28"}}),
+            ("olu", "confirm_users_migrated", {"reason": "Teams moved to digital mail"}),
+            ("olu", "archive_data", {"evidence": [ev("data_archive_record")]}),
+            ("olu", "switch_off", {"reason": "Post room closed"}),
+            (
+                "morgan",
+                "confirm_decommissioned",
+                {"evidence": [ev("data_destruction_certificate")]},
+            ),
+        ],
+    )
+
+
+def _exit_to_closed(desk: Desk, exit_case: Case, ended: date) -> Case:
+    published = min(ended + timedelta(days=14), desk.clock.today())
+    return desk.walk(
+        exit_case,
+        [
+            ("morgan", "agree_exit_plan", {"evidence": [ev("supplier_exit_plan")]}),
+            (
+                "sam",
+                "serve_notice",
+                {
+                    "reason": "Both service lines replaced before expiry",
+                    "data": {"notice_served_date": "2026-06-01"},
+                    "evidence": [ev("notice_letter", "Notice of termination")],
+                },
+            ),
+            ("morgan", "start_exit_period", {}),
+            ("morgan", "start_handover", {"reason": "Exit plan milestones met"}),
+            ("morgan", "confirm_termination", {"data": {"termination_date": str(ended)}}),
+            (
+                "morgan",
+                "close",
+                {
+                    "data": {"termination_notice_date": str(published)},
+                    "evidence": [
+                        ev("termination_notice", "Contract termination notice (UK7)"),
+                        ev("lessons_learned"),
+                    ],
+                },
+            ),
+        ],
+    )
