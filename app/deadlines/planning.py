@@ -147,17 +147,11 @@ def replan(
     }
     planned: list[Reminder] = []
     for key, (slot, r) in desired.items():
-        row = existing.get(key)
+        row = existing.get(key) or _rekey(movable, key, slot)
         if row is None:
-            row = movable.pop((slot.offset_days, r.channel, key.split(":", 4)[-1]), None)
-            if row is None:
-                planned.append(new_reminder(deadline, slot.offset_days, slot.due_at, r, now))
-                continue
-            row.idempotency_key, row.attempts, row.last_error = key, 0, None
-            row.claimed_by = row.lease_until = None
-            _reschedule(row, slot.due_at, now)
-            changes.moved.append(row.id)
-        elif row.status == "pending" and row.due_at != slot.due_at:
+            planned.append(new_reminder(deadline, slot.offset_days, slot.due_at, r, now))
+        elif row.idempotency_key != key or (row.status == "pending" and row.due_at != slot.due_at):
+            row.idempotency_key = key
             _reschedule(row, slot.due_at, now)
             changes.moved.append(row.id)
         elif row.status == "cancelled" and row.sent_at is None:
@@ -170,6 +164,17 @@ def replan(
     session.flush()
     changes.planned.extend(row.id for row in planned)
     return changes
+
+
+def _rekey(
+    movable: dict[tuple[int, str, str], Reminder], key: str, slot: PlannedReminder
+) -> Reminder | None:
+    """Take the old date's pending row for this slot, if any, as a fresh delivery."""
+    channel, who = key.split(":", 4)[3:]
+    row = movable.pop((slot.offset_days, channel, who), None)
+    if row is not None:
+        row.attempts, row.last_error, row.claimed_by, row.lease_until = 0, None, None, None
+    return row
 
 
 def _revive(row: Reminder, due_at: datetime, now: datetime) -> int:

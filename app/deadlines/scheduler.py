@@ -106,6 +106,27 @@ def escalate(
             return
 
 
+def _mark_missed(session: Session, d: Deadline, *, now: datetime) -> None:
+    """A pending deadline whose day has ended: missed, its "N days before" reminders gone."""
+    d.status, d.updated_at = "missed", now
+    # "N days before" reminders still queued would now be wrong: escalations replace them.
+    cancelled = cancel_pending(session, d, now=now)
+    audit.record(
+        session=session,
+        actor=None,
+        action="deadline.missed",
+        at=now,
+        contract_id=d.contract_id,
+        case_id=d.case_id,
+        details={
+            "deadline_id": d.id,
+            "kind": d.kind,
+            "date": d.date,
+            "cancelled_reminders": cancelled,
+        },
+    )
+
+
 def _escalate_one(
     session: Session, deadline_id: int, *, settings: Settings, now: datetime, report: PassReport
 ) -> None:
@@ -118,23 +139,7 @@ def _escalate_one(
     if d is None:
         return
     if d.status == "pending":
-        d.status, d.updated_at = "missed", now
-        # "N days before" reminders still queued would now be wrong: escalations replace them.
-        cancelled = cancel_pending(session, d, now=now)
-        audit.record(
-            session=session,
-            actor=None,
-            action="deadline.missed",
-            at=now,
-            contract_id=d.contract_id,
-            case_id=d.case_id,
-            details={
-                "deadline_id": d.id,
-                "kind": d.kind,
-                "date": d.date,
-                "cancelled_reminders": cancelled,
-            },
-        )
+        _mark_missed(session, d, now=now)
         report.missed += 1
     slot = escalation_due(
         d.date, now=now, tz=settings.timezone, last_escalated_on=d.last_escalated_on

@@ -221,20 +221,11 @@ def sync_scope(
     for key, spec in wanted.items():
         row = existing.get(key)
         if row is None:
-            added.append(
-                Deadline(
-                    scope=scope,
-                    key=key,
-                    kind=spec.kind,
-                    date=spec.date,
-                    detail=spec.detail,
-                    contract_id=contract_id,
-                    case_id=case_id,
-                    created_at=now,
-                    updated_at=now,
-                    status=_open_status(spec.date, now, settings, running=running),
-                )
-            )
+            row = Deadline(scope=scope, key=key, contract_id=contract_id, case_id=case_id)
+            row.kind, row.date, row.detail = spec.kind, spec.date, spec.detail
+            row.created_at = row.updated_at = now
+            row.status = _open_status(spec.date, now, settings, running=running)
+            added.append(row)
         else:
             _reconcile(session, row, spec, report, now=now, settings=settings, running=running)
     # One flush for the new rows (their ids key the reminders); new rows have no reminders

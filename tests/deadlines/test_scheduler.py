@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, date, datetime
 
+from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from app.deadlines import runtime
 from app.deadlines.delivery import Channels
 from app.deadlines.models import Deadline, Reminder
 from app.deadlines.notifiers import Notification, RecordingNotifier
@@ -100,3 +103,29 @@ def test_stop_ends_the_pass_after_the_send_in_progress(db, client, settings, clo
         rows = sorted(tuple(r) for r in s.execute(select(Reminder.status, Reminder.claimed_by)))
     # The claims it did not use were given back, not left to expire.
     assert rows == [("pending", None), ("pending", None), ("sent", scheduler.worker)]
+
+
+def test_async_stop_leaves_the_event_loop_free_while_a_send_finishes(db, client, settings, clock):
+    seed(db, clock, 1)
+    hook = Blocking()
+    app = FastAPI()
+    app.state.reminder_scheduler = scheduler = Scheduler(
+        sessions=client.app.state.sessionmaker,
+        settings=settings,
+        clock=clock,
+        interval=3600,
+        channels=Channels(webhook=hook),
+    )
+    scheduler.start()
+    assert hook.sending.wait(30)
+
+    async def shut_down() -> bool:
+        stopping = asyncio.create_task(runtime.stop_async(app, timeout=30))
+        for _ in range(5):
+            await asyncio.sleep(0)  # a yield to the loop, not a wait: the loop still runs
+        assert not stopping.done()  # the send is still in progress
+        hook.proceed.set()
+        return await stopping
+
+    assert asyncio.run(shut_down()) is True
+    assert not scheduler.running and len(hook.sent) == 1
