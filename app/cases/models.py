@@ -5,17 +5,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, JSONType
+
+OPEN_REVIEW = "workflow = 'contract_review' AND NOT final"
 
 
 class Case(Base):
     """One workflow instance about a contract or one of its components."""
 
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_workflow_state", "workflow", "state"),)
+    __table_args__ = (
+        Index("ix_case_workflow_state", "workflow", "state"),
+        # One open review per contract (rules.ONE_OPEN_PER_CONTRACT): the service checks it
+        # first for a clear message; this index makes two concurrent openings lose one.
+        Index(
+            "uq_case_one_open_review",
+            "contract_id",
+            unique=True,
+            sqlite_where=text(OPEN_REVIEW),
+            postgresql_where=text(OPEN_REVIEW),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow: Mapped[str] = mapped_column(String(100))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
@@ -60,3 +61,18 @@ def check_top_level(
             " continue that one, or withdraw it first",
             code="duplicate",
         )
+
+
+def add_case(session: Session, case: Case) -> None:
+    """Insert a new case; a second open review that raced past check_top_level is 409."""
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if case.workflow not in ONE_OPEN_PER_CONTRACT:
+            raise
+        raise Conflict(
+            f"contract {case.contract_id} already has an open {case.workflow} case, opened"
+            " at the same time: continue that one, or withdraw it first",
+            code="duplicate",
+        ) from error

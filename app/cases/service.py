@@ -18,7 +18,7 @@ from app.auth.roles import ALL_ROLES
 from app.auth.service import Actor
 from app.cases.context import TRANSITIONED, guard_context
 from app.cases.models import Case
-from app.cases.rules import check_top_level
+from app.cases.rules import add_case, check_top_level
 from app.clock import Clock
 from app.contracts.models import Contract
 from app.engine import Verdict, WorkflowDefinition, get_engine
@@ -100,8 +100,7 @@ def open_case(
         created_at=now,
         updated_at=now,
     )
-    ctx.session.add(case)
-    ctx.session.flush()
+    add_case(ctx.session, case)
     _record_opened(ctx, case, defn, now)
     # Entering the initial state is an entry like any other: its actions run too.
     for action in defn.states[defn.initial].on_enter:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from app.cases.models import Case
 from tests.e2e.flow import CONTRACT
 
 
@@ -49,3 +53,57 @@ def test_one_open_review_per_contract(client, pm, sro, contract) -> None:
     )
     assert withdrawn.status_code == 200, withdrawn.text
     assert open_review().status_code == 201
+
+
+def _review_row(contract_id: int, clock) -> Case:
+    return Case(
+        workflow="contract_review",
+        workflow_version="x",
+        state="intake",
+        final=False,
+        title="A second review, written past the service",
+        contract_id=contract_id,
+        data={},
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+
+
+def test_the_database_refuses_a_second_open_review(db, clock, contract) -> None:
+    # The service's check can lose a race (two requests both see no open review): the
+    # partial unique index is what makes the rule hold.
+    with db.begin() as session:
+        session.add(_review_row(contract["id"], clock))
+    with pytest.raises(IntegrityError), db.begin() as session:
+        session.add(_review_row(contract["id"], clock))
+    with db.begin() as session:  # a closed review does not count, nor does another workflow
+        closed = _review_row(contract["id"], clock)
+        closed.state, closed.final = "withdrawn", True
+        other = _review_row(contract["id"], clock)
+        other.workflow = "contract_exit"
+        session.add_all([closed, other])
+
+
+def test_concurrent_openings_leave_one_open_review(client, pm, contract) -> None:
+    barrier = threading.Barrier(6)
+    statuses: list[tuple[int, str | None]] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        res = client.post(
+            "/api/cases",
+            json={"workflow": "contract_review", "contract_id": contract["id"]},
+            headers=pm,
+        )
+        statuses.append((res.status_code, res.json().get("error")))
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Whether a loser sees the first review (the service's check) or loses at the index,
+    # the answer is the same 409 duplicate.
+    assert sorted(statuses, key=str) == [(201, None)] + [(409, "duplicate")] * 5
+    listed = client.get("/api/cases", params={"contract_id": contract["id"]}, headers=pm).json()
+    assert len(listed["items"]) == 1
