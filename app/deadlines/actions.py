@@ -110,6 +110,23 @@ def requeue_failed(
     return [i for _, ids in by_deadline.values() for i in ids]
 
 
+def requeue_one(*, session: Session, reminder_id: int, actor: Actor, now: datetime) -> Reminder:
+    """Requeue one failed reminder; 404 if unknown, 409 if it is not one requeue_failed takes."""
+    row = session.get(Reminder, reminder_id)
+    if row is None:
+        raise NotFound(f"no reminder with id {reminder_id}")
+    reason = f"requeued by {actor.name}"
+    if not requeue_failed(
+        session=session, now=now, actor=actor, reminder_ids=[reminder_id], reason=reason
+    ):
+        raise Conflict(
+            f"reminder {reminder_id} is {row.status}; only failed reminders of open deadlines,"
+            " for the date the deadline has now, can be requeued",
+            code="invalid_state",
+        )
+    return row
+
+
 def deadlines_query(
     *,
     before: date | None = None,

@@ -146,6 +146,15 @@ def list_reminders(
     )
 
 
+@router.post("/reminders/{reminder_id}/requeue")
+def requeue_reminder(
+    reminder_id: IdPath, session: SessionDep, user: Resolver, clock: ClockDep
+) -> ReminderOut:
+    """Queue a failed reminder again once its cause is fixed: fresh attempts, due now."""
+    row = actions.requeue_one(session=session, reminder_id=reminder_id, actor=user, now=clock.now())
+    return ReminderOut.model_validate(row)
+
+
 @router.get("/notifications")
 def list_notifications(
     session: SessionDep,

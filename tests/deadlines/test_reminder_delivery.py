@@ -144,6 +144,25 @@ def test_smtp_5xx_fails_visibly_and_can_be_requeued(client, pm, clock, run, mail
     assert events.json()["items"][0]["details"]["reminder_ids"] == [email["id"]]
 
 
+def test_failed_reminder_requeued_over_the_api(client, pm, viewer, clock, run, mailbox):
+    box, _ = mailbox
+    box.refuse_with = "554 5.7.1 Relay denied"
+    create(client, pm)
+    clock.set(SLOT)
+    run()
+    [email] = reminders(client, pm, status="failed", channel="email")
+    url = f"/api/reminders/{email['id']}/requeue"
+    assert client.post(url, headers=viewer).status_code == 403
+    assert client.post("/api/reminders/999999/requeue", headers=pm).status_code == 404
+    box.refuse_with = None
+    res = client.post(url, headers=pm)
+    assert res.status_code == 200, res.text
+    assert res.json()["status"] == "pending" and res.json()["attempts"] == 0
+    again = client.post(url, headers=pm)
+    assert again.status_code == 409 and again.json()["error"] == "invalid_state"
+    assert run().delivery.sent == 1 and len(box.messages) == 1
+
+
 def test_expired_lease_is_claimed_again(db, client, clock, run):
     seed(db, clock, 3)
     with db.begin() as s:  # a runner that claims and then crashes
