@@ -25,6 +25,9 @@ ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
 # GDS phases that end in a service assessment (a planned end date gives a booking deadline).
 ASSESSED_PHASES = frozenset({"alpha", "private_beta", "public_beta"})
 STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
+# The trigger that closes the actions of an amber service assessment, and what it clears.
+CLOSE_AMBER = "close_amber_actions"
+AMBER_FIELDS = frozenset({"amber_actions", "amber_actions_due_date"})
 
 
 def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
@@ -84,6 +87,39 @@ def meet_scheduled(
         )
 
 
+def close_amber_actions(
+    ctx: Ctx,
+    case: Case,
+    _defn: WorkflowDefinition,
+    verdict: Verdict,
+    reason: str | None,
+    evidence: Sequence[Mapping[str, Any]],
+) -> None:
+    """Transition hook: closing the amber actions meets their deadline and clears them."""
+    if verdict.trigger != CLOSE_AMBER:
+        return
+    rows = ctx.session.scalars(
+        select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.kind == "amber_actions",
+            Deadline.status.in_(OPEN_STATUSES),
+        )
+    )
+    for row in rows:
+        resolve(
+            session=ctx.session,
+            deadline=row,
+            status="met",
+            actor=ctx.actor,
+            reason=reason or "Amber actions closed",
+            now=ctx.clock.now(),
+            evidence=[dict(e) for e in evidence],
+        )
+    # Cleared, so the case hook that follows plans no amber deadline until the next amber.
+    case.data = {k: v for k, v in case.data.items() if k not in AMBER_FIELDS}
+    ctx.session.flush()
+
+
 def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
     """Case hook: keep the deadlines a component's state implies; a closed case's are done."""
     if case.final:
@@ -141,8 +177,9 @@ def install() -> None:
     from app.cases.service import case_changed_hooks, transition_hooks
 
     ACTIONS["schedule_deadline"] = schedule_deadline
-    if meet_scheduled not in transition_hooks:
-        transition_hooks.append(meet_scheduled)
+    for hook in (meet_scheduled, close_amber_actions):
+        if hook not in transition_hooks:
+            transition_hooks.append(hook)
     if on_case_changed not in case_changed_hooks:
         case_changed_hooks.append(on_case_changed)
     if fill_case_deadlines not in case_extras:

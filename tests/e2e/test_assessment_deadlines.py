@@ -101,3 +101,36 @@ def test_phase_ends_and_amber_actions_become_deadlines(client, pm, sro, make_use
     # No planned end for private beta yet: the alpha booking is done with.
     assert "assessment_booking" not in kinds
     assert date.fromisoformat(kinds["amber_actions"]["date"]) > clock.today()
+
+    # Closing the amber actions meets their deadline and clears them; the phase goes on.
+    url = f"/api/cases/{component['id']}/transitions"
+    bare = client.post(
+        url, json={"trigger": "close_amber_actions", "reason": "Done"}, headers=owner
+    )
+    assert bare.status_code == 422
+    assert [p["code"] for p in bare.json()["problems"]] == ["evidence_kinds"]
+    case = fire(
+        owner,
+        component,
+        "close_amber_actions",
+        reason="Accessibility audit passed; issues fixed",
+        evidence=[_ev("amber_actions_closed")],
+    )
+    assert case["state"] == "private_beta"
+    assert "amber_actions" not in case["data"] and "amber_actions_due_date" not in case["data"]
+    amber = [d for d in case["deadlines"] if d["kind"] == "amber_actions"]
+    assert [(d["date"], d["status"]) for d in amber] == [(str(amber_due), "met")]
+    again = client.post(
+        url,
+        json={
+            "trigger": "close_amber_actions",
+            "reason": "Again",
+            "evidence": [_ev("amber_actions_closed")],
+        },
+        headers=owner,
+    )
+    assert again.status_code == 422
+    assert [p["code"] for p in again.json()["problems"]] == ["case_field_present"]
+    events = client.get(f"/api/cases/{component['id']}/events", headers=owner).json()["items"]
+    met = [e for e in events if e["action"] == "deadline.met"]
+    assert [e["evidence"][0]["kind"] for e in met] == ["amber_actions_closed"]
