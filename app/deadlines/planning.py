@@ -29,9 +29,13 @@ class PlanChanges:
         self.cancelled += other.cancelled
 
 
+def _dated_id(deadline: Deadline) -> str:
+    return f"{deadline.id}@{deadline.date.isoformat()}"
+
+
 def current_key_prefix(deadline: Deadline) -> str:
     """The start of every reminder key for the deadline on its current date."""
-    return f"reminder:{deadline.id}@{deadline.date.isoformat()}:"
+    return f"reminder:{_dated_id(deadline)}:"
 
 
 def reminder_key_for(deadline: Deadline, offset: int, channel: str, address: str) -> str:
@@ -40,7 +44,7 @@ def reminder_key_for(deadline: Deadline, offset: int, channel: str, address: str
     The date is part of the key: when an extension moves a deadline, reminders already
     sent for the old date keep their keys (history) and the new date gets fresh ones.
     """
-    return reminder_key(f"{deadline.id}@{deadline.date.isoformat()}", offset, channel, address)
+    return reminder_key(_dated_id(deadline), offset, channel, address)
 
 
 def _slot(row: Reminder) -> tuple[int, str, str]:
@@ -50,7 +54,7 @@ def _slot(row: Reminder) -> tuple[int, str, str]:
 
 def in_flight(row: Reminder, now: datetime) -> bool:
     """Whether a runner holds a live claim on the row (it may be sending it right now)."""
-    return row.claimed_by is not None and row.lease_until is not None and row.lease_until > now
+    return row.claimed_by is not None and row.lease_until is not None and row.lease_until >= now
 
 
 def new_reminder(
