@@ -31,14 +31,16 @@ AMBER_FIELDS = frozenset({"amber_actions", "amber_actions_due_date"})
 
 
 def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
-    """On-enter action: a deadline of `kind`, `days_from_now` days after entering the state."""
+    """On-enter action: a deadline of `kind`, `days_from_now` days after entry (or `from_field`)."""
     kind, days = params["kind"], int(params["days_from_now"])
-    when = ctx.clock.today() + timedelta(days=days)
+    field = params.get("from_field")
+    start = as_date(case.data.get(field)) if field else None
+    after = f"the {field.replace('_', ' ')}" if field and start else f"'{case.state}'"
     spec = DeadlineSpec(
         kind=kind,
         key=kind,
-        date=when,
-        detail=f"{kind.replace('_', ' ').capitalize()} due {days} days after '{case.state}'",
+        date=(start or ctx.clock.today()) + timedelta(days=days),
+        detail=f"{kind.replace('_', ' ').capitalize()} due {days} days after {after}",
     )
     sync_case_deadlines(
         session=ctx.session,

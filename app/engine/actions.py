@@ -30,12 +30,13 @@ ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
         # Move the contract's end date and value to the case's new_end_date and new_value
         # (a signed extension), using up the extension options it exercised.
         "apply_contract_extension": ActionSpec(),
-        # Create a deadline of `kind` dated `days_from_now` days after entry; the transition
-        # named by `met_by` marks it met (its reminders stop).
+        # Create a deadline of `kind` dated `days_from_now` days after entry, or after the
+        # date in case.data[`from_field`] when the case has one; the transition named by
+        # `met_by` marks it met (its reminders stop).
         "schedule_deadline": ActionSpec(
             required=("kind", "days_from_now"),
-            optional=("met_by",),
-            types={"kind": "str", "days_from_now": "int", "met_by": "str"},
+            optional=("met_by", "from_field"),
+            types={"kind": "str", "days_from_now": "int", "met_by": "str", "from_field": "str"},
         ),
     }
 )

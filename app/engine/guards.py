@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from app.deadlines.workdays import add_working_days
 from app.engine.context import (
     GuardContext,
     as_date,
@@ -324,6 +325,44 @@ def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None
     return None
 
 
+# Optional on some guards: check only when the value at `when_field` is in `when_values`.
+_WHEN = ("when_field", "when_values")
+_WHEN_TYPES = {"when_field": "str", "when_values": "list"}
+
+
+def _applies(ctx: GuardContext, params: Mapping[str, Any]) -> bool:
+    if "when_field" not in params:
+        return True
+    value = resolve(ctx, params["when_field"])
+    return any(value == v and type(value) is type(v) for v in params.get("when_values", []))
+
+
+@guard(
+    "after_working_days",
+    required=("field", "of", "days"),
+    optional=_WHEN,
+    types={"field": "str", "of": "str", "days": "int", **_WHEN_TYPES},
+)
+def after_working_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The date at `field` is after the `days`th working day (England and Wales) after `of`."""
+    if not _applies(ctx, params):
+        return None
+    field, of, days = params["field"], params["of"], int(params["days"])
+    value, problem = _field_date(ctx, field)
+    start, problem = (None, problem) if value is None else _reference_date(ctx, of)
+    if value is None or start is None:
+        return problem or f"Cannot check the {label(field)}: {the(of)} is not recorded."
+    # A period of n working days ends at midnight at the end of the nth working day after
+    # the start (a standstill, say): the first day after it is the earliest allowed.
+    last = add_working_days(start, days)
+    if value > last:
+        return None
+    return (
+        f"The {label(field)} ({value}) must be after the {days} working days that follow"
+        f" {the(of)} ({start}), that is from {last + timedelta(days=1)}."
+    )
+
+
 # --- evidence ---------------------------------------------------------------------------
 
 
@@ -333,9 +372,16 @@ def _evidence_kinds(evidence: Sequence[Mapping[str, Any]]) -> set[str]:
     }
 
 
-@guard("evidence_kinds", required=("kinds",), types={"kinds": "list[str]"})
+@guard(
+    "evidence_kinds",
+    required=("kinds",),
+    optional=_WHEN,
+    types={"kinds": "list[str]", **_WHEN_TYPES},
+)
 def evidence_kinds(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """Each of `kinds` appears among the evidence items' `kind`."""
+    """Each of `kinds` appears among the evidence items' `kind` (when `when_field` applies)."""
+    if not _applies(ctx, params):
+        return None
     present = _evidence_kinds(ctx.evidence)
     missing = [k for k in params["kinds"] if k not in present]
     if not missing:

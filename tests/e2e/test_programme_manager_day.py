@@ -247,6 +247,13 @@ def _transition_defs(desk: Desk, who: Person, workflow: str) -> list[dict[str, A
     return desk.get(who, f"/api/workflows/{workflow}")["transitions"]
 
 
+def _applies(params: dict[str, Any], e: dict[str, Any]) -> bool:
+    """Whether a guard with `when_field` (a request field) applied to the recorded request."""
+    if "when_field" not in params:
+        return True
+    return e["details"]["data"].get(params["when_field"]) in params["when_values"]
+
+
 def _check_decisions(desk: Desk, who: Person, events: list[dict[str, Any]], workflow: str) -> None:
     """Every decision recorded what its transition required: reason, evidence, four-eyes."""
     defs = _transition_defs(desk, who, workflow)
@@ -272,7 +279,7 @@ def _check_decisions(desk: Desk, who: Person, events: list[dict[str, Any]], work
             wanted = {
                 k
                 for g in t["guards"]
-                if g["name"] == "evidence_kinds"
+                if g["name"] == "evidence_kinds" and _applies(g["params"], e)
                 for k in g["params"]["kinds"]
             }
             return wanted <= kinds
@@ -707,6 +714,7 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         "four_eyes",
         ["four_eyes"],
         reason="Highest scoring tender",
+        data={"award_notice_date": str(clock.today())},
         evidence=[ev("award_notice")],
     )
     hosting = desk.step(
@@ -715,8 +723,10 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         "award",
         to="awarded",
         reason="Highest scoring tender on quality and price (62/38 weighting).",
+        data={"award_notice_date": str(clock.today())},
         evidence=[ev("award_notice")],
     )
+    # A call-off under a framework: the standstill is voluntary, so it is signed the same day.
     signed = clock.today()
     assert signed == date(2027, 4, 21)
     desk.refused(

@@ -8,6 +8,8 @@ import pytest
 
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
+OPEN = {"procedure": "open"}
+
 
 @pytest.fixture
 def flow(client, pm, sro, make_user) -> Flow:
@@ -19,7 +21,7 @@ def test_an_abandoned_procurement_goes_back_to_requirements(flow: Flow) -> None:
     chen = flow.commercial
     hosting = flow.fire(chen, hosting, "start_requirements")
     hosting = flow.fire(chen, hosting, "engage_market")
-    hosting = flow.fire(chen, hosting, "start_tender", data={"procedure": "open"})
+    hosting = flow.fire(chen, hosting, "start_tender", data=OPEN, evidence=ev("tender_notice"))
     res = flow.send(chen, hosting, "abandon_procurement")
     assert res.status_code == 422 and codes(res) == ["reason_required"]
     assert flow.send(flow.owner, hosting, "abandon_procurement", reason="x").status_code == 403
@@ -27,7 +29,7 @@ def test_an_abandoned_procurement_goes_back_to_requirements(flow: Flow) -> None:
     assert hosting["state"] == "defining_requirements"
     # Tried again, evaluated, and abandoned once more before the award.
     hosting = flow.fire(chen, hosting, "engage_market")
-    hosting = flow.fire(chen, hosting, "start_tender", data={"procedure": "open"})
+    hosting = flow.fire(chen, hosting, "start_tender", data=OPEN, evidence=ev("tender_notice"))
     hosting = flow.fire(chen, hosting, "record_evaluation", evidence=ev("evaluation_report"))
     hosting = flow.fire(flow.sro, hosting, "abandon_procurement", reason="Budget withdrawn")
     assert hosting["state"] == "defining_requirements"

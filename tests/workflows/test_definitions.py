@@ -531,8 +531,16 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
     assert case.refused("start_tender", "cleo", [CL], data={"procedure": "negotiated"}) == {
         "data_field_in"
     }
+    flexible = {"procedure": "competitive_flexible"}
+    # An open or competitive flexible procedure starts with its tender notice (UK4).
+    assert case.refused("start_tender", "cleo", [CL], data=flexible) == {"evidence_kinds"}
     case.fire(
-        "start_tender", "cleo", [CL], data={"procedure": "competitive_flexible"}, expect="tendering"
+        "start_tender",
+        "cleo",
+        [CL],
+        data=flexible,
+        evidence=ev("tender_notice"),
+        expect="tendering",
     )
     case.fire(
         "record_evaluation",
@@ -541,13 +549,20 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
         evidence=ev("evaluation_report"),
         expect="tenders_evaluated",
     )
+    # Published on Friday 16 January 2026: the standstill runs to the end of Wednesday 28th.
+    published = {"award_notice_date": "2026-01-16"}
     # The evaluator may not award.
-    assert case.refused("award", "cleo", [CL], evidence=ev("award_notice")) == {"four_eyes"}
-    assert case.refused("award", "sarah", [SRO]) == {"evidence_kinds"}
-    case.fire("award", "sarah", [SRO], evidence=ev("award_notice"), expect="awarded")
-    signed = TODAY - timedelta(days=40)
+    notice = ev("award_notice")
+    assert case.refused("award", "cleo", [CL], data=published, evidence=notice) == {"four_eyes"}
+    assert case.refused("award", "sarah", [SRO]) == {"evidence_kinds", "date_not_after"}
+    case.fire(
+        "award", "sarah", [SRO], data=published, evidence=ev("award_notice"), expect="awarded"
+    )
     future = {"contract_signed_date": (TODAY + timedelta(days=1)).isoformat()}
     assert case.refused("sign_contract", "cleo", [CL], data=future) == {"date_not_after"}
+    early = {"contract_signed_date": "2026-01-28"}
+    assert case.refused("sign_contract", "cleo", [CL], data=early) == {"after_working_days"}
+    signed = date(2026, 1, 29)
     verdict = case.fire(
         "sign_contract",
         "cleo",
@@ -558,7 +573,12 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
     assert [(a.name, dict(a.params)) for a in verdict.actions] == [
         (
             "schedule_deadline",
-            {"kind": "contract_details_notice", "days_from_now": 30, "met_by": "mobilise"},
+            {
+                "kind": "contract_details_notice",
+                "days_from_now": 30,
+                "from_field": "contract_signed_date",
+                "met_by": "mobilise",
+            },
         )
     ]
     # The contract details notice must be published within 30 days of signature.
@@ -768,7 +788,12 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
     assert [(a.name, dict(a.params)) for a in verdict.actions] == [
         (
             "schedule_deadline",
-            {"kind": "termination_notice", "days_from_now": 30, "met_by": "close"},
+            {
+                "kind": "termination_notice",
+                "days_from_now": 30,
+                "from_field": "termination_date",
+                "met_by": "close",
+            },
         )
     ]
     both = ev("termination_notice", "lessons_learned")
