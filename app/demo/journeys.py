@@ -240,7 +240,7 @@ def _exit_to_closed(desk: Desk, exit_case: Case, ended: date) -> Case:
                 {
                     "data": {"termination_notice_date": str(published)},
                     "evidence": [
-                        ev("termination_notice", "Contract termination notice (UK7)"),
+                        ev("termination_notice", "Contract termination notice (UK11)"),
                         ev("lessons_learned"),
                     ],
                 },
