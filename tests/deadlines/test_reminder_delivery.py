@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text, update
 
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
@@ -20,7 +20,7 @@ from app.deadlines.models import Deadline, InAppNotification, Reminder
 from app.deadlines.notifiers import MAX_ATTEMPTS, RecordingNotifier
 from app.deadlines.scheduler import run_pass
 from app.main import create_app
-from app.outbox.claims import claim_due
+from app.outbox.claims import claim_due, mark_sent
 from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
@@ -161,6 +161,21 @@ def test_failed_reminder_requeued_over_the_api(client, pm, viewer, clock, run, m
     again = client.post(url, headers=pm)
     assert again.status_code == 409 and again.json()["error"] == "invalid_state"
     assert run().delivery.sent == 1 and len(box.messages) == 1
+
+
+def test_only_a_live_claim_on_a_pending_row_can_mark_it_sent(db, client, clock):
+    seed(db, clock, 1)
+    t0 = clock.now()
+    with db.begin() as s:
+        [row_id] = claim_due(s, REMINDERS, now=t0, worker="w", limit=1)
+    with db.begin() as s:
+        late = t0 + timedelta(minutes=6)  # the five-minute lease has run out
+        assert not mark_sent(s, REMINDERS, row_id=row_id, worker="w", now=late)
+        assert not mark_sent(s, REMINDERS, row_id=row_id, worker="x", now=t0)  # not the claimant
+        s.execute(update(Reminder).where(Reminder.id == row_id).values(status="cancelled"))
+        assert not mark_sent(s, REMINDERS, row_id=row_id, worker="w", now=t0)
+        s.execute(update(Reminder).where(Reminder.id == row_id).values(status="pending"))
+        assert mark_sent(s, REMINDERS, row_id=row_id, worker="w", now=t0)
 
 
 def test_expired_lease_is_claimed_again(db, client, clock, run):
