@@ -109,9 +109,13 @@ def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
 
 
 def parent_view(session: Session, parent_id: int) -> dict[str, Any]:
-    """The parent case as a child's guards see it (empty if it is gone)."""
+    """The parent case as a child's guards see it, with its children (empty if it is gone)."""
     parent = session.get(Case, parent_id)
-    return case_view(parent) if parent is not None else {}
+    if parent is None:
+        return {}
+    view = case_view(parent)
+    view["children"] = LazySequence(lambda: [case_view(c) for c in children_of(session, parent_id)])
+    return view
 
 
 def children_of(session: Session, case_id: int) -> list[Case]:

@@ -142,16 +142,35 @@ def child_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 )
 def open_children_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Every open child (of `workflow`) is in one of `states`; finished children never block."""
-    states = params["states"]
-    behind = [
-        c
-        for c in _children(ctx, params.get("workflow"))
-        if not c.get("final") and c.get("state") not in states
-    ]
+    return _open_behind(_children(ctx, params.get("workflow")), params["states"], "child")
+
+
+def _open_behind(cases: Sequence[Mapping[str, Any]], states: list[str], kind: str) -> str | None:
+    behind = [c for c in cases if not c.get("final") and c.get("state") not in states]
     if not behind:
         return None
     listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in behind)
-    return f"These child cases must be {' or '.join(states)} first: {listed}."
+    return f"These {kind} cases must be finished or {' or '.join(states)} first: {listed}."
+
+
+@guard(
+    "open_siblings_in_state",
+    required=("states",),
+    optional=("workflow",),
+    types={"states": "list[str]", "workflow": "str"},
+)
+def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every open case beside this one under its parent (of `workflow`) is in one of `states`."""
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return "This case has no parent case to check."
+    workflow = params.get("workflow")
+    siblings = [
+        c
+        for c in parent.get("children") or ()
+        if c.get("id") != ctx.case.get("id") and workflow in (None, c.get("workflow"))
+    ]
+    return _open_behind(siblings, params["states"], f"{workflow or 'sibling'}")
 
 
 @guard("parent_in_state", required=("states",), types={"states": "list[str]"})

@@ -775,9 +775,24 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
     else:
         assert case.refused("run_to_expiry", "sarah", [SRO], reason=None) == {"reason_required"}
         case.fire("run_to_expiry", "sarah", [SRO], expect="running_to_expiry")
+        # The decision may change while notice can still be served.
+        case.contract["notice_deadline"] = TODAY - timedelta(days=1)
+        assert case.refused("reconsider_notice", "sarah", [SRO]) == {"date_not_after"}
+        case.contract["notice_deadline"] = TODAY
+        case.fire("reconsider_notice", "sarah", [SRO], expect="notice_due")
+        case.fire("run_to_expiry", "sarah", [SRO], expect="running_to_expiry")
     case.fire("start_exit_period", "cam", [CM], expect="exit_period")
     case.fire("start_handover", "pat", [PM], expect="handover_in_progress")
     ended = TODAY - timedelta(days=10)
+    # The contract ends once every service line is off it (switched off counts).
+    mobilised = child("service_component", "mobilised", final=False, route="reprocure")
+    switched_off = child("service_component", "switched_off", final=False, route="decommission")
+    case.parent = {"id": 9, "workflow": "contract_review", "state": "in_transition"}
+    case.parent["children"] = [mobilised, switched_off, {"id": 1, "workflow": "contract_exit"}]
+    assert case.refused(
+        "confirm_termination", "cam", [CM], data={"termination_date": ended.isoformat()}
+    ) == {"open_siblings_in_state"}
+    mobilised.update(state="new_contract_live", final=True)
     verdict = case.fire(
         "confirm_termination",
         "cam",
