@@ -78,11 +78,31 @@ def in_transition(desk: Desk, contract_id: int) -> Case:
     desk.act(review, "priya", "start_transition", reason="Programme board launched the transition")
     _serve_notice(desk, review)
     _portal_to_beta(desk, portal)
+    _warehouse_to_tender(desk, warehouse)
     desk.walk(
+        reporting,
+        [
+            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": "2027-03-31"}}),
+            ("olu", "confirm_users_migrated", {"reason": "Report users trained on the warehouse"}),
+        ],
+    )
+    return review
+
+
+def _warehouse_to_tender(desk: Desk, warehouse: Case) -> Case:
+    return desk.walk(
         warehouse,
         [
             ("chris", "start_requirements", {"reason": "Output-based specification drafted"}),
-            ("chris", "engage_market", {"evidence": [ev("market_engagement_notice", "UK2")]}),
+            (
+                "chris",
+                "engage_market",
+                {
+                    "evidence": [
+                        ev("market_engagement_notice", "Preliminary market engagement notice (UK2)")
+                    ]
+                },
+            ),
             (
                 "chris",
                 "start_tender",
@@ -93,14 +113,6 @@ def in_transition(desk: Desk, contract_id: int) -> Case:
             ),
         ],
     )
-    desk.walk(
-        reporting,
-        [
-            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": "2027-03-31"}}),
-            ("olu", "confirm_users_migrated", {"reason": "Report users trained on the warehouse"}),
-        ],
-    )
-    return review
 
 
 def _serve_notice(desk: Desk, review: Case) -> Case:
