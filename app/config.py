@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     """Run the reminder scheduler inside the service process."""
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    reminder_lease_seconds: int = Field(default=300, ge=30)
+    """How long a runner's claim on a due reminder lasts; longer than any one send."""
     workflows_dir: str = "workflows"
     route_lead_days: dict[str, int] = {}
     """Procurement or build days per delivery route, overriding the defaults, as JSON:

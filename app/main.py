@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         try:
             yield
         finally:
-            deadlines_runtime.stop(app)
+            await deadlines_runtime.stop_async(app)
             engine.dispose()
 
     app = FastAPI(

@@ -27,7 +27,6 @@ from app.deadlines.policy import (
     policy_for,
 )
 from app.deadlines.service import local_today
-from app.outbox.claims import DEFAULT_LEASE
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +186,7 @@ def run_pass(
     channels: Channels | None = None,
     worker: str | None = None,
     batch: int = 100,
-    lease: timedelta = DEFAULT_LEASE,
+    lease: timedelta | None = None,
     stop: threading.Event | None = None,
 ) -> PassReport:
     """One pass: escalate missed deadlines, then deliver every due reminder and message.
@@ -202,7 +201,7 @@ def run_pass(
         clock=clock,
         worker=worker or worker_name(),
         batch=batch,
-        lease=lease,
+        lease=lease or timedelta(seconds=settings.reminder_lease_seconds),
         channels=channels if channels is not None else Channels.from_settings(settings, clock),
     )
     dispatcher.run_all(report.delivery)

@@ -397,3 +397,22 @@ def test_lease_length_is_configurable(db, client, clock, run):
     report = run(channels=Channels(webhook=slow), worker="a", lease=timedelta(minutes=17))
     assert leases == [claimed_at + timedelta(minutes=17)]
     assert other.sent == [] and len(slow.sent) == 1 and report.delivery.sent == 1
+
+
+def test_lease_length_comes_from_settings(db, client, clock, settings):
+    seed(db, clock, 1)
+    longer = settings.model_copy(update={"reminder_lease_seconds": 1020})
+    claimed_at = clock.now()
+    leases: list[datetime | None] = []
+
+    def meanwhile() -> None:
+        with db.begin() as s:
+            leases.append(s.scalar(select(Reminder.lease_until)))
+
+    run_pass(
+        sessions=client.app.state.sessionmaker,
+        settings=longer,
+        clock=clock,
+        channels=Channels(webhook=Slow(clock, meanwhile, at=0)),
+    )
+    assert leases == [claimed_at + timedelta(minutes=17)]

@@ -186,7 +186,7 @@ def test_actions(problems_of: Any, mini: dict[str, Any]) -> None:
         f"{s}[1].params: action 'open_case' requires parameter 'workflow'",
         f"{s}[1].params: parameter 'as_child' of action 'open_case' must be true or false",
         f"{s}[2].params: unknown parameter 'x' for action 'schedule_deadline'"
-        " (expected: kind, days_from_now, met_by)",
+        " (expected: kind, days_from_now, met_by, from_field)",
     ]
 
 
