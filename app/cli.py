@@ -17,6 +17,7 @@ from app.config import get_settings
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
+from app.hooks import install_hooks
 from app.imports.cli import import_cli
 from app.workflows.cli import workflows_cli
 
@@ -30,6 +31,13 @@ cli.add_typer(audit_cli, name="audit")
 cli.add_typer(workflows_cli, name="workflows")
 cli.add_typer(reminders_cli, name="reminders")
 cli.add_typer(import_cli, name="import")
+
+
+@cli.callback()
+def _setup() -> None:
+    # Every command changes data through the services, which need the same hooks as the app
+    # (an imported contract gets its deadlines, a migrated case its audit and deadlines).
+    install_hooks()
 
 
 @contextmanager

@@ -12,7 +12,6 @@ from sqlalchemy import text
 from app import error_handlers
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
-from app.cases import wiring as cases_wiring
 from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
@@ -20,6 +19,7 @@ from app.contracts.router import router as contracts_router
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
+from app.hooks import install_hooks
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     for router in routers:
         app.include_router(router)
-    cases_wiring.install()
+    install_hooks()
     deadlines_runtime.install(app)
 
     @app.get("/healthz", tags=["ops"])

@@ -33,12 +33,16 @@ def case_deadlines(session: Session, case_id: int) -> list[DeadlineOut]:
     ]
 
 
-def install(app: FastAPI) -> None:
-    """Register hooks (once per process) and give sessions the app's settings."""
+def install_hooks() -> None:
+    """Recompute deadlines on contract changes and show them with contracts (once per process)."""
     if on_terms_changed not in contracts_service.terms_changed_hooks:
         contracts_service.terms_changed_hooks.append(on_terms_changed)
     if fill_contract_deadlines not in present.contract_extras:
         present.contract_extras.append(fill_contract_deadlines)
+
+
+def install(app: FastAPI) -> None:
+    """Give the app's sessions its settings (hooks: app.hooks.install_hooks)."""
     settings: Settings = app.state.settings
     app.state.sessionmaker.configure(info={SETTINGS_INFO_KEY: settings})
     app.state.reminder_scheduler = None

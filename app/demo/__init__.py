@@ -9,16 +9,15 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth
 from app.auth.models import User
-from app.cases import wiring as cases_wiring
 from app.cases.service import Ctx
 from app.clock import Clock
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.schemas import ContractCreate, ContractPatch
-from app.deadlines.service import on_terms_changed
 from app.demo.data import DEMO_CONTRACTS, DEMO_USERS, REAL_CONTRACTS
 from app.demo.desk import Desk
 from app.demo.stories import tell_stories
+from app.hooks import install_hooks
 from app.imports.samples import ocds_samples
 from app.imports.service import import_ocds
 from app.workflows.registry import WorkflowRegistry
@@ -35,7 +34,7 @@ def load_demo(
     """Create the demo users and portfolio; return 'name roles token' lines, or None if skipped."""
     if if_empty and session.scalar(select(func.count()).select_from(User)):
         return None
-    _install_hooks()
+    install_hooks()
     now = clock.now()
     lines = ["# demo users: name, roles, API token (send as 'Authorization: Bearer <token>')"]
     people: dict[str, auth.Actor] = {}
@@ -67,13 +66,6 @@ def load_demo(
     ctx = Ctx(session=session, registry=registry, clock=clock, actor=people["priya"])
     tell_stories(Desk(ctx=ctx, people=people, registry=registry, clock=clock), ids)
     return lines
-
-
-def _install_hooks() -> None:
-    """The hooks the app installs at start-up: `handover demo` runs without an app."""
-    cases_wiring.install()
-    if on_terms_changed not in contracts.terms_changed_hooks:
-        contracts.terms_changed_hooks.append(on_terms_changed)
 
 
 def _import_real(session: Session, actor: auth.Actor, clock: Clock, folder: Path) -> dict[str, int]:

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.deadlines.models import Deadline
 from tests.imports.helpers import CF_FILES, PACKAGE, counts, package, release
 
 ROOT = Path(__file__).parents[2]
@@ -50,3 +53,15 @@ def test_reimport_is_unchanged_and_json_output(db_url) -> None:
     assert result.returncode == 0, result.stderr
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["created"], r["unchanged"]) for r in reports] == [(0, 1)] * 3
+
+
+def test_an_imported_contract_gets_its_deadlines(db_url, db, tmp_path) -> None:
+    # The command runs without the app: it must still recompute deadlines like the API does.
+    doc = package(release(ocid="ocds-deadlines"))
+    doc["releases"][0]["awards"][0]["contractPeriod"]["endDate"] = "2031-03-31T00:00:00Z"
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(doc))
+    assert run(db_url, path).returncode == 0
+    with db() as session:
+        kinds = set(session.scalars(select(Deadline.kind)))
+    assert kinds == {"exit_plan_review", "hard_stop", "route_decision"}
