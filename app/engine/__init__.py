@@ -21,7 +21,7 @@ from app.engine.definitions import (
     parse_definition,
 )
 from app.engine.diagram import mermaid, svg
-from app.engine.guards import GUARDS, GuardSpec, guard
+from app.engine.guard_registry import GUARDS, GuardSpec, guard
 from app.engine.machine import (
     Blocker,
     Engine,

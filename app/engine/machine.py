@@ -16,7 +16,7 @@ from typing import Any, Literal
 from transitions import Machine
 
 from app.engine.context import GuardContext
-from app.engine.guards import run_guard
+from app.engine.guard_registry import run_guard
 from app.engine.model import ActionRef, TransitionDef, WorkflowDefinition
 
 Status = Literal["ok", "invalid_transition", "forbidden", "unprocessable"]

@@ -11,7 +11,7 @@ from typing import Any
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
 from app.engine.context import as_date
-from app.engine.guards import GUARDS
+from app.engine.guard_registry import GUARDS
 from app.engine.model import (
     ActionRef,
     DefinitionError,

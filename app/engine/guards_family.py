@@ -1,0 +1,140 @@
+"""Guards that look at a case's parent, children and siblings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.engine.context import (
+    GuardContext,
+    is_blank,
+    label,
+)
+from app.engine.guard_registry import guard
+
+# --- children -------------------------------------------------------------------------
+
+
+def _child_label(child: Mapping[str, Any]) -> str:
+    data = child.get("data")
+    name = child.get("name") or (data.get("name") if isinstance(data, Mapping) else None)
+    return f"#{child.get('id')} ({name})" if name else f"#{child.get('id')}"
+
+
+def _children(ctx: GuardContext, workflow: Any) -> list[Mapping[str, Any]]:
+    return [c for c in ctx.children if workflow is None or c.get("workflow") == workflow]
+
+
+def _child_value(child: Mapping[str, Any], field: str) -> Any:
+    # The field may be a column of the child case (route) or an entry in its data.
+    value = child.get(field)
+    if is_blank(value) and isinstance(child.get("data"), Mapping):
+        value = child["data"].get(field)
+    return value
+
+
+@guard("all_children_final")
+def all_children_final(ctx: GuardContext, _params: Mapping[str, Any]) -> str | None:
+    """Every child case is in a final state (vacuously true with no children)."""
+    open_children = [c for c in ctx.children if not c.get("final")]
+    if not open_children:
+        return None
+    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in open_children)
+    return f"{len(open_children)} child case(s) are not finished yet: {listed}."
+
+
+@guard("has_children", optional=("min", "workflow"), types={"min": "int", "workflow": "str"})
+def has_children(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The case has at least `min` children (of `workflow`, if given)."""
+    minimum = params.get("min", 1)
+    found = len(_children(ctx, params.get("workflow")))
+    if found >= minimum:
+        return None
+    kind = f"{params['workflow']} " if params.get("workflow") else ""
+    return f"This case needs at least {minimum} {kind}child case(s); it has {found}."
+
+
+@guard("children_have", required=("field",), optional=("workflow",), types={"field": "str"})
+def children_have(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every open child (of `workflow`) has a non-empty `field`."""
+    field = params["field"]
+    # A closed child (e.g. a cancelled component) can never get the field: it cannot block.
+    missing = [
+        c
+        for c in _children(ctx, params.get("workflow"))
+        if not c.get("final") and is_blank(_child_value(c, field))
+    ]
+    if not missing:
+        return None
+    listed = ", ".join(_child_label(c) for c in missing)
+    return f"These child cases have no {label(field)} yet: {listed}."
+
+
+@guard(
+    "child_in_state",
+    required=("workflow", "states"),
+    types={"workflow": "str", "states": "list[str]"},
+)
+def child_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Some child of `workflow` is in one of `states`."""
+    states = params["states"]
+    if any(c.get("state") in states for c in _children(ctx, params["workflow"])):
+        return None
+    return f"No {params['workflow']} child case is in state {' or '.join(states)}."
+
+
+@guard(
+    "open_children_in_state",
+    required=("states",),
+    optional=("workflow",),
+    types={"states": "list[str]", "workflow": "str"},
+)
+def open_children_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every open child (of `workflow`) is in one of `states`; finished children never block."""
+    return _open_behind(_children(ctx, params.get("workflow")), params["states"], "child")
+
+
+def _open_behind(cases: Sequence[Mapping[str, Any]], states: list[str], kind: str) -> str | None:
+    behind = [c for c in cases if not c.get("final") and c.get("state") not in states]
+    if not behind:
+        return None
+    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in behind)
+    return f"These {kind} cases must be finished or {' or '.join(states)} first: {listed}."
+
+
+@guard(
+    "open_siblings_in_state",
+    required=("states",),
+    optional=("workflow",),
+    types={"states": "list[str]", "workflow": "str"},
+)
+def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every open case beside this one under its parent (of `workflow`) is in one of `states`."""
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return "This case has no parent case to check."
+    workflow = params.get("workflow")
+    siblings = [
+        c
+        for c in parent.get("children") or ()
+        if c.get("id") != ctx.case.get("id") and workflow in (None, c.get("workflow"))
+    ]
+    return _open_behind(siblings, params["states"], f"{workflow or 'sibling'}")
+
+
+@guard("parent_in_state", required=("states",), types={"states": "list[str]"})
+def parent_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """The case's parent case is in one of `states`."""
+    states = params["states"]
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return "This case has no parent case to check."
+    if parent.get("state") in states:
+        return None
+    return (
+        f"The parent {parent.get('workflow')} case #{parent.get('id')} is {parent.get('state')};"
+        f" this needs it to be {' or '.join(states)}."
+    )
+
+
+# --- fields -----------------------------------------------------------------------------
