@@ -11,6 +11,7 @@ from typing import Any
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
 from app.engine.context import as_date
+from app.engine.graph import graph_problems
 from app.engine.guard_registry import GUARDS
 from app.engine.model import (
     ActionRef,
@@ -319,64 +320,6 @@ class _Parser:
             **fields,
         )
 
-    # --- whole-graph checks ---------------------------------------------------------
-
-    def graph(
-        self, initial: str | None, states: Mapping[str, StateDef], transitions: list[TransitionDef]
-    ) -> None:
-        triggers = {t.trigger for t in transitions}
-        for i, t in enumerate(self.indexed):
-            if t is not None and t.not_by_actor_of and t.not_by_actor_of not in triggers:
-                self.add(
-                    f"transitions[{i}].approval.not_by_actor_of",
-                    f"unknown trigger '{t.not_by_actor_of}'",
-                )
-        for path, action in self.actions:
-            met_by = action.params.get("met_by")
-            if met_by is not None and met_by not in triggers:
-                self.add(_join(_join(path, "params"), "met_by"), f"unknown trigger '{met_by}'")
-        self.ambiguous()
-        for name, state in states.items():
-            if not state.final and name not in self.outgoing:
-                self.add(f"states.{name}", "non-final state has no outgoing transition")
-        if initial is None or initial not in states:
-            return
-        reached = {initial}
-        frontier = [initial]
-        while frontier:
-            here = frontier.pop()
-            for t in transitions:
-                if here in t.sources and t.dest not in reached:
-                    reached.add(t.dest)
-                    frontier.append(t.dest)
-        for name in states:
-            if name not in reached:
-                self.add(f"states.{name}", f"unreachable from initial state '{initial}'")
-
-    def ambiguous(self) -> None:
-        """Same trigger from the same source with identical guards: the later never runs."""
-        seen: dict[tuple[str, str, str], int] = {}
-        for i, t in enumerate(self.indexed):
-            if t is None:
-                continue
-            # Sorted: the same guards listed in another order tell nothing more apart.
-            signature = canonical_json(
-                sorted(canonical_json([g.name, dict(g.params)]) for g in t.guards)
-            )
-            clashes: list[str] = []
-            for source in t.sources:
-                key = (t.trigger, source, signature)
-                if key in seen:
-                    clashes.append(f"'{source}' (as transitions[{seen[key]}])")
-                else:
-                    seen[key] = i
-            if clashes:
-                self.add(
-                    f"transitions[{i}]",
-                    f"trigger '{t.trigger}' from {', '.join(clashes)} has the same guards;"
-                    " no guard tells them apart",
-                )
-
     # --- document -------------------------------------------------------------------
 
     def document(self) -> WorkflowDefinition | None:
@@ -403,7 +346,10 @@ class _Parser:
                 None if item is None else self.transition(item, f"transitions[{i}]", states)
             )
         transitions = [t for t in self.indexed if t is not None]
-        self.graph(initial, states, transitions)
+        for path, message in graph_problems(
+            initial, states, self.indexed, self.outgoing, self.actions
+        ):
+            self.add(path, message)
         if self.problems or name is None or title is None or initial is None:
             return None
         return WorkflowDefinition(
