@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from app import error_handlers
 from app.audit.router import router as audit_router
@@ -19,6 +17,7 @@ from app.contracts.router import router as contracts_router
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
+from app.health import router as health_router
 from app.hooks import install_hooks
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
@@ -68,22 +67,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         cases_router,
         deadlines_router,
         imports_router,
+        health_router,
     )
     for router in routers:
         app.include_router(router)
     install_hooks()
     deadlines_runtime.install(app)
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> JSONResponse:
-        """200 when the database answers, 503 when it does not."""
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception as exc:  # the probe's whole point is to report any failure
-            return JSONResponse(
-                {"status": "unavailable", "detail": type(exc).__name__}, status_code=503
-            )
-        return JSONResponse({"status": "ok"})
 
     return app

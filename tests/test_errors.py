@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+
 
 def test_malformed_json_is_400(client, pm):
     res = client.post(
@@ -48,6 +53,14 @@ def test_health(client):
     assert res.status_code == 200
     assert res.json() == {"status": "ok"}
     assert res.headers["x-request-id"]
+
+
+def test_health_is_503_when_the_database_does_not_answer(tmp_path):
+    missing = tmp_path / "no-such-dir" / "handover.db"
+    settings = Settings(database_url=f"sqlite:///{missing}", scheduler_enabled=False)
+    res = TestClient(create_app(settings)).get("/healthz")
+    assert res.status_code == 503
+    assert res.json() == {"status": "unavailable", "detail": "OperationalError"}
 
 
 def test_request_id_is_echoed(client):

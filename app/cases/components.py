@@ -20,26 +20,7 @@ def decompose(
     ctx: Ctx, *, parent: Case, name: str, description: str | None, route: str | None
 ) -> Case:
     """Record a component of the parent's contract and open its child case."""
-    child_workflow = COMPONENT_WORKFLOWS.get(parent.workflow)
-    if child_workflow is None:
-        raise Conflict(f"a {parent.workflow} case cannot be decomposed", code="invalid_transition")
-    allowed = DECOMPOSE_STATES.get(parent.workflow, frozenset())
-    if parent.state not in allowed:
-        raise Conflict(
-            f"components can be added while case {parent.id} is {' or '.join(sorted(allowed))};"
-            f" it is {parent.state}",
-            code="invalid_transition",
-        )
-    if route is not None and route not in ROUTES:
-        raise Unprocessable(
-            f"unknown route {route!r}; routes: {', '.join(ROUTES)}",
-            problems=[{"field": "route", "message": "unknown route"}],
-        )
-    clash = ctx.session.scalar(
-        select(Component.id).where(Component.review_case_id == parent.id, Component.name == name)
-    )
-    if clash is not None:
-        raise Conflict(f"case {parent.id} already has a component named {name!r}", code="duplicate")
+    child_workflow = _check_decomposable(ctx, parent, name, route)
     now = ctx.clock.now()
     component = Component(
         contract_id=parent.contract_id,
@@ -74,3 +55,28 @@ def decompose(
         component_id=component.id,
         data=data,
     )
+
+
+def _check_decomposable(ctx: Ctx, parent: Case, name: str, route: str | None) -> str:
+    """The child workflow, once the parent may take this component (409/422 otherwise)."""
+    child_workflow = COMPONENT_WORKFLOWS.get(parent.workflow)
+    if child_workflow is None:
+        raise Conflict(f"a {parent.workflow} case cannot be decomposed", code="invalid_transition")
+    allowed = DECOMPOSE_STATES.get(parent.workflow, frozenset())
+    if parent.state not in allowed:
+        raise Conflict(
+            f"components can be added while case {parent.id} is {' or '.join(sorted(allowed))};"
+            f" it is {parent.state}",
+            code="invalid_transition",
+        )
+    if route is not None and route not in ROUTES:
+        raise Unprocessable(
+            f"unknown route {route!r}; routes: {', '.join(ROUTES)}",
+            problems=[{"field": "route", "message": "unknown route"}],
+        )
+    clash = ctx.session.scalar(
+        select(Component.id).where(Component.review_case_id == parent.id, Component.name == name)
+    )
+    if clash is not None:
+        raise Conflict(f"case {parent.id} already has a component named {name!r}", code="duplicate")
+    return child_workflow
