@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, select
+from sqlalchemy import Row, Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -178,6 +178,12 @@ def reminders_query(
     if after_id is not None:
         stmt = stmt.where(Reminder.id > after_id)
     return stmt
+
+
+def reminder_counts(*, session: Session) -> dict[str, int]:
+    """How many reminders there are in each status."""
+    rows = session.execute(select(Reminder.status, func.count()).group_by(Reminder.status))
+    return {status: int(count) for status, count in rows}
 
 
 def notifications_query(

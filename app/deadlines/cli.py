@@ -30,6 +30,8 @@ def run() -> None:
     finally:
         engine.dispose()
     typer.echo(" ".join(f"{k}={v}" for k, v in report.as_dict().items()))
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}")
 
 
 @reminders_cli.command("status")

@@ -1,7 +1,21 @@
-"""Delivery configuration: which channels are on, the notifiers, and who receives what."""
+"""Delivery configuration: which channels are on, the notifiers, and who receives what.
+
+Recipients: a reminder row is addressed to one person (or the webhook), chosen from the
+active users who hold the policy's roles when the row is planned. The people change
+after planning (a role given or taken away, a user deactivated, a new e-mail address),
+so each deadline records the roster it was planned for (`roster_fingerprint`) and every
+scheduler pass, before it sends anything, re-targets the open deadlines planned for
+another roster (roster.reconcile): newcomers get the slots still to come, rows of people
+who left are cancelled. An unchanged roster costs one query per pass.
+
+Nobody to tell: when no active user holds any of a reminder's roles it goes to the
+senior responsible owner, else to the admins; an escalation with no senior responsible
+owner also goes to the admins. Every pass reports the roles nobody holds (warnings).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +57,7 @@ class Recipient:
 
 
 USERS_CACHE = "handover.active_users"
+ROSTER_CACHE = "handover.roster"
 
 
 def _active_users(session: Session) -> list[User]:
@@ -58,11 +73,56 @@ def _active_users(session: Session) -> list[User]:
 def _forget_users(session: Session, _context: Any, _instances: Any) -> None:
     if any(isinstance(o, User) for o in (*session.new, *session.dirty)):
         session.info.pop(USERS_CACHE, None)
+        session.info.pop(ROSTER_CACHE, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_users_at_end(session: Session, _transaction: Any) -> None:
     session.info.pop(USERS_CACHE, None)
+    session.info.pop(ROSTER_CACHE, None)
+
+
+FALLBACK_ROLES = ("senior_responsible_owner", "admin")
+
+
+def roster_fingerprint(session: Session) -> str:
+    """A digest of who may be reminded: active users, their roles and e-mail addresses."""
+    cached: str | None = session.info.get(ROSTER_CACHE)
+    if cached is None:
+        text = "\n".join(
+            f"{u.id}|{u.name}|{(u.email or '').lower()}|{','.join(sorted(u.roles or []))}"
+            for u in _active_users(session)
+        )
+        cached = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        session.info[ROSTER_CACHE] = cached
+    return cached
+
+
+def _held(session: Session, roles: Iterable[str]) -> bool:
+    wanted = frozenset(roles)
+    return any(wanted.intersection(u.roles or []) for u in _active_users(session))
+
+
+def roles_for(
+    session: Session, roles: Iterable[str], escalation_roles: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The roles to address: `roles`, else the first fallback someone holds; see the notes.
+
+    With `escalation_roles` (an escalation) those come first, and the admins are added
+    when nobody holds any of them.
+    """
+    out = tuple(roles)
+    if not _held(session, out):
+        out = next(((r,) for r in FALLBACK_ROLES if _held(session, (r,))), FALLBACK_ROLES[-1:])
+    escalate = tuple(escalation_roles)
+    if escalate and not _held(session, escalate):
+        escalate += ("admin",)
+    return escalate + out
+
+
+def unheld_roles(session: Session, roles: Iterable[str]) -> list[str]:
+    """Which of the roles no active user holds, sorted."""
+    return sorted(r for r in set(roles) if not _held(session, (r,)))
 
 
 def recipients(

@@ -40,6 +40,8 @@ class Deadline(Base):
     """pending, met, waived, missed (passed unmet) or superseded (no longer derived)."""
     last_escalated_on: Mapped[dt.date | None]
     """Local date of the latest escalation slot sent; one escalation per day."""
+    roster: Mapped[str | None] = mapped_column(String(64))
+    """Fingerprint of the users its reminders were planned for (delivery.roster_fingerprint)."""
     resolved_at: Mapped[dt.datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     resolution_reason: Mapped[str | None] = mapped_column(Text)

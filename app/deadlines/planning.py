@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.deadlines.delivery import Recipient, enabled_channels, recipients
+from app.deadlines.delivery import (
+    Recipient,
+    enabled_channels,
+    recipients,
+    roles_for,
+    roster_fingerprint,
+)
 from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
 from app.deadlines.policy import PlannedReminder, plan_reminders, policy_for, reminder_key
 
@@ -106,7 +112,7 @@ def _desired(
     policy = policy_for(deadline.kind)
     who = recipients(
         session,
-        roles=policy.recipient_roles,
+        roles=roles_for(session, policy.recipient_roles),
         settings=settings,
         channels=enabled_channels(settings, policy.channels),
     )
@@ -165,8 +171,57 @@ def replan(
             row.status, row.updated_at = "cancelled", now
             changes.cancelled.append(row.id)
     session.add_all(planned)
+    deadline.roster = roster_fingerprint(session)
     session.flush()
     changes.planned.extend(row.id for row in planned)
+    return changes
+
+
+def _people(
+    session: Session, deadline: Deadline, settings: Settings, *, escalation: bool
+) -> set[tuple[str, str]]:
+    """The (channel, address) pairs of the people a reminder or escalation goes to now."""
+    policy = policy_for(deadline.kind)
+    above = policy.escalation_roles if escalation else ()
+    roles = roles_for(session, policy.recipient_roles, above)
+    channels = enabled_channels(settings, policy.channels)
+    who = recipients(session, roles=roles, channels=channels, settings=settings)
+    return {(r.channel, r.address) for r in who if r.user_id is not None}
+
+
+def retarget(
+    session: Session, deadline: Deadline, *, now: datetime, settings: Settings
+) -> PlanChanges:
+    """Address an open deadline's reminders to the people who hold its roles now.
+
+    Pending rows of people who no longer hold the roles (or were deactivated) are
+    cancelled; newcomers get the slots still to come. Other rows are left alone: unlike
+    `replan`, nothing is moved, so rows already due but not yet sent still go out.
+    """
+    changes = PlanChanges()
+    rows = list(session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id)))
+    ahead = _people(session, deadline, settings, escalation=False)
+    after = _people(session, deadline, settings, escalation=True)
+    for row in rows:
+        wanted = after if row.offset_days < 0 else ahead
+        gone = row.user_id is not None and (row.channel, row.recipient) not in wanted
+        if row.status == "pending" and gone:
+            row.status, row.updated_at = "cancelled", now
+            changes.cancelled.append(row.id)
+    existing = {r.idempotency_key: r for r in rows}
+    planned: list[Reminder] = []
+    for key, (slot, r) in _desired(session, deadline, now=now, settings=settings).items():
+        old = existing.get(key)
+        if r.user_id is None:
+            continue  # the webhook is configuration, not the roster
+        if old is None:
+            planned.append(new_reminder(deadline, slot.offset_days, slot.due_at, r, now))
+        elif old.status == "cancelled" and old.sent_at is None:
+            changes.planned.append(_revive(old, slot.due_at, now))
+    session.add_all(planned)
+    deadline.roster = roster_fingerprint(session)
+    session.flush()
+    changes.planned.extend(p.id for p in planned)
     return changes
 
 

@@ -14,11 +14,13 @@ from app.auth.service import Actor
 from app.clock import Clock
 from app.db.session import SessionDep
 from app.deadlines import actions
+from app.deadlines.roster import staffing_warnings
 from app.deadlines.schemas import (
     DeadlineDetailOut,
     DeadlineOut,
     NotificationOut,
     ReminderOut,
+    ReminderStatusOut,
     Resolution,
 )
 from app.jsonbody import StrictJSONRoute
@@ -143,6 +145,14 @@ def list_reminders(
     return Page(
         items=[ReminderOut.model_validate(r) for r in rows],
         next=encode_cursor(rows[-1].id) if more else None,
+    )
+
+
+@router.get("/reminders/status")
+def reminders_status(session: SessionDep, _user: CurrentUser) -> ReminderStatusOut:
+    """Reminders counted by status, and warnings about reminder roles nobody holds."""
+    return ReminderStatusOut(
+        counts=actions.reminder_counts(session=session), warnings=staffing_warnings(session)
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit import service as audit
 from app.clock import Clock
 from app.config import Settings
-from app.deadlines.delivery import Channels, enabled_channels, recipients
+from app.deadlines.delivery import Channels, enabled_channels, recipients, roles_for
 from app.deadlines.dispatch import Dispatcher, Tally
 from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
 from app.deadlines.planning import cancel_pending, new_reminder
@@ -26,6 +26,7 @@ from app.deadlines.policy import (
     latest_slot_day,
     policy_for,
 )
+from app.deadlines.roster import reconcile, staffing_warnings
 from app.deadlines.service import local_today
 
 log = logging.getLogger(__name__)
@@ -42,11 +43,16 @@ class PassReport:
 
     missed: int = 0
     escalated: int = 0
+    retargeted: int = 0
+    """Open deadlines whose reminders were re-addressed to a changed roster."""
     delivery: Tally = field(default_factory=Tally)
+    warnings: list[str] = field(default_factory=list)
+    """Reminder roles nobody holds (roster.staffing_warnings)."""
 
     def as_dict(self) -> dict[str, int]:
         """Flat counts for logs and the CLI."""
-        return {"missed": self.missed, "escalated": self.escalated, **asdict(self.delivery)}
+        counts = {"missed": self.missed, "escalated": self.escalated}
+        return {**counts, "retargeted": self.retargeted, **asdict(self.delivery)}
 
 
 def _needs_escalating(today: date, slot_day: date) -> ColumnElement[bool]:
@@ -149,7 +155,7 @@ def _escalate_one(
     offset = escalation_offset(d.date, slot, settings.timezone)
     who = recipients(
         session,
-        roles=policy.escalation_roles + policy.recipient_roles,
+        roles=roles_for(session, policy.recipient_roles, policy.escalation_roles),
         settings=settings,
         channels=enabled_channels(settings, policy.channels),
     )
@@ -178,6 +184,27 @@ def _escalate_one(
     report.escalated += 1
 
 
+def _retarget(
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    now: datetime,
+    report: PassReport,
+    stop: threading.Event | None,
+) -> None:
+    """Re-address reminders to the current roster; a failure must not stop delivery."""
+    try:
+        report.retargeted = reconcile(sessions=sessions, settings=settings, now=now, stop=stop)
+        with sessions.begin() as session:
+            report.warnings = staffing_warnings(session)
+    except Exception:
+        log.exception("re-addressing reminders to the current roster failed")
+        report.delivery.errors += 1
+        return
+    for warning in report.warnings if report.retargeted else ():
+        log.warning("reminders: %s", warning)
+
+
 def run_pass(
     *,
     sessions: sessionmaker[Session],
@@ -194,6 +221,7 @@ def run_pass(
     `stop`, once set, ends the pass after the deadline or send in progress.
     """
     report = PassReport()
+    _retarget(sessions=sessions, settings=settings, now=clock.now(), report=report, stop=stop)
     escalate(sessions=sessions, settings=settings, now=clock.now(), report=report, stop=stop)
     dispatcher = Dispatcher(
         stop=stop,

@@ -41,6 +41,13 @@ class ReminderOut(BaseModel):
     last_error: str | None
 
 
+class ReminderStatusOut(BaseModel):
+    """Reminders by status, and what may stop them reaching anyone."""
+
+    counts: dict[str, int]
+    warnings: list[str]
+
+
 class NotificationOut(BaseModel):
     """An in-app notification."""
 

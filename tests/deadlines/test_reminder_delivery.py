@@ -14,7 +14,7 @@ from sqlalchemy import event, func, insert, select, text, update
 
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
-from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels
+from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels, roster_fingerprint
 from app.deadlines.dispatch import REMINDERS
 from app.deadlines.models import Deadline, InAppNotification, Reminder
 from app.deadlines.notifiers import MAX_ATTEMPTS, RecordingNotifier
@@ -29,10 +29,14 @@ SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)
 
 
 def seed(db, clock, n: int, user_id: int | None = None, at: datetime | None = None) -> None:
-    """One deadline with n due webhook reminders (and n in-app ones when user_id is given)."""
+    """One deadline with n due webhook reminders (and n in-app ones when user_id is given).
+
+    The rows count as planned for the current roster, so no pass re-addresses them.
+    """
     now = at or clock.now()
     with db.begin() as s:
         d = Deadline(
+            roster=roster_fingerprint(s),
             scope="test:1",
             key="k",
             kind="notice",
