@@ -12,11 +12,18 @@ from sqlalchemy.orm import Session
 from app.cases.models import Case
 from app.cases.schemas import CaseOut
 from app.cases.service import ACTIONS, Ctx
+from app.contracts.models import Contract
 from app.deadlines.actions import resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.runtime import case_deadlines
-from app.deadlines.service import case_route_decision, sync_case_deadlines
+from app.deadlines.service import (
+    ENDED_STATES,
+    EXIT_WORKFLOW,
+    case_route_decision,
+    sync_case_deadlines,
+    sync_contract_deadlines,
+)
 from app.engine import Verdict, WorkflowDefinition
 from app.engine.context import as_date
 
@@ -28,6 +35,8 @@ STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
 # The trigger that closes the actions of an amber service assessment, and what it clears.
 CLOSE_AMBER = "close_amber_actions"
 AMBER_FIELDS = frozenset({"amber_actions", "amber_actions_due_date"})
+# The exit's trigger that serves notice on the supplier: it meets the contract's notice.
+SERVE_NOTICE = "serve_notice"
 
 
 def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
@@ -122,6 +131,45 @@ def close_amber_actions(
     ctx.session.flush()
 
 
+def follow_exit(
+    ctx: Ctx,
+    case: Case,
+    defn: WorkflowDefinition,
+    verdict: Verdict,
+    reason: str | None,
+    evidence: Sequence[Mapping[str, Any]],
+) -> None:
+    """Transition hook: serving notice meets the contract's notice; its end closes the rest."""
+    if defn.name != EXIT_WORKFLOW or case.contract_id is None:
+        return
+    now = ctx.clock.now()
+    if verdict.trigger == SERVE_NOTICE:
+        rows = ctx.session.scalars(
+            select(Deadline).where(
+                Deadline.scope == f"contract:{case.contract_id}",
+                Deadline.kind == "notice",
+                Deadline.status.in_(OPEN_STATUSES),
+            )
+        )
+        served = case.data.get("notice_served_date")
+        for row in rows:
+            resolve(
+                session=ctx.session,
+                deadline=row,
+                status="met",
+                actor=ctx.actor,
+                reason=reason or f"Notice served on {served}",
+                now=now,
+                evidence=[dict(e) for e in evidence],
+            )
+    if case.state in ENDED_STATES:
+        contract = ctx.session.get(Contract, case.contract_id)
+        if contract is not None:
+            sync_contract_deadlines(
+                session=ctx.session, contract=contract, actor=ctx.actor, now=now
+            )
+
+
 def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
     """Case hook: keep the deadlines a component's state implies; a closed case's are done."""
     if case.final:
@@ -179,7 +227,7 @@ def install() -> None:
     from app.cases.service import case_changed_hooks, transition_hooks
 
     ACTIONS["schedule_deadline"] = schedule_deadline
-    for hook in (meet_scheduled, close_amber_actions):
+    for hook in (meet_scheduled, close_amber_actions, follow_exit):
         if hook not in transition_hooks:
             transition_hooks.append(hook)
     if on_case_changed not in case_changed_hooks:

@@ -5,12 +5,18 @@ wording it was met for (the audit lists it under "kept" with the date the terms 
 give). A waived deadline whose date moves is reopened for the new date, its waiver
 cleared from the row (the audit keeps it, under "reopened"): a waiver excuses one dated
 obligation, and an extension that moves a notice date creates a new one to serve.
+
+The end of a contract: once its contract_exit case records the termination_date and
+reaches terminated (or closed), that date is the terms' actual_end_date and only the
+publication duties remain; every other open deadline of the contract is superseded
+(audited, with the reason). The exit case schedules the termination notice itself, so
+the contract does not derive a second one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.service import Actor
+from app.cases.models import Case
 from app.config import Settings
 from app.contracts.models import Contract
 from app.deadlines.compute import (
@@ -37,6 +44,9 @@ from app.deadlines.planning import PlanChanges, replan
 from app.deadlines.policy import deadline_passed
 
 REOPENABLE = (*OPEN_STATUSES, "lapsed")
+EXIT_WORKFLOW = "contract_exit"
+ENDED_STATES = ("terminated", "closed")
+PUBLICATION_KINDS = frozenset({"contract_details_notice", "termination_notice"})
 
 
 def contract_terms(contract: Contract) -> ContractTerms:
@@ -92,18 +102,61 @@ def configured_lead_times(settings: Settings) -> LeadTimes:
     )
 
 
+def exit_end_date(session: Session, contract_id: int) -> date | None:
+    """The termination_date its contract_exit case recorded on reaching terminated, if any."""
+    rows = session.scalars(
+        select(Case.data).where(
+            Case.contract_id == contract_id,
+            Case.workflow == EXIT_WORKFLOW,
+            Case.state.in_(ENDED_STATES),
+        )
+    )
+    ends = []
+    for data in rows:
+        try:
+            ends.append(date.fromisoformat(str((data or {}).get("termination_date"))))
+        except ValueError:
+            continue
+    return max(ends, default=None)
+
+
+def _after_the_end(
+    session: Session, contract_id: int, specs: list[DeadlineSpec]
+) -> list[DeadlineSpec]:
+    """An ended contract's duties: its publication notices, less one a case already has."""
+    by_case = session.scalar(
+        select(Deadline.id)
+        .where(
+            Deadline.contract_id == contract_id,
+            Deadline.case_id.is_not(None),
+            Deadline.kind == "termination_notice",
+        )
+        .limit(1)
+    )
+    return [
+        s
+        for s in specs
+        if s.kind in PUBLICATION_KINDS and not (s.kind == "termination_notice" and by_case)
+    ]
+
+
 def sync_contract_deadlines(
     *, session: Session, contract: Contract, actor: Actor | None, now: datetime
 ) -> SyncReport:
     """Recompute a contract's own deadlines and their pending reminders."""
     settings = delivery_settings(session)
     today = local_today(now, settings)
+    ended = exit_end_date(session, contract.id)
     specs = compute_contract_deadlines(
-        contract_terms(contract), today=today, lead_times=configured_lead_times(settings)
+        replace(contract_terms(contract), actual_end_date=ended),
+        today=today,
+        lead_times=configured_lead_times(settings),
     )
+    if ended is not None:
+        specs = _after_the_end(session, contract.id, specs)
     # A contract that has already ended (an imported historical one) has nothing left to
     # escalate: its past deadlines are history, not alarms.
-    running = contract.end_date is None or contract.end_date >= today
+    running = ended is None and (contract.end_date is None or contract.end_date >= today)
     return sync_scope(
         session=session,
         scope=f"contract:{contract.id}",
@@ -113,6 +166,7 @@ def sync_contract_deadlines(
         now=now,
         actor=actor,
         running=running,
+        reason=f"the contract ended on {ended.isoformat()}" if ended else None,
     )
 
 
@@ -211,6 +265,7 @@ def sync_scope(
     actor: Actor | None,
     kinds: frozenset[str] | None = None,
     running: bool = True,
+    reason: str | None = None,
 ) -> SyncReport:
     """Reconcile one scope's deadline rows with `specs`, replan reminders, audit the change."""
     settings = delivery_settings(session)
@@ -244,7 +299,8 @@ def sync_scope(
         report.superseded.append({"id": row.id, "kind": row.kind, "key": key, "date": row.date})
         report.reminders.extend(replan(session, row, now=now, settings=settings))
     session.flush()
-    _audit(session, report, actor=actor, now=now, contract_id=contract_id, case_id=case_id)
+    where = {"contract_id": contract_id, "case_id": case_id}
+    _audit(session, report, actor=actor, now=now, reason=reason, **where)
     return report
 
 
@@ -294,6 +350,7 @@ def _audit(
     now: datetime,
     contract_id: int | None,
     case_id: int | None,
+    reason: str | None = None,
 ) -> None:
     if not report:
         return
@@ -306,6 +363,7 @@ def _audit(
         at=now,
         contract_id=contract_id,
         case_id=case_id,
+        reason=reason,
         details=details,
     )
     if report.reminders.cancelled:
@@ -316,6 +374,6 @@ def _audit(
             at=now,
             contract_id=contract_id,
             case_id=case_id,
-            reason="the deadline moved or is no longer derived from the terms",
+            reason=reason or "the deadline moved or is no longer derived from the terms",
             details={"reminder_ids": report.reminders.cancelled},
         )
