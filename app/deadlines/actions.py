@@ -162,9 +162,12 @@ def reminders_query(
     channel: str | None = None,
     contract_id: int | None = None,
     after_id: int | None = None,
+    user_id: int | None = None,
 ) -> Select[Reminder]:
-    """Reminders by id."""
+    """Reminders by id; only those addressed to `user_id` when given."""
     stmt = select(Reminder).order_by(Reminder.id)
+    if user_id is not None:
+        stmt = stmt.where(Reminder.user_id == user_id)
     if status is not None:
         stmt = stmt.where(Reminder.status == status)
     if deadline_id is not None:

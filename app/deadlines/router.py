@@ -1,9 +1,15 @@
-"""/api/deadlines, /api/reminders and /api/notifications (the caller's in-app notices)."""
+"""/api/deadlines, /api/reminders and /api/notifications (the caller's in-app notices).
+
+Who sees which reminders: admins and programme managers see every reminder; anyone else
+only the reminders addressed to them. Only admins see the webhook's full URL (such URLs
+often carry a secret): everyone else sees its scheme and host.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
@@ -14,6 +20,7 @@ from app.auth.service import Actor
 from app.clock import Clock
 from app.db.session import SessionDep
 from app.deadlines import actions
+from app.deadlines.models import Reminder
 from app.deadlines.roster import staffing_warnings
 from app.deadlines.schemas import (
     DeadlineDetailOut,
@@ -120,10 +127,32 @@ def _resolve(
     return DeadlineDetailOut.model_validate(row)
 
 
+OVERSEERS = frozenset({Role.admin, Role.programme_manager})
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def reminder_out(row: Reminder, viewer: Actor) -> ReminderOut:
+    """A reminder as `viewer` may see it (see the module notes)."""
+    out = ReminderOut.model_validate(row)
+    if Role.admin in viewer.roles or row.user_id == viewer.id:
+        return out
+    if not viewer.has_any(OVERSEERS):
+        return out.model_copy(update={"recipient": "(redacted)", "last_error": None})
+    if row.channel == "webhook":
+        shown = _origin(row.recipient)
+        error = out.last_error.replace(row.recipient, shown) if out.last_error else None
+        return out.model_copy(update={"recipient": shown, "last_error": error})
+    return out
+
+
 @router.get("/reminders")
 def list_reminders(
     session: SessionDep,
-    _user: CurrentUser,
+    user: CurrentUser,
     status: ReminderStatus | None = None,
     deadline_id: IdQuery = None,
     contract_id: IdQuery = None,
@@ -131,19 +160,20 @@ def list_reminders(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ReminderOut]:
-    """Reminders by id with their delivery status, attempts and last error."""
+    """Reminders by id with their delivery status, attempts and last error (module notes)."""
     stmt = actions.reminders_query(
         status=status,
         deadline_id=deadline_id,
         channel=channel,
         contract_id=contract_id,
         after_id=decode_cursor(cursor),
+        user_id=None if user.has_any(OVERSEERS) else user.id,
     )
     rows = list(session.scalars(stmt.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
-        items=[ReminderOut.model_validate(r) for r in rows],
+        items=[reminder_out(r, user) for r in rows],
         next=encode_cursor(rows[-1].id) if more else None,
     )
 
@@ -162,7 +192,7 @@ def requeue_reminder(
 ) -> ReminderOut:
     """Queue a failed reminder again once its cause is fixed: fresh attempts, due now."""
     row = actions.requeue_one(session=session, reminder_id=reminder_id, actor=user, now=clock.now())
-    return ReminderOut.model_validate(row)
+    return reminder_out(row, user)
 
 
 @router.get("/notifications")

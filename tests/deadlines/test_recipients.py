@@ -70,9 +70,10 @@ def test_nobody_in_the_roles_falls_back_to_the_sro_and_is_reported(client, sro, 
     assert status.json()["counts"]["pending"] > 0
     assert any("contract_manager" in w for w in status.json()["warnings"])
     # Once someone holds the role, the SRO's pending reminders move to them.
-    make_user("priya", "programme_manager", email="priya@example.gov.uk")
+    priya = make_user("priya", "programme_manager", email="priya@example.gov.uk")
     run()
-    assert pending_to(client, sro, route["id"]) == {"priya@example.gov.uk"}
+    assert pending_to(client, priya, route["id"]) == {"priya@example.gov.uk"}
+    assert pending_to(client, sro, route["id"]) == set()
 
 
 def test_escalation_without_an_sro_reaches_the_admins(client, pm, make_user, clock, run, mailbox):

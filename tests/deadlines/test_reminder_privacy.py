@@ -1,0 +1,68 @@
+"""Reminders name people's e-mail addresses and the webhook URL: only some may see them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.deadlines.test_reminders_flow import create, deadline_of
+
+ROUTE_SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder
+
+
+def listed(client, headers, **params):
+    res = client.get("/api/reminders", params={"limit": 500, **params}, headers=headers)
+    assert res.status_code == 200, res.text
+    return res.json()["items"]
+
+
+def test_only_overseers_see_everyone_s_reminders(client, pm, viewer, make_user, receiver):
+    _, hook_url = receiver
+    colin = make_user("colin", "contract_manager", email="colin@example.gov.uk")
+    ada = make_user("ada", "admin")
+    create(client, pm)
+    assert listed(client, viewer) == []
+    res = client.get("/api/reminders", params={"limit": 500}, headers=viewer)
+    assert "priya@" not in res.text and "127.0.0.1" not in res.text
+    mine = listed(client, colin)
+    assert mine and {r["recipient"] for r in mine} == {"colin@example.gov.uk", "colin"}
+    everyone = listed(client, pm)
+    recipients = {r["recipient"] for r in everyone}
+    assert {"priya@example.gov.uk", "colin@example.gov.uk", "priya", "colin"} < recipients
+    # The webhook URL may carry a secret: programme managers see only where it goes.
+    assert hook_url not in recipients and hook_url.removesuffix("/hook") in recipients
+    assert hook_url in {r["recipient"] for r in listed(client, ada)}
+
+
+def test_in_app_notifications_are_the_caller_s_own(client, pm, make_user, clock, run):
+    colin = make_user("colin", "contract_manager", email="colin@example.gov.uk")
+    create(client, pm)
+    clock.set(ROUTE_SLOT)
+    run()
+    theirs = client.get("/api/notifications", headers=pm).json()["items"]
+    mine = client.get("/api/notifications", headers=colin).json()["items"]
+    assert len(theirs) == 1 and len(mine) == 1 and theirs[0]["id"] != mine[0]["id"]
+    res = client.post(f"/api/notifications/{theirs[0]['id']}/read", headers=colin)
+    assert res.status_code == 404
+    in_app = listed(client, colin, channel="in_app", status="sent")
+    assert [r["recipient"] for r in in_app] == ["colin"]
+
+
+def test_requeueing_someone_else_s_reminder_does_not_reveal_their_address(
+    client, pm, make_user, clock, run, mailbox
+):
+    box, _ = mailbox
+    colin = make_user("colin", "contract_manager", email="colin@example.gov.uk")
+    contract = create(client, pm)
+    route = deadline_of(client, pm, contract["id"], "route_decision")
+    box.refuse_with = "550 5.1.1 no such mailbox"
+    clock.set(ROUTE_SLOT)
+    run()
+    [failed] = [
+        r
+        for r in listed(client, pm, deadline_id=route["id"], status="failed")
+        if r["recipient"] == "priya@example.gov.uk"
+    ]
+    res = client.post(f"/api/reminders/{failed['id']}/requeue", headers=colin)
+    assert res.status_code == 200, res.text
+    assert res.json()["recipient"] == "(redacted)" and res.json()["status"] == "pending"
+    assert "priya" not in res.text
