@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import func, select
 
 from app.clock import SystemClock
 from app.config import get_settings
 from app.db.session import make_engine, make_sessionmaker
-from app.deadlines.actions import requeue_failed
+from app.deadlines.actions import reminder_counts, requeue_failed
 from app.deadlines.delivery import SETTINGS_INFO_KEY
-from app.deadlines.models import Reminder
+from app.deadlines.roster import staffing_warnings
 from app.deadlines.scheduler import run_pass
 
 reminders_cli = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
@@ -36,19 +35,18 @@ def run() -> None:
 
 @reminders_cli.command("status")
 def status() -> None:
-    """Count reminders by status."""
+    """Count reminders by status, then warn of reminder roles nobody holds."""
     engine = make_engine(get_settings())
     try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(Reminder.status, func.count())
-                .group_by(Reminder.status)
-                .order_by(Reminder.status)
-            ).all()
+        with make_sessionmaker(engine).begin() as session:
+            counts = sorted(reminder_counts(session=session).items())
+            warnings = staffing_warnings(session)
     finally:
         engine.dispose()
-    for name, count in rows:
+    for name, count in counts:
         typer.echo(f"{name} {count}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning}")
 
 
 @reminders_cli.command("requeue")

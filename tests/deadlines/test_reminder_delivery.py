@@ -291,6 +291,18 @@ def test_cron_pass_via_cli(db, db_url, clock):
         check=False,
     )
     assert "claimed=0" in again.stdout
+    status = subprocess.run(
+        [sys.executable, "-m", "app.cli", "reminders", "status"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert "failed 2" in lines  # and nobody to remind: the operator is told
+    assert any(line.startswith("warning: no active user holds programme_manager") for line in lines)
 
 
 def test_scheduler_starts_and_stops_with_the_lifespan(db_url, clock):
