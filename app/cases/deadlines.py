@@ -13,7 +13,7 @@ from app.cases.models import Case
 from app.cases.schemas import CaseOut
 from app.cases.service import ACTIONS, Ctx
 from app.contracts.models import Contract
-from app.deadlines.actions import resolve
+from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.runtime import case_deadlines
@@ -35,8 +35,9 @@ STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
 # The trigger that closes the actions of an amber service assessment, and what it clears.
 CLOSE_AMBER = "close_amber_actions"
 AMBER_FIELDS = frozenset({"amber_actions", "amber_actions_due_date"})
-# The exit's trigger that serves notice on the supplier: it meets the contract's notice.
-SERVE_NOTICE = "serve_notice"
+# The exit's notice decisions and what each does to the contract's notice deadline.
+NOTICE_DECISIONS = {"serve_notice": "met", "run_to_expiry": "waived"}
+RECONSIDER_NOTICE = "reconsider_notice"
 
 
 def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
@@ -131,6 +132,19 @@ def close_amber_actions(
     ctx.session.flush()
 
 
+def _contract_notice(ctx: Ctx, case: Case, statuses: Sequence[str]) -> list[Deadline]:
+    """The case's contract's own notice deadline(s) in one of `statuses`."""
+    return list(
+        ctx.session.scalars(
+            select(Deadline).where(
+                Deadline.scope == f"contract:{case.contract_id}",
+                Deadline.kind == "notice",
+                Deadline.status.in_(statuses),
+            )
+        )
+    )
+
+
 def follow_exit(
     ctx: Ctx,
     case: Case,
@@ -139,29 +153,30 @@ def follow_exit(
     reason: str | None,
     evidence: Sequence[Mapping[str, Any]],
 ) -> None:
-    """Transition hook: serving notice meets the contract's notice; its end closes the rest."""
+    """Transition hook: the exit's notice decision resolves the contract's notice deadline.
+
+    Serving notice meets it; deciding to run to expiry waives it (no notice to serve) and
+    reconsidering reopens it; once the contract has ended its other deadlines close.
+    """
     if defn.name != EXIT_WORKFLOW or case.contract_id is None:
         return
     now = ctx.clock.now()
-    if verdict.trigger == SERVE_NOTICE:
-        rows = ctx.session.scalars(
-            select(Deadline).where(
-                Deadline.scope == f"contract:{case.contract_id}",
-                Deadline.kind == "notice",
-                Deadline.status.in_(OPEN_STATUSES),
-            )
-        )
-        served = case.data.get("notice_served_date")
-        for row in rows:
+    why = reason or f"'{verdict.title or verdict.trigger}' on contract exit #{case.id}"
+    status = NOTICE_DECISIONS.get(verdict.trigger)
+    if status is not None:
+        for row in _contract_notice(ctx, case, OPEN_STATUSES):
             resolve(
                 session=ctx.session,
                 deadline=row,
-                status="met",
+                status=status,
                 actor=ctx.actor,
-                reason=reason or f"Notice served on {served}",
+                reason=why,
                 now=now,
                 evidence=[dict(e) for e in evidence],
             )
+    if verdict.trigger == RECONSIDER_NOTICE:
+        for row in _contract_notice(ctx, case, ("waived",)):
+            reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=now)
     if case.state in ENDED_STATES:
         contract = ctx.session.get(Contract, case.contract_id)
         if contract is not None:

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.service import Actor
+from app.deadlines.delivery import delivery_settings
 from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
-from app.deadlines.planning import cancel_pending, current_key_prefix
+from app.deadlines.planning import cancel_pending, current_key_prefix, replan
+from app.deadlines.policy import deadline_passed
 from app.errors import Conflict, NotFound
 
 
@@ -62,6 +64,42 @@ def resolve(
             "kind": deadline.kind,
             "date": deadline.date,
             "cancelled_reminders": cancelled,
+        },
+    )
+    return deadline
+
+
+def reopen(
+    *, session: Session, deadline: Deadline, actor: Actor, reason: str, now: datetime
+) -> Deadline:
+    """Reopen a waived deadline when the decision that waived it is reversed; audited."""
+    if deadline.status != "waived":
+        raise Conflict(
+            f"deadline {deadline.id} is {deadline.status}; only waived deadlines can be reopened",
+            code="invalid_state",
+        )
+    settings = delivery_settings(session)
+    passed = deadline_passed(deadline.date, now=now, tz=settings.timezone)
+    waiver = {"waived_by": deadline.resolved_by, "waiver": deadline.resolution_reason}
+    deadline.status, deadline.updated_at = "missed" if passed else "pending", now
+    deadline.resolved_at = deadline.resolved_by = deadline.resolution_reason = None
+    changes = replan(session, deadline, now=now, settings=settings)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="deadline.reopened",
+        at=now,
+        contract_id=deadline.contract_id,
+        case_id=deadline.case_id,
+        from_state="waived",
+        to_state=deadline.status,
+        reason=reason,
+        details={
+            "deadline_id": deadline.id,
+            "kind": deadline.kind,
+            "date": deadline.date,
+            **waiver,
+            "planned_reminders": changes.planned + changes.moved,
         },
     )
     return deadline

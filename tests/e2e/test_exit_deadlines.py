@@ -120,3 +120,36 @@ def test_the_contract_ending_closes_its_other_deadlines(flow: Flow, clock, run) 
     missed = flow.client.get("/api/deadlines", params={"status": "missed"}, headers=flow.pm)
     assert [d["kind"] for d in missed.json()["items"]] == ["termination_notice"]
     assert report.missed == 1
+
+
+def test_running_to_expiry_waives_the_notice_and_reconsidering_reopens_it(
+    flow: Flow, clock, run
+) -> None:
+    review, _ = flow.approved_review(["decommission"])
+    (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
+    exit_case = flow.fire(
+        flow.manager, exit_case, "agree_exit_plan", evidence=ev("supplier_exit_plan")
+    )
+    contract_id = exit_case["contract_id"]
+    exit_case = flow.fire(flow.sro, exit_case, "run_to_expiry", reason="Replacement is late")
+    notice = contract_deadlines(flow, contract_id, kind="notice")["notice"]
+    assert notice["status"] == "waived"
+    [waived] = events(flow, contract_id, "deadline.waived")
+    assert waived["actor"] == "sam" and waived["reason"] == "Replacement is late"
+    exit_case = flow.fire(flow.sro, exit_case, "reconsider_notice", reason="Replacement on time")
+    notice = contract_deadlines(flow, contract_id, kind="notice")["notice"]
+    assert notice["status"] == "pending"
+    [reopened] = events(flow, contract_id, "deadline.reopened")
+    assert reopened["details"]["waived_by"] == "sam" and reopened["details"]["planned_reminders"]
+    res = flow.client.get(
+        "/api/reminders", params={"deadline_id": notice["id"], "status": "pending"}, headers=flow.pm
+    )
+    assert res.json()["items"]  # its reminders are back
+    # Running to expiry for good: the notice date passes without an escalation.
+    flow.fire(flow.sro, exit_case, "run_to_expiry", reason="Replacement slipped")
+    clock.set(datetime(2027, 7, 4, 10, tzinfo=UTC))  # two days after the notice date
+    run()
+    notice = contract_deadlines(flow, contract_id, kind="notice")["notice"]
+    assert notice["status"] == "waived"
+    escalated = events(flow, contract_id, "deadline.escalated")
+    assert notice["id"] not in {e["details"]["deadline_id"] for e in escalated}
