@@ -125,6 +125,12 @@ def unheld_roles(session: Session, roles: Iterable[str]) -> list[str]:
     return sorted(r for r in set(roles) if not _held(session, (r,)))
 
 
+def people_named(session: Session, who: Iterable[Recipient]) -> list[str]:
+    """The names of the users among the recipients (for the audit trail: no addresses)."""
+    ids = {r.user_id for r in who if r.user_id is not None}
+    return sorted(u.name for u in _active_users(session) if u.id in ids)
+
+
 def recipients(
     session: Session, *, roles: Iterable[str], channels: Iterable[str], settings: Settings
 ) -> list[Recipient]:

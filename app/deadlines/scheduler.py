@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit import service as audit
 from app.clock import Clock
 from app.config import Settings
-from app.deadlines.delivery import Channels, enabled_channels, recipients, roles_for
+from app.deadlines.delivery import (
+    Channels,
+    enabled_channels,
+    people_named,
+    recipients,
+    roles_for,
+)
 from app.deadlines.dispatch import Dispatcher, Tally
 from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
 from app.deadlines.planning import cancel_pending, new_reminder
@@ -178,7 +184,9 @@ def _escalate_one(
             "kind": d.kind,
             "date": d.date,
             "offset_days": offset,
-            "recipients": [r.address for r in who],
+            # Names and channels, not addresses: anyone signed in may read the audit trail.
+            "recipients": people_named(session, who),
+            "channels": sorted({r.channel for r in who}),
         },
     )
     report.escalated += 1

@@ -66,3 +66,18 @@ def test_requeueing_someone_else_s_reminder_does_not_reveal_their_address(
     assert res.status_code == 200, res.text
     assert res.json()["recipient"] == "(redacted)" and res.json()["status"] == "pending"
     assert "priya" not in res.text
+
+
+def test_the_audit_trail_names_who_was_escalated_to_without_addresses(
+    client, pm, sro, viewer, clock, run, receiver
+):
+    _, hook_url = receiver
+    create(client, pm)
+    clock.set(datetime(2027, 1, 3, 10, tzinfo=UTC))  # the day after the route decision
+    assert run().escalated >= 1
+    res = client.get("/api/audit/events", params={"action": "deadline.escalated"}, headers=viewer)
+    assert res.status_code == 200, res.text
+    [event] = res.json()["items"]
+    assert event["details"]["recipients"] == ["priya", "sam"]
+    assert event["details"]["channels"] == ["email", "in_app", "webhook"]
+    assert "@" not in res.text and hook_url not in res.text
