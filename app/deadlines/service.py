@@ -38,7 +38,7 @@ from app.deadlines.compute import (
     compute_contract_deadlines,
     route_decision_deadline,
 )
-from app.deadlines.delivery import delivery_settings
+from app.deadlines.delivery import delivery_settings, roster_fingerprint
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import PlanChanges, replan
 from app.deadlines.policy import deadline_passed
@@ -280,6 +280,7 @@ def sync_scope(
             row.kind, row.date, row.detail = spec.kind, spec.date, spec.detail
             row.created_at = row.updated_at = now
             row.status = _open_status(spec.date, now, settings, running=running)
+            row.roster = roster_fingerprint(session)  # what replan sets: no second UPDATE
             added.append(row)
         else:
             _reconcile(session, row, spec, report, now=now, settings=settings, running=running)
