@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime
 
@@ -15,8 +14,6 @@ from app.deadlines.delivery import FALLBACK_ROLES, roster_fingerprint, unheld_ro
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import PlanChanges, retarget
 from app.deadlines.policy import DEFAULT_POLICY, POLICY_OVERRIDES
-
-log = logging.getLogger(__name__)
 
 
 def staffing_warnings(session: Session) -> list[str]:
@@ -37,7 +34,7 @@ def staffing_warnings(session: Session) -> list[str]:
             continue
         kinds = sorted(k for k, p in POLICY_OVERRIDES.items() if role in p.recipient_roles)
         if role in DEFAULT_POLICY.recipient_roles:
-            kinds.insert(0, "every other kind")
+            kinds.insert(0, "the kinds without a policy of their own")
         out.append(
             f"no active user holds {role}: reminders of {', '.join(kinds)} reach only their"
             f" other roles, or {fallback or 'nobody (no senior_responsible_owner or admin)'}"
