@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,23 +80,7 @@ def meet_scheduled(
     }
     if not kinds:
         return
-    rows = ctx.session.scalars(
-        select(Deadline).where(
-            Deadline.case_id == case.id,
-            Deadline.kind.in_(kinds),
-            Deadline.status.in_(OPEN_STATUSES),
-        )
-    )
-    for row in rows:
-        resolve(
-            session=ctx.session,
-            deadline=row,
-            status="met",
-            actor=ctx.actor,
-            reason=reason or f"Met by '{verdict.title or verdict.trigger}'",
-            now=ctx.clock.now(),
-            evidence=[dict(e) for e in evidence],
-        )
+    _meet_open(ctx, case, kinds, reason or f"Met by '{verdict.title or verdict.trigger}'", evidence)
 
 
 def close_amber_actions(
@@ -110,23 +94,7 @@ def close_amber_actions(
     """Transition hook: closing the amber actions meets their deadline and clears them."""
     if verdict.trigger != CLOSE_AMBER:
         return
-    rows = ctx.session.scalars(
-        select(Deadline).where(
-            Deadline.case_id == case.id,
-            Deadline.kind == "amber_actions",
-            Deadline.status.in_(OPEN_STATUSES),
-        )
-    )
-    for row in rows:
-        resolve(
-            session=ctx.session,
-            deadline=row,
-            status="met",
-            actor=ctx.actor,
-            reason=reason or "Amber actions closed",
-            now=ctx.clock.now(),
-            evidence=[dict(e) for e in evidence],
-        )
+    _meet_open(ctx, case, {"amber_actions"}, reason or "Amber actions closed", evidence)
     # Cleared, so the case hook that follows plans no amber deadline until the next amber.
     case.data = {k: v for k, v in case.data.items() if k not in AMBER_FIELDS}
     ctx.session.flush()
@@ -249,3 +217,26 @@ def install() -> None:
         case_changed_hooks.append(on_case_changed)
     if fill_case_deadlines not in case_extras:
         case_extras.append(fill_case_deadlines)
+
+
+def _meet_open(
+    ctx: Ctx, case: Case, kinds: Set[str], reason: str, evidence: Sequence[Mapping[str, Any]]
+) -> None:
+    """Mark the case's open deadlines of these kinds met, each audited with the evidence."""
+    rows = ctx.session.scalars(
+        select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.kind.in_(kinds),
+            Deadline.status.in_(OPEN_STATUSES),
+        )
+    )
+    for row in rows:
+        resolve(
+            session=ctx.session,
+            deadline=row,
+            status="met",
+            actor=ctx.actor,
+            reason=reason,
+            now=ctx.clock.now(),
+            evidence=[dict(e) for e in evidence],
+        )
