@@ -141,6 +141,8 @@ def test_smtp_5xx_fails_visibly_and_can_be_requeued(client, pm, clock, run, mail
     assert requeue_cli(db_url).startswith(f"requeued=1 {email['id']}")
     [again] = [r for r in reminders(client, pm, channel="email") if r["id"] == email["id"]]
     assert again["status"] == "pending" and again["attempts"] == 0
+    # The CLI ran on the real clock: the requeued row is due from the real now on.
+    clock.set(max(clock.now(), datetime.now(UTC)))
     assert run().delivery.sent == 1
     assert [m["To"] for m in box.messages] == ["priya@example.gov.uk"]
     assert requeue_cli(db_url).startswith("requeued=0")  # nothing failed any more
