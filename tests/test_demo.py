@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.audit.chain import verify
 from app.auth.service import authenticate
 from app.clock import FrozenClock
+from app.config import ROOT
 from app.contracts.models import Contract
 from app.deadlines.models import Deadline
 from app.demo import DemoLoad, load_demo
@@ -47,6 +48,8 @@ def test_demo_portfolio(db, clock, client, source):
     assert (len(loaded.users), loaded.contracts, loaded.imported) == (8, 13, 5)
     assert (loaded.samples is None) == (source is not None)
     assert loaded.summary().startswith(f"demo: 13 contracts and {loaded.cases} cases; 5 of")
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"always holds 13 contracts and {loaded.cases} cases" in readme
     headers = {"Authorization": f"Bearer {loaded.users[0].split()[-1]}"}
     contracts = client.get("/api/contracts", params={"limit": 100}, headers=headers).json()
     assert len(contracts["items"]) == 13
