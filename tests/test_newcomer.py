@@ -70,16 +70,30 @@ def newcomer_env(clone: Path) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(clone)}
 
 
-def handover(clone: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def in_clone(
+    clone: Path, module: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m MODULE ARGS` in the clone, as the newcomer would run it."""
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", module, *args],
         cwd=clone,
-        env=newcomer_env(clone),
+        env={**newcomer_env(clone), **(env or {})},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
+
+
+def handover(clone: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return in_clone(clone, "app.cli", *args)
+
+
+def pytest_in(clone: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """The output of a passing pytest run in the clone."""
+    result = in_clone(clone, "pytest", "-q", "-p", "no:cacheprovider", *args, env=env)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -134,39 +148,21 @@ def test_the_clone_migrates_and_serves_the_full_demo(clone, served):
 
 
 def test_the_clones_fast_suite_passes_and_says_what_it_skipped(clone, served):
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not 100k", *FAST],
-        cwd=clone,
-        env=newcomer_env(clone),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    tail = result.stdout[-3000:]
-    assert result.returncode == 0, tail
-    skips = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    out = pytest_in(clone, "-k", "not 100k", *FAST)
+    tail = out[-3000:]
+    skips = [line for line in out.splitlines() if line.startswith("SKIPPED")]
     assert len(skips) == 1, tail
     assert "needs the published OCDS samples" in skips[0] and "HANDOVER_OCDS_SAMPLES" in skips[0]
-    summary = result.stdout.strip().splitlines()[-1]
+    summary = out.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary and "error" not in summary
 
 
 def test_no_test_disappears_without_the_samples(clone):
     # Parametrised over a manifest of names, the sample tests are collected either way.
-    def collected(extra: dict[str, str]) -> int:
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"],
-            cwd=clone,
-            env={**newcomer_env(clone), **extra},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout[-2000:]
-        match = re.search(r"(\d+) tests? collected", result.stdout)
-        assert match, result.stdout[-2000:]
+    def collected(env: dict[str, str]) -> int:
+        out = pytest_in(clone, "--collect-only", env=env)
+        match = re.search(r"(\d+) tests? collected", out)
+        assert match, out[-2000:]
         return int(match.group(1))
 
     without = collected({})  # an empty parameter list would have failed the collection

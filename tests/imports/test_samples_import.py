@@ -24,16 +24,6 @@ from tests.imports.samples import CF_NAMES, EXAMPLE_PACKAGE, EXAMPLE_RECORD, EXA
 pytestmark = pytest.mark.usefixtures("ocds_samples")
 
 
-@pytest.fixture
-def cf(ocds_samples: Path) -> Path:
-    return ocds_samples / "contracts-finder"
-
-
-@pytest.fixture
-def examples(ocds_samples: Path) -> Path:
-    return ocds_samples / "examples"
-
-
 def import_all_cf(db: sessionmaker[Session], cf: Path) -> list[dict[str, Any]]:
     reports = []
     for path in (cf / name for name in CF_NAMES):

@@ -25,16 +25,6 @@ from tests.imports.samples import (
 pytestmark = pytest.mark.usefixtures("ocds_samples")
 
 
-@pytest.fixture
-def cf(ocds_samples: Path) -> Path:
-    return ocds_samples / "contracts-finder"
-
-
-@pytest.fixture
-def examples(ocds_samples: Path) -> Path:
-    return ocds_samples / "examples"
-
-
 def cf_release(cf: Path, stem: str) -> tuple[str, ContractData]:
     [(where, contract)] = read_file(cf / f"ocds-b5fd17raw-{stem}.json")
     return where, contract
