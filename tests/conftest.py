@@ -48,7 +48,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     needing = [item for item in items if "ocds_samples" in getattr(item, "fixturenames", ())]
     if needing:
-        raise pytest.UsageError(f"CI=true: {len(needing)} selected tests {SAMPLES_MISSING}")
+        why = SAMPLES_MISSING.removeprefix("needs ")
+        raise pytest.UsageError(f"CI=true: {len(needing)} selected tests need {why}")
 
 
 @pytest.hookimpl(wrapper=True)
