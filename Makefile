@@ -16,9 +16,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/handover db upgrade
-	@$(BIN)/handover demo --if-empty > /dev/null
-	@if [ -f .handover-demo-tokens ]; then cat .handover-demo-tokens; \
-	  else echo "(demo tokens not on file: make one with '$(BIN)/handover users token NAME')"; fi
+	@# Loads the demo into an empty database; prints the tokens of the database it serves.
+	@$(BIN)/handover demo --if-empty
 	$(BIN)/handover serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) lint types workflows-check migrations-check pytest pytest-postgres

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from app.auth import service as auth
+from app.cli_errors import expected_failure
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.session import make_engine, make_sessionmaker
+from app.db.command import transaction
+from app.db.readiness import ensure_ready, shown
+from app.db.session import make_engine
 from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
 from app.hooks import install_hooks
@@ -40,17 +41,6 @@ def _setup() -> None:
     install_hooks()
 
 
-@contextmanager
-def transaction() -> Iterator[Session]:
-    """One session and transaction for a command, committed on success."""
-    engine = make_engine(get_settings())
-    try:
-        with make_sessionmaker(engine).begin() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error to stderr and return the exit to raise."""
     typer.echo(f"error: {message}", err=True)
@@ -69,6 +59,11 @@ def serve(
     settings = get_settings()
     if workers > 1 and settings.is_sqlite:
         raise fail("several workers need PostgreSQL: SQLite has one writer")
+    engine = make_engine(settings)
+    try:
+        ensure_ready(engine)  # refuse to serve 500s from a database that is not migrated
+    finally:
+        engine.dispose()
     uvicorn.run(
         "app.asgi:app", host=host, port=port, workers=workers, log_config=None, access_log=False
     )
@@ -151,32 +146,57 @@ def audit_verify() -> None:
 
 @cli.command()
 def demo(
-    if_empty: Annotated[bool, typer.Option(help="Only when the database has no users.")] = False,
-    tokens_file: Annotated[str, typer.Option(help="Where to write demo tokens.")] = (
-        ".handover-demo-tokens"
-    ),
+    if_empty: Annotated[
+        bool, typer.Option(help="Succeed without loading when the database has users.")
+    ] = False,
+    tokens_file: Annotated[
+        Path | None,
+        typer.Option(help="Where to keep the demo tokens (default: one file per database)."),
+    ] = None,
 ) -> None:
-    """Load demo users, contracts and cases; write the demo tokens to a local file."""
-    from app.demo import load_demo
+    """Load demo users, contracts and cases into an empty database and print their tokens."""
+    from app.demo import has_users, load_demo
+    from app.demo.tokens import HEADER, live_tokens, save_tokens, tokens_path
     from app.workflows.registry import WorkflowRegistry
 
-    registry = WorkflowRegistry.from_directory(get_settings().workflows_dir)
-    with transaction() as session:
-        lines = load_demo(
-            session=session, clock=SystemClock(), registry=registry, if_empty=if_empty
+    settings = get_settings()
+    where = shown(settings.database_url)
+    path = tokens_file or tokens_path(settings.database_url)
+    registry = WorkflowRegistry.from_directory(settings.workflows_dir)
+    clock = SystemClock()
+    with transaction(settings) as session:
+        loaded = None
+        if not has_users(session):
+            loaded = load_demo(session=session, clock=clock, registry=registry)
+        elif not if_empty:
+            raise fail(
+                f"database {where} already has users: the demo loads only into an empty"
+                " database (--if-empty to accept that and print its demo tokens)"
+            )
+        lines = loaded.users if loaded is not None else live_tokens(session, path, clock.now())
+    if loaded is not None:
+        save_tokens(path, lines)
+        typer.echo(loaded.summary())
+    else:
+        typer.echo(f"demo data already loaded in {where}")
+    if not lines:
+        typer.echo(
+            f"no demo tokens of it on file ({path}): make one with 'handover users token NAME'"
         )
-    if lines is None:
-        typer.echo("demo data already loaded")
         return
-    path = Path(tokens_file)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path.chmod(0o600)  # bearer tokens: readable by the person running the demo only
-    typer.echo("\n".join(lines))
+    typer.echo("\n".join([HEADER, *lines]))
 
 
 def main() -> None:
-    """Entry point of the `handover` console script."""
-    cli()
+    """Entry point of the `handover` console script: expected failures are one line, no trace."""
+    try:
+        cli()
+    except Exception as exc:
+        message = expected_failure(exc)
+        if message is None:
+            raise  # a bug: the traceback is what its report needs
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

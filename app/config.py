@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository: migrations, workflows and the default SQLite file live here."""
+# Absolute, so a command started from another folder uses the repository's database
+# rather than creating an empty one where it was started.
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'handover.db'}"
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-change-me"})
 
 
 class Settings(BaseSettings):
     """Everything configurable about a Handover instance."""
 
-    model_config = SettingsConfigDict(env_prefix="HANDOVER_", env_file=".env", extra="ignore")
+    # The repository's .env, then one in the working folder (which wins where both set a key).
+    model_config = SettingsConfigDict(
+        env_prefix="HANDOVER_", env_file=(ROOT / ".env", ".env"), extra="ignore"
+    )
 
     environment: Literal["development", "test", "production"] = "development"
     """Development and test allow the placeholder secret; production refuses it."""
-    database_url: str = "sqlite:///./handover.db"
-    """SQLAlchemy URL; PostgreSQL (postgresql+psycopg://…) in production."""
+    database_url: str = DEFAULT_DATABASE_URL
+    """SQLAlchemy URL; PostgreSQL (postgresql+psycopg://…) in production. The default is
+    handover.db in the repository, wherever the command is started from."""
     secret_key: str = "dev-secret-change-me"  # noqa: S105 - refused in production
     """Signs webhooks and cursors; must be set outside development."""
     timezone: str = "Europe/London"

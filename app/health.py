@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
+from app.db.readiness import describe_missing, missing_migrations
+
 router = APIRouter(tags=["ops"])
 
 
@@ -16,8 +18,12 @@ def healthz(request: Request) -> JSONResponse:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+            missing = missing_migrations(conn)
     except Exception as exc:  # the probe's whole point is to report any failure
         return JSONResponse(
             {"status": "unavailable", "detail": type(exc).__name__}, status_code=503
         )
+    if missing:  # every request would fail on the tables it lacks
+        detail = f"the database {describe_missing(missing)}"
+        return JSONResponse({"status": "unavailable", "detail": detail}, status_code=503)
     return JSONResponse({"status": "ok"})

@@ -14,6 +14,7 @@ from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
 from app.contracts.router import router as contracts_router
+from app.db import readiness
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        readiness.report_at_start(engine)
         deadlines_runtime.start(app)
         try:
             yield

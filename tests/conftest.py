@@ -20,11 +20,55 @@ from app.clock import FrozenClock
 from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine, make_sessionmaker
+from app.imports.samples import ENV as SAMPLES_ENV
+from app.imports.samples import ocds_samples as find_ocds_samples
 from app.main import create_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 _counter = itertools.count()
+
+SAMPLES = find_ocds_samples()
+SAMPLES_MISSING = (
+    f"needs the published OCDS samples, not found: set {SAMPLES_ENV} to a folder holding"
+    " contracts-finder/ and examples/ (the README's 'Test data' says where to get them)"
+)
+
+
+def samples_present() -> bool:
+    """Whether the published OCDS samples are where the tests look for them."""
+    return SAMPLES is not None and all(
+        (SAMPLES / d).is_dir() for d in ("contracts-finder", "examples")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In CI (CI=true) a test that needs the samples may not be skipped: stop, saying why."""
+    if os.environ.get("CI") != "true" or samples_present():
+        return
+    needing = [item for item in items if "ocds_samples" in getattr(item, "fixturenames", ())]
+    if needing:
+        why = SAMPLES_MISSING.removeprefix("needs ")
+        raise pytest.UsageError(f"CI=true: {len(needing)} selected tests need {why}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Give every samples skip one location: the summary says it once, not once per test."""
+    report = yield
+    longrepr = getattr(report, "longrepr", None)
+    if report.skipped and isinstance(longrepr, tuple) and longrepr[2].endswith(SAMPLES_MISSING):
+        report.longrepr = (__file__, None, longrepr[2])
+    return report
+
+
+@pytest.fixture(scope="session")
+def ocds_samples() -> Path:
+    """The published OCDS samples; without them the tests needing them skip, all on one line."""
+    if not samples_present():
+        pytest.skip(SAMPLES_MISSING)
+    assert SAMPLES is not None
+    return SAMPLES
 
 
 def _pg_admin_url() -> str:

@@ -1,29 +1,61 @@
-"""`handover demo` loads a living portfolio: real and hand-made contracts, cases across states."""
+"""`handover demo` loads a living portfolio: real and hand-made contracts, cases across states,
+dated from the clock so its stories read the same on any day."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
 
-from sqlalchemy import create_engine, text
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
 
 from app.audit.chain import verify
-from app.demo import load_demo
+from app.auth.service import authenticate
+from app.clock import FrozenClock
+from app.config import ROOT
+from app.contracts.models import Contract
+from app.deadlines.models import Deadline
+from app.demo import DemoLoad, load_demo
 from app.workflows.registry import WorkflowRegistry
+from tests.conftest import START
+
+REGISTRY = WorkflowRegistry.from_directory("workflows")
 
 
-def test_demo_portfolio(db, clock, client):
-    registry = WorkflowRegistry.from_directory("workflows")
+def load(db, clock, real_data: Path | None) -> DemoLoad:
     with db.begin() as session:
-        lines = load_demo(session=session, clock=clock, registry=registry, if_empty=True)
-    assert lines is not None and len(lines) == 9
-    token = lines[1].split()[-1]
-    headers = {"Authorization": f"Bearer {token}"}
+        loaded = load_demo(session=session, clock=clock, registry=REGISTRY, real_data=real_data)
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture(params=["own", "published"])
+def source(request, tmp_path) -> Path | None:
+    """Where the imported stories come from: the demo's own OCDS files, or the samples."""
+    if request.param == "own":
+        return tmp_path  # a folder without the published files: the demo uses its own
+    request.getfixturevalue("ocds_samples")
+    return None
+
+
+def test_demo_portfolio(db, clock, client, source):
+    loaded = load(db, clock, source)
+    assert (len(loaded.users), loaded.contracts, loaded.imported) == (8, 13, 5)
+    assert (loaded.samples is None) == (source is not None)
+    assert loaded.summary().startswith(f"demo: 13 contracts and {loaded.cases} cases; 5 of")
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"always holds 13 contracts and {loaded.cases} cases" in readme
+    headers = {"Authorization": f"Bearer {loaded.users[0].split()[-1]}"}
     contracts = client.get("/api/contracts", params={"limit": 100}, headers=headers).json()
     assert len(contracts["items"]) == 13
-    assert {c["source"] for c in contracts["items"]} == {"manual", "ocds"}
+    assert Counter(c["source"] for c in contracts["items"]) == {"manual": 8, "ocds": 5}
     cases = client.get("/api/cases", params={"limit": 100}, headers=headers).json()["items"]
+    assert len(cases) == loaded.cases
     states = {(c["workflow"], c["state"]) for c in cases}
     assert len(states) >= 20
     reviews = {state for workflow, state in states if workflow == "contract_review"}
@@ -40,10 +72,93 @@ def test_demo_portfolio(db, clock, client):
     with db() as session:
         assert verify(session).ok
     with db.begin() as session:
-        assert load_demo(session=session, clock=clock, registry=registry, if_empty=True) is None
+        assert load_demo(session=session, clock=clock, registry=REGISTRY) is None
 
 
-def test_demo_command_writes_the_tokens_file(db_url, tmp_path):
+def story(db, today: date) -> tuple[Counter[tuple[str, str, str]], dict[str, int]]:
+    """What the demo's deadlines say on a day: (contract, kind, status) counts, and each
+    notice deadline in days from today."""
+    with db() as session:
+        rows = session.execute(
+            select(Contract.reference, Deadline.kind, Deadline.status, Deadline.date).join(
+                Contract, Contract.id == Deadline.contract_id
+            )
+        ).all()
+    statuses = Counter((ref, kind, status) for ref, kind, status, _ in rows)
+    notices = {ref: (day - today).days for ref, kind, _, day in rows if kind == "notice"}
+    return statuses, notices
+
+
+@pytest.mark.parametrize("years_later", [0, 3])
+def test_the_demo_reads_the_same_on_any_day(db, tmp_path, years_later):
+    # The demo once had fixed dates: as the calendar moved its notices passed one by one.
+    today = START.date() + timedelta(days=round(365.25 * years_later) + 17)
+    clock = FrozenClock(START + (today - START.date()))
+    load(db, clock, tmp_path)
+    statuses, notices = story(db, today)
+    missed = sorted(key for key, count in statuses.items() if key[2] == "missed")
+    # Only the network contract, still at intake, has let its notice and route choice pass.
+    assert missed == [
+        ("MOJ-NET-07", "notice", "missed"),
+        ("MOJ-NET-07", "route_decision", "missed"),
+    ]
+    assert {ref: days for ref, days in notices.items() if ref != "HO-HOST-11"} == {
+        "DWP-EUC-04": 520,
+        "DFE-APPS-02": 470,
+        "MOJ-NET-07": -18,
+        "HMRC-CC-03": 550,
+        "DVLA-MF-09": 520,
+        "CO-HRP-01": 720,
+        "DESNZ-PPS-10": -165,
+    }
+    assert 600 < notices["HO-HOST-11"] < 640  # 90 working days before its end
+    assert statuses[("DESNZ-PPS-10", "termination_notice", "met")] == 1
+
+
+def test_the_demo_command_keeps_each_databases_tokens(tmp_path):
+    # Two demos in two databases, started from one folder: the first one's tokens used to be
+    # overwritten by the second's, so the next `make run` printed tokens that got 401.
+    first, second = tmp_path / "one.db", tmp_path / "two.db"
+    for path in (first, second):
+        result = cli(tmp_path, path, "db", "upgrade")
+        assert result.returncode == 0, result.stderr
+        loaded = cli(tmp_path, path, "demo", "--if-empty")
+        assert loaded.returncode == 0, loaded.stderr
+        assert loaded.stdout.splitlines()[0].startswith("demo: 13 contracts")
+        assert loaded.stdout.count("hov_") == 8
+    again = cli(tmp_path, first, "demo", "--if-empty")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == f"demo data already loaded in sqlite:///{first}"
+    tokens = [line.split()[-1] for line in again.stdout.splitlines() if "hov_" in line]
+    assert len(tokens) == 8
+    engine = create_engine(f"sqlite:///{first}")
+    with Session(engine) as session:
+        names = {authenticate(session=session, token=t, now=START).name for t in tokens}
+    engine.dispose()
+    assert "priya" in names and len(names) == 8
+    kept = Path(f"{first}.demo-tokens")
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert not (tmp_path / ".handover-demo-tokens").exists()
+
+
+def test_the_demo_refuses_a_database_with_data_in_one_line(db_url, tmp_path):
+    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
+    cmd = [sys.executable, "-m", "app.cli", "users", "create", "alex", "--role", "admin"]
+    assert subprocess.run(cmd, env=env, capture_output=True, check=False).returncode == 0
+    tokens = tmp_path / "tokens"
+    demo = [sys.executable, "-m", "app.cli", "demo", "--tokens-file", str(tokens)]
+    refused = subprocess.run(demo, env=env, capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert refused.stderr.startswith("error: database ") and "already has users" in refused.stderr
+    accepted = subprocess.run([*demo, "--if-empty"], env=env, capture_output=True, text=True)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "demo data already loaded" in accepted.stdout
+    assert "no demo tokens of it on file" in accepted.stdout
+
+
+def test_demo_command_loads_deadlines_and_writes_the_tokens_file(db_url, tmp_path):
     env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
     tokens = tmp_path / "tokens"
     cmd = [sys.executable, "-m", "app.cli", "demo", "--if-empty", "--tokens-file", str(tokens)]
@@ -57,8 +172,20 @@ def test_demo_command_writes_the_tokens_file(db_url, tmp_path):
     engine.dispose()
     # The command has no app to install the deadline hooks: the demo must do it itself.
     assert kinds >= {"notice", "hard_stop", "route_decision", "amber_actions"}
-    again = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    assert again.returncode == 0 and "already loaded" in again.stdout
+
+
+def cli(cwd: Path, database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`handover ARGS` on a SQLite file, started from `cwd`."""
+    env = {**os.environ, "HANDOVER_DATABASE_URL": f"sqlite:///{database}"}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
 
 
 def _exit_in_its_exit_period_served_notice(client, headers, cases) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from app.contracts.models import Contract
-from app.contracts.schemas import ContractOut
+from app.contracts.money import amount_text
+from app.contracts.schemas import ContractOut, ContractSummary, MoneyOut
 
 # Packages that hang things off a contract (deadlines, cases) register a filler here,
 # so the contracts package does not import them.
@@ -15,11 +16,9 @@ Extra = Callable[[Session, Contract, ContractOut], None]
 contract_extras: list[Extra] = []
 
 
-def contract_out(
-    contract: Contract, session: Session | None = None, *, full: bool = False
-) -> ContractOut:
-    """The contract as the API shows it; `full` adds its deadlines and cases."""
-    out = ContractOut(
+def contract_summary(contract: Contract) -> ContractSummary:
+    """The contract as lists show it: its terms, without deadlines and cases."""
+    return ContractSummary(
         id=contract.id,
         reference=contract.reference,
         title=contract.title,
@@ -30,8 +29,8 @@ def contract_out(
             for s in contract.suppliers
         ],
         value=(
-            {"amount": contract.value_amount, "currency": contract.value_currency}
-            if contract.value_amount is not None
+            MoneyOut(amount=amount_text(contract.value_amount), currency=contract.value_currency)
+            if contract.value_amount is not None and contract.value_currency is not None
             else None
         ),
         start_date=contract.start_date,
@@ -50,7 +49,11 @@ def contract_out(
         created_at=contract.created_at,
         updated_at=contract.updated_at,
     )
-    if full and session is not None:
-        for fill in contract_extras:
-            fill(session, contract, out)
+
+
+def contract_out(contract: Contract, session: Session) -> ContractOut:
+    """One contract as the API shows it, with its deadlines and cases."""
+    out = ContractOut(**dict(contract_summary(contract)))
+    for fill in contract_extras:
+        fill(session, contract, out)
     return out

@@ -11,8 +11,8 @@ from app.auth.deps import ClockDep, CurrentUser, require_roles
 from app.auth.roles import Role
 from app.auth.service import Actor
 from app.contracts import service
-from app.contracts.present import contract_out
-from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch
+from app.contracts.present import contract_out, contract_summary
+from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch, ContractSummary
 from app.db.session import SessionDep
 from app.etag import etag, parse_if_match
 from app.jsonbody import StrictJSONRoute
@@ -36,7 +36,7 @@ def create_contract(
     contract = service.create(session=session, data=body, actor=user, now=clock.now())
     response.headers["ETag"] = etag(contract.version)
     response.headers["Location"] = f"/api/contracts/{contract.id}"
-    return contract_out(contract, session, full=True)
+    return contract_out(contract, session)
 
 
 @router.get("")
@@ -50,8 +50,9 @@ def list_contracts(
     ends_after: date | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[ContractOut]:
-    """Contracts by id, filtered by text, supplier, buyer and end date."""
+) -> Page[ContractSummary]:
+    """Contracts by id, filtered by text, supplier, buyer and end date; without deadlines and
+    cases (the contract itself has them)."""
     stmt = service.list_query(
         q=q,
         supplier=supplier,
@@ -64,7 +65,7 @@ def list_contracts(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
-        items=[contract_out(c) for c in rows], next=encode_cursor(rows[-1].id) if more else None
+        items=[contract_summary(c) for c in rows], next=encode_cursor(rows[-1].id) if more else None
     )
 
 
@@ -75,7 +76,7 @@ def get_contract(
     """One contract with its deadlines and cases."""
     contract = service.get(session=session, contract_id=contract_id)
     response.headers["ETag"] = etag(contract.version)
-    return contract_out(contract, session, full=True)
+    return contract_out(contract, session)
 
 
 @router.patch("/{contract_id}")
@@ -99,4 +100,4 @@ def patch_contract(
         if_match=parse_if_match(if_match),
     )
     response.headers["ETag"] = etag(contract.version)
-    return contract_out(contract, session, full=True)
+    return contract_out(contract, session)

@@ -140,8 +140,19 @@ class CaseSummary(BaseModel):
     final: bool
 
 
-class ContractOut(BaseModel):
-    """A contract as the REST contract names its fields."""
+class MoneyOut(BaseModel):
+    """An amount as every response shows it: a decimal string with exactly two places."""
+
+    amount: Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["12000000.00"])]
+    currency: Annotated[str, Field(examples=["GBP"])]
+
+
+class ContractSummary(BaseModel):
+    """A contract as lists show it: its terms, without its deadlines and cases.
+
+    `GET /api/contracts/{id}` has those; a list leaves the fields out rather than show them
+    empty, so no client reads a list item as a contract without deadlines.
+    """
 
     id: int
     reference: str
@@ -149,7 +160,7 @@ class ContractOut(BaseModel):
     description: str | None
     buyer: dict[str, Any]
     suppliers: list[dict[str, Any]]
-    value: dict[str, Any] | None
+    value: MoneyOut | None
     start_date: date | None
     end_date: date | None
     max_end_date: date | None
@@ -165,5 +176,10 @@ class ContractOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class ContractOut(ContractSummary):
+    """One contract as the REST contract names its fields, with its deadlines and cases."""
+
     deadlines: list[DeadlineOut] = []
     cases: list[CaseSummary] = []

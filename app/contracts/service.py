@@ -14,6 +14,7 @@ from app.audit.chain import jsonable
 from app.auth.service import Actor
 from app.contracts import rules
 from app.contracts.models import Contract, ContractSupplier
+from app.contracts.money import to_cents
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 
@@ -78,7 +79,9 @@ def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
         c.buyer_identifier = terms["buyer"].get("identifier")
     if "value" in terms:
         value = terms["value"]
-        c.value_amount = value["amount"] if value else None
+        # Held to the cent as the column stores it, so the row shows the same amount
+        # before and after a round trip through the database.
+        c.value_amount = to_cents(value["amount"]) if value else None
         c.value_currency = value["currency"] if value else None
     if "suppliers" in terms:
         c.suppliers = [

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
+from app.config import ROOT as ROOT  # the repository; also imported from here
 
 
 def alembic_config(url: str) -> Config:

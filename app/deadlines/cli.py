@@ -8,7 +8,7 @@ import typer
 
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.session import make_engine, make_sessionmaker
+from app.db.command import command_sessions
 from app.deadlines.actions import reminder_counts, requeue_failed
 from app.deadlines.delivery import SETTINGS_INFO_KEY
 from app.deadlines.roster import staffing_warnings
@@ -21,13 +21,9 @@ reminders_cli = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
 def run() -> None:
     """Run one scheduler pass (escalate, deliver due reminders), for cron."""
     settings = get_settings()
-    engine = make_engine(settings)
-    try:
-        sessions = make_sessionmaker(engine)
+    with command_sessions(settings) as sessions:
         sessions.configure(info={SETTINGS_INFO_KEY: settings})
         report = run_pass(sessions=sessions, settings=settings, clock=SystemClock())
-    finally:
-        engine.dispose()
     typer.echo(" ".join(f"{k}={v}" for k, v in report.as_dict().items()))
     for warning in report.warnings:
         typer.echo(f"warning: {warning}")
@@ -36,13 +32,9 @@ def run() -> None:
 @reminders_cli.command("status")
 def status() -> None:
     """Count reminders by status, then warn of reminder roles nobody holds."""
-    engine = make_engine(get_settings())
-    try:
-        with make_sessionmaker(engine).begin() as session:
-            counts = sorted(reminder_counts(session=session).items())
-            warnings = staffing_warnings(session)
-    finally:
-        engine.dispose()
+    with command_sessions() as sessions, sessions.begin() as session:
+        counts = sorted(reminder_counts(session=session).items())
+        warnings = staffing_warnings(session)
     for name, count in counts:
         typer.echo(f"{name} {count}")
     for warning in warnings:
@@ -60,9 +52,7 @@ def requeue(
 ) -> None:
     """Queue failed reminders again (after fixing what made them fail)."""
     settings = get_settings()
-    engine = make_engine(settings)
-    try:
-        sessions = make_sessionmaker(engine)
+    with command_sessions(settings) as sessions:
         sessions.configure(info={SETTINGS_INFO_KEY: settings})
         with sessions.begin() as session:
             done = requeue_failed(
@@ -72,6 +62,4 @@ def requeue(
                 reminder_ids=ids or None,
                 reason=reason,
             )
-    finally:
-        engine.dispose()
     typer.echo(f"requeued={len(done)}" + (" " + ",".join(map(str, done)) if done else ""))

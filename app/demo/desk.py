@@ -142,6 +142,12 @@ class Desk:
         """The contract exit case an approved review opened."""
         return next(c for c in self.children(review) if c.workflow == "contract_exit")
 
+    def contract_end(self, review: Case) -> date:
+        """The end date of the review's contract (every demo contract has one)."""
+        contract = self.ctx.session.get(Contract, review.contract_id)
+        assert contract is not None and contract.end_date is not None
+        return contract.end_date
+
     def notice_day(self, review: Case) -> date:
         """The day to record notice as served: today, or the contract's notice deadline if past."""
         today = self.clock.today()

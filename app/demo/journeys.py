@@ -22,7 +22,10 @@ def decomposed(desk: Desk, contract_id: int) -> Case:
         "priya",
         "record_decomposition",
         reason="Two separable service lines found in the schedules",
-        evidence=[ev("contract_documents"), ev("spend_analysis", "Spend analysis 2023-2026")],
+        evidence=[
+            ev("contract_documents"),
+            ev("spend_analysis", "Spend analysis, last three years"),
+        ],
     )
 
 
@@ -79,10 +82,11 @@ def in_transition(desk: Desk, contract_id: int) -> Case:
     _serve_notice(desk, review)
     _portal_to_beta(desk, portal)
     _warehouse_to_tender(desk, warehouse)
+    switch_off = desk.contract_end(review) - timedelta(days=60)
     desk.walk(
         reporting,
         [
-            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": "2027-03-31"}}),
+            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": str(switch_off)}}),
             ("olu", "confirm_users_migrated", {"reason": "Report users trained on the warehouse"}),
         ],
     )
@@ -193,7 +197,7 @@ def closed(desk: Desk, contract_id: int, ended: date) -> Case:
     )
     desk.act(review, "priya", "start_transition", reason="Programme board launched the transition")
     _print_to_live(desk, printing)
-    _post_room_retired(desk, post)
+    _post_room_retired(desk, post, ended - timedelta(days=30))
     _exit_to_closed(desk, desk.exit_case(review), ended)
     return desk.act(review, "sam", "close", reason="Every line delivered; lessons learned shared")
 
@@ -211,11 +215,11 @@ def _print_to_live(desk: Desk, printing: Case) -> Case:
     )
 
 
-def _post_room_retired(desk: Desk, post: Case) -> Case:
+def _post_room_retired(desk: Desk, post: Case, switch_off: date) -> Case:
     return desk.walk(
         post,
         [
-            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": "2026-08-28"}}),
+            ("olu", "plan_retirement", {"data": {"planned_switch_off_date": str(switch_off)}}),
             ("olu", "confirm_users_migrated", {"reason": "Teams moved to digital mail"}),
             ("olu", "archive_data", {"evidence": [ev("data_archive_record")]}),
             ("olu", "switch_off", {"reason": "Post room closed"}),
@@ -239,7 +243,8 @@ def _exit_to_closed(desk: Desk, exit_case: Case, ended: date) -> Case:
                 "serve_notice",
                 {
                     "reason": "Both service lines replaced before expiry",
-                    "data": {"notice_served_date": "2026-06-01"},
+                    # Four months before the end: inside its 90 days' notice.
+                    "data": {"notice_served_date": str(ended - timedelta(days=120))},
                     "evidence": [ev("notice_letter", "Notice of termination")],
                 },
             ),

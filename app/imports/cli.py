@@ -10,7 +10,7 @@ import typer
 
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.session import make_engine, make_sessionmaker
+from app.db.command import command_sessions
 from app.errors import DomainError
 from app.imports import service
 
@@ -23,10 +23,8 @@ def import_ocds(
     as_json: Annotated[bool, typer.Option("--json", help="Print each report as JSON.")] = False,
 ) -> None:
     """Import OCDS packages, each file in its own transaction; exit 1 if any file failed."""
-    engine = make_engine(get_settings())
-    factory = make_sessionmaker(engine)
     failed = 0
-    try:
+    with command_sessions(get_settings()) as factory:
         for path in paths:
             try:
                 # One transaction per file: a bad file is rolled back, the others stay.
@@ -43,8 +41,6 @@ def import_ocds(
                 _print_failure(path, exc, as_json)
                 continue
             _print_report(report.as_dict(), as_json)
-    finally:
-        engine.dispose()
     if failed:
         raise typer.Exit(1)
 

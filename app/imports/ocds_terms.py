@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.contracts import rules
+from app.contracts.money import to_cents
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.imports.ocds_fields import obj, objs, text
 from app.imports.ocds_model import ContractData, OcdsError, OcdsSkipError
 
-CENT = Decimal("0.01")
 # Column and schema limits of the contract register (app/contracts/schemas.py).
 MAX_REFERENCE, MAX_TITLE, MAX_NAME, MAX_IDENTIFIER = 100, 500, 300, 200
 MAX_DESCRIPTION, MAX_SUPPLIERS = 20_000, 100
@@ -73,9 +72,8 @@ def ocds_terms(data: ContractData, release_path: str) -> dict[str, Any]:
         if data.value_currency is None:
             sub = f"{value_path(data.raw)}.currency"
             raise release_error(data, release_path, sub, "an amount is given without a currency")
-        # Quantised like the Numeric(18, 2) column, so a re-import compares equal.
-        amount = data.value_amount.quantize(CENT, rounding=ROUND_HALF_UP)
-        terms["value"] = {"amount": amount, "currency": data.value_currency}
+        # Held to the cent like the register, so a re-import compares equal.
+        terms["value"] = {"amount": to_cents(data.value_amount), "currency": data.value_currency}
     if data.dates_source is not None:
         terms |= {
             "start_date": data.start_date,

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from app.db.migrate import ROOT
+from app.config import ROOT
 
 ENV = "HANDOVER_OCDS_SAMPLES"
 """Set to the folder holding `contracts-finder/` and `examples/` to put it anywhere."""

@@ -8,6 +8,7 @@ import typer
 
 from app.clock import SystemClock
 from app.config import get_settings
+from app.db.command import transaction
 from app.engine import DefinitionError, check_directory
 from app.errors import DomainError
 from app.workflows.migrate import migrate
@@ -38,8 +39,6 @@ def migrate_cases(
     ] = False,
 ) -> None:
     """Move running cases of NAME to another definition version; every move is audited."""
-    from app.cli import transaction
-
     try:
         registry = WorkflowRegistry.from_directory(get_settings().workflows_dir)
     except DefinitionError as exc:

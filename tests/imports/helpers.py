@@ -11,21 +11,32 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit.chain import jsonable
 from app.audit.models import AuditEvent
+from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.imports import service
 from app.imports.models import ContractOcdsRelease
-from app.imports.samples import ocds_samples
+from app.imports.ocds_read import ContractData, iter_releases, map_release
 
-DATA = ocds_samples() or Path("(no OCDS samples: set HANDOVER_OCDS_SAMPLES)")
-CF = DATA / "contracts-finder"
-EXAMPLES = DATA / "examples"
-CF_FILES = sorted(CF.glob("*.json"))
-STAGES = ["planning", "tender", "tenderAmendment", "award", "contract", "implementation"]
-STAGE_FILES = [EXAMPLES / f"ocds-213czf-000-00001-0{i + 1}-{s}.json" for i, s in enumerate(STAGES)]
-PACKAGE = EXAMPLES / "ocds-213czf-000-00001.json"
-RECORD = EXAMPLES / "record-ocds-213czf-000-00001.json"
+# Handover's own OCDS files (fictional data written for these tests): every shape the
+# importer handles. The published samples are in tests/imports/test_samples_*.py.
+FIXTURES = Path(__file__).parent / "fixtures"
+BAD = FIXTURES / "bad"
+STAGES = ["tender", "tenderAmendment", "award", "contract", "implementation"]
+STAGE_FILES = [FIXTURES / f"lifecycle-0{i + 1}-{s}.json" for i, s in enumerate(STAGES)]
+PACKAGE = FIXTURES / "lifecycle-package.json"
+RECORD = FIXTURES / "lifecycle-record.json"
+CF_STYLE = FIXTURES / "contracts-finder-style.json"
+GOOD_FILES = sorted(FIXTURES.glob("*.json"))
+BAD_FILES = sorted(BAD.glob("*.json"))
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def read_file(path: Path) -> list[tuple[str, ContractData]]:
+    """Read and map every release of a file, with its JSON path."""
+    with path.open("rb") as fh:
+        return [(where, map_release(rel, where)) for where, rel in iter_releases(fh)]
 
 
 def import_path(session: Session, path: Path) -> service.ImportReport:
@@ -91,3 +102,49 @@ def release(**overrides: Any) -> dict[str, Any]:
 def package(*releases: dict[str, Any]) -> dict[str, Any]:
     """A release package around the releases."""
     return {"uri": "https://example.org/p.json", "version": "1.1", "releases": list(releases)}
+
+
+def by_ocid(session: Session, ocid: str) -> Contract:
+    contract = session.scalar(select(Contract).where(Contract.ocid == ocid))
+    assert contract is not None
+    return contract
+
+
+def snapshot(session: Session) -> list[dict[str, Any]]:
+    """Everything an import may write about each contract, in comparable form."""
+    rows = session.scalars(select(Contract).order_by(Contract.ocid))
+    return [
+        jsonable(
+            {
+                **contracts.terms_of(c),
+                "ocid": c.ocid,
+                "version": c.version,
+                "amendments": c.amendments,
+                "dates_source": c.ocds_dates_source,
+            }
+        )
+        for c in rows
+    ]
+
+
+def imports_audited(db: sessionmaker[Session]) -> dict[str, int]:
+    """contract.* audit events by action (other packages audit their own work too)."""
+    with db() as session:
+        rows = session.execute(
+            select(AuditEvent.action, func.count())
+            .where(AuditEvent.action.like("contract.%"))
+            .group_by(AuditEvent.action)
+        )
+        return dict(rows.all())
+
+
+def converge(db: sessionmaker[Session], files: list[Any]) -> tuple[list[Any], list[dict]]:
+    """Import the files in order (each its own transaction), then undo; returns the end state."""
+    reports = []
+    with db() as session:
+        for path in files:
+            with session.begin_nested():
+                reports.append(import_path(session, path).as_dict())
+        state = snapshot(session)
+        session.rollback()
+    return state, reports

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from tests.imports.helpers import CF_FILES, PACKAGE, counts, package, release
+from tests.imports.helpers import CF_STYLE, PACKAGE, counts, package, release
 
 URL = "/api/imports/ocds"
 
@@ -26,29 +26,29 @@ def test_multipart_upload_reports_and_reimport_is_unchanged(client, pm, db) -> N
     body = first.json()
     assert {k: body[k] for k in ("file", "releases", "created", "updated", "unchanged")} == {
         "file": PACKAGE.name,
-        "releases": 6,
+        "releases": 5,
         "created": 1,
         "updated": 4,
-        "unchanged": 1,
+        "unchanged": 0,
     }
     [contract] = body["contracts"]
-    assert (contract["ocid"], contract["outcome"]) == ("ocds-213czf-000-00001", "created")
+    assert (contract["ocid"], contract["outcome"]) == ("ocds-hvtest-0001", "created")
     after_first = counts(db)
     second = upload(client, pm, data, PACKAGE.name).json()
     assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, 1)
-    assert [s["path"] for s in second["skipped"]] == [f"releases[{i}]" for i in range(5)]
+    assert [s["path"] for s in second["skipped"]] == [f"releases[{i}]" for i in range(4)]
     assert set(second["skipped"][0]) == {"path", "release_id", "ocid", "reason"}
     assert second["contracts"] == [{**contract, "outcome": "unchanged"}]
     assert counts(db) == after_first
     shown = client.get(f"/api/contracts/{contract['id']}", headers=pm).json()
-    assert (shown["ocid"], shown["max_end_date"]) == ("ocds-213czf-000-00001", "2011-12-31")
+    assert (shown["ocid"], shown["max_end_date"]) == ("ocds-hvtest-0001", "2026-05-31")
 
 
 def test_json_body_is_the_package(client, pm) -> None:
     # No Content-Type: refused, not guessed.
-    assert client.post(URL, headers=pm, content=CF_FILES[0].read_bytes()).status_code == 415
+    assert client.post(URL, headers=pm, content=CF_STYLE.read_bytes()).status_code == 415
     response = client.post(
-        URL, headers={**pm, "Content-Type": "application/json"}, content=CF_FILES[0].read_bytes()
+        URL, headers={**pm, "Content-Type": "application/json"}, content=CF_STYLE.read_bytes()
     )
     assert response.status_code == 200, response.text
     assert (response.json()["file"], response.json()["created"]) == ("(request body)", 1)
@@ -116,7 +116,7 @@ def test_client_mistakes_are_4xx(client, pm) -> None:
 
 
 def test_roles(client, pm, viewer, make_user) -> None:
-    data = CF_FILES[0].read_bytes()
+    data = CF_STYLE.read_bytes()
     assert upload(client, {}, data).status_code == 401
     assert upload(client, viewer, data).status_code == 403
     for role in ("contract_manager", "commercial_lead", "admin"):

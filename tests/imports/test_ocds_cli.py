@@ -11,7 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.deadlines.models import Deadline
-from tests.imports.helpers import CF_FILES, PACKAGE, counts, package, release
+from tests.imports.helpers import CF_STYLE, FIXTURES, PACKAGE, STAGE_FILES, counts, package, release
+
+THREE = [CF_STYLE, FIXTURES / "multi-award.json", STAGE_FILES[0]]
 
 ROOT = Path(__file__).parents[2]
 
@@ -34,11 +36,11 @@ def test_each_file_is_its_own_transaction(db_url, db, tmp_path) -> None:
     bad["awards"][0]["contractPeriod"]["endDate"] = "2019-01-01T00:00:00Z"
     bad_file = tmp_path / "bad.json"
     bad_file.write_text(json.dumps(package(release(ocid="ocds-good-in-bad"), bad)))
-    result = run(db_url, CF_FILES[0], bad_file, PACKAGE, tmp_path / "missing.json")
+    result = run(db_url, CF_STYLE, bad_file, PACKAGE, tmp_path / "missing.json")
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"{CF_FILES[0]}: 1 release(s): created 1, updated 0")
-    assert lines[1].startswith(f"{PACKAGE}: 6 release(s): created 1, updated 4, unchanged 1")
+    assert lines[0].startswith(f"{CF_STYLE}: 1 release(s): created 1, updated 0")
+    assert lines[1].startswith(f"{PACKAGE}: 5 release(s): created 1, updated 4, unchanged 0")
     assert (
         f"error: {bad_file}: releases[1] (id bad-1): awards[0].contractPeriod.endDate: end date"
         in result.stderr
@@ -48,8 +50,8 @@ def test_each_file_is_its_own_transaction(db_url, db, tmp_path) -> None:
 
 
 def test_reimport_is_unchanged_and_json_output(db_url) -> None:
-    assert run(db_url, *CF_FILES[:3]).returncode == 0
-    result = run(db_url, "--json", *CF_FILES[:3])
+    assert run(db_url, *THREE).returncode == 0
+    result = run(db_url, "--json", *THREE)
     assert result.returncode == 0, result.stderr
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["created"], r["unchanged"]) for r in reports] == [(0, 1)] * 3

@@ -1,72 +1,43 @@
-"""OCDS import through the service: real data field by field, convergence, upserts, refusals."""
+"""OCDS import through the service, on Handover's own OCDS files: field by field, every route
+converging, upserts, refusals. The published samples: test_samples_import.py."""
 
 from __future__ import annotations
 
 import copy
 import json
-import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.chain import jsonable, verify
+from app.audit.chain import verify
 from app.audit.models import AuditEvent
 from app.contracts import service as contracts
-from app.contracts.models import Contract
 from app.contracts.schemas import ContractCreate
 from app.imports.models import ContractOcdsRelease
 from app.imports.service import OcdsImportError
 from tests.imports.helpers import (
-    CF,
-    CF_FILES,
+    BAD_FILES,
+    CF_STYLE,
+    FIXTURES,
+    GOOD_FILES,
     NOW,
     PACKAGE,
     RECORD,
     STAGE_FILES,
+    by_ocid,
+    converge,
     counts,
     import_doc,
     import_path,
+    imports_audited,
     package,
     release,
+    snapshot,
 )
-
-
-def by_ocid(session: Session, ocid: str) -> Contract:
-    contract = session.scalar(select(Contract).where(Contract.ocid == ocid))
-    assert contract is not None
-    return contract
-
-
-def snapshot(session: Session) -> list[dict[str, Any]]:
-    """Everything an import may write about each contract, in comparable form."""
-    rows = session.scalars(select(Contract).order_by(Contract.ocid))
-    return [
-        jsonable(
-            {
-                **contracts.terms_of(c),
-                "ocid": c.ocid,
-                "version": c.version,
-                "amendments": c.amendments,
-                "dates_source": c.ocds_dates_source,
-            }
-        )
-        for c in rows
-    ]
-
-
-def imports_audited(db: sessionmaker[Session]) -> dict[str, int]:
-    """contract.* audit events by action (other packages audit their own work too)."""
-    with db() as session:
-        rows = session.execute(
-            select(AuditEvent.action, func.count())
-            .where(AuditEvent.action.like("contract.%"))
-            .group_by(AuditEvent.action)
-        )
-        return dict(rows.all())
 
 
 def manual_contract(session: Session, notice_days: int) -> None:
@@ -80,42 +51,34 @@ def manual_contract(session: Session, notice_days: int) -> None:
     contracts.create(session=session, data=body, actor=None, now=NOW)
 
 
-def import_all_cf(db: sessionmaker[Session]) -> list[dict[str, Any]]:
+# --- every fixture file ------------------------------------------------------------------------
+
+
+def test_every_fixture_imports_and_reimports_unchanged(db) -> None:
     reports = []
-    for path in CF_FILES:
+    for path in GOOD_FILES:
         with db.begin() as session:
             reports.append(import_path(session, path).as_dict())
-    return reports
-
-
-# --- the 100 real Contracts Finder packages ------------------------------------------------
-
-
-def test_every_contracts_finder_file_imports_quickly_and_reimports_unchanged(db) -> None:
-    started = time.perf_counter()
-    reports = import_all_cf(db)
-    elapsed = time.perf_counter() - started
-    assert len(reports) == 100
-    assert all((r["created"], r["updated"], r["skipped"]) == (1, 0, []) for r in reports)
-    assert elapsed < 15, f"100 files took {elapsed:.1f}s"
-    assert counts(db)[::2] == (100, 100)
-    assert imports_audited(db) == {"contract.imported": 100}
-    after_first = counts(db)
+    # One contract each: Contracts Finder style, two awards, the call-off, the lifecycle;
+    # four currencies.
+    assert sum(r["created"] for r in reports) == 8
     with db() as session:
         before = snapshot(session)
         assert verify(session).ok
-    again = import_all_cf(db)
-    assert all((r["created"], r["updated"], r["unchanged"]) == (0, 0, 1) for r in again)
+    after_first = counts(db)
+    for path in GOOD_FILES:
+        with db.begin() as session:
+            again = import_path(session, path).as_dict()
+        assert (again["created"], again["updated"]) == (0, 0), path.name
     assert counts(db) == after_first
     with db() as session:
         assert snapshot(session) == before
 
 
-def test_nda_internal_audit_field_by_field_against_the_source(db) -> None:
-    path = CF / "ocds-b5fd17raw-9c26b900-06ef-4059-8332-7db676c30b8d.json"
-    source = json.loads(path.read_text())["releases"][0]
+def test_contracts_finder_style_release_field_by_field_against_the_source(db) -> None:
+    source = json.loads(CF_STYLE.read_text())["releases"][0]
     with db.begin() as session:
-        report = import_path(session, path)
+        report = import_path(session, CF_STYLE)
     with db() as session:
         c = by_ocid(session, source["ocid"])
         assert report.as_dict()["contracts"] == [
@@ -123,22 +86,20 @@ def test_nda_internal_audit_field_by_field_against_the_source(db) -> None:
         ]
         award = source["awards"][0]
         assert (c.reference, c.source, c.version) == (source["ocid"], "ocds", 1)
-        assert c.title == source["tender"]["title"]
-        assert (c.buyer_name, c.buyer_identifier) == (source["buyer"]["name"], "GB-GOR-PB197")
+        assert c.title == "Internal audit support & assurance"
+        assert (c.buyer_name, c.buyer_identifier) == ("AMBRIDGE & DISTRICT HEALTH BOARD", None)
         assert [(s.name, s.companies_house_number) for s in c.suppliers] == [
-            ("DELOITTE LLP", "OC303675"),
-            ("Price Waterhouse Coopers Llp", "OC303525"),
+            ("Grundy & Sons (Audit) Ltd", "00874637"),
+            ("Felpersham Data LLP", "SC177530"),
+            ("Hollerton Print", None),
         ]
-        assert (c.value_amount, c.value_currency) == (
-            Decimal(award["value"]["amount"]),
-            award["value"]["currency"],
-        )
+        assert (c.value_amount, c.value_currency) == (Decimal("93527.50"), "GBP")
         assert c.start_date == date.fromisoformat(award["contractPeriod"]["startDate"][:10])
         assert c.end_date == date.fromisoformat(award["contractPeriod"]["endDate"][:10])
         assert (c.max_end_date, c.date_signed, c.amendments) == (None, None, [])
         assert (c.ocds_release_id, c.ocds_dates_source) == (source["id"], "awards")
         assert c.ocds_release_date == datetime(2020, 4, 9, tzinfo=UTC)
-        assert c.ocds_source_file == path.name
+        assert c.ocds_source_file == CF_STYLE.name
         [kept] = session.scalars(select(ContractOcdsRelease))
         assert (kept.contract_id, kept.release_id, kept.raw) == (c.id, source["id"], source)
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action.like("contract.%")))
@@ -147,89 +108,89 @@ def test_nda_internal_audit_field_by_field_against_the_source(db) -> None:
             "system",
             c.id,
         )
-        assert event.details["source_file"] == path.name
+        assert event.details["source_file"] == CF_STYLE.name
         assert event.details["release_id"] == source["id"]
         assert event.details["after"]["end_date"] == "2024-04-30"
+        assert event.details["after"]["value"] == {"amount": "93527.50", "currency": "GBP"}
 
 
-@pytest.mark.parametrize(
-    ("stem", "title", "suppliers", "value", "period"),
-    [
-        (
-            "24a41253-ebd4-4bd0-83a8-cfb05c4b8acd",
-            "RM6134 Media Monitoring and Associated Services",
-            [("Cision Group Ltd", "00874637"), ("Media Measurement", "02587564")],
-            Decimal(10000000),
-            (date(2020, 6, 1), date(2022, 5, 31)),
-        ),
-        (
-            "0054a4e6-0715-42c6-9109-e219fe9d3289",
-            "UK Film Presence at Cannes 2020 - AWARD",
-            [("PETER DISPLAYS LTD T/A LIMELIGHT", None), ("Premier", None)],
-            Decimal(93527),
-            (date(2019, 12, 9), date(2020, 12, 8)),
-        ),
-    ],
-)
-def test_more_contracts_field_by_field(db, stem, title, suppliers, value, period) -> None:
-    path = CF / f"ocds-b5fd17raw-{stem}.json"
+def test_amounts_are_held_to_the_cent_in_their_currency(db) -> None:
     with db.begin() as session:
+        import_path(session, FIXTURES / "currencies.json")
+    with db() as session:
+        held = {
+            c.ocid: (c.value_amount, c.value_currency)
+            for c in (by_ocid(session, f"ocds-hvtest-cur-{n}") for n in range(1, 5))
+        }
+    assert held == {
+        "ocds-hvtest-cur-1": (Decimal("1234.57"), "GBP"),  # 1234.565, rounded half up
+        "ocds-hvtest-cur-2": (Decimal("98000.10"), "EUR"),
+        "ocds-hvtest-cur-3": (Decimal("250000.00"), "USD"),
+        "ocds-hvtest-cur-4": (Decimal("15000000.00"), "JPY"),
+    }
+
+
+def test_a_framework_is_skipped_and_its_call_off_imported(db) -> None:
+    with db.begin() as session:
+        report = import_path(session, FIXTURES / "framework.json").as_dict()
+    assert (report["created"], [s["ocid"] for s in report["skipped"]]) == (1, ["ocds-hvtest-fw-01"])
+    assert report["skipped"][0]["reason"] == (
+        "names 101 suppliers (a framework?); a contract holds at most 100"
+    )
+    with db() as session:
+        call_off = by_ocid(session, "ocds-hvtest-fw-01-co-07")
+        assert [s.companies_house_number for s in call_off.suppliers] == ["09000007"]
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
+def test_every_bad_fixture_is_refused_whole(db, path) -> None:
+    with db.begin() as session:
+        import_doc(session, package(release(ocid="ocds-already-there")))
+    before = counts(db)
+    with pytest.raises(OcdsImportError) as info, db.begin() as session:
         import_path(session, path)
-    with db() as session:
-        c = by_ocid(session, path.stem)
-        assert c.title == title
-        assert [(s.name, s.companies_house_number) for s in c.suppliers][:2] == suppliers
-        assert (c.value_amount, c.value_currency) == (value, "GBP")
-        assert (c.start_date, c.end_date, c.ocds_dates_source) == (*period, "awards")
+    assert counts(db) == before
+    assert info.value.error_code == "invalid_ocds"
+    assert info.value.problems[0]["path"]
 
 
-# --- the OCDS fictional example: every route converges ---------------------------------------
+# --- one contract's life: every route converges -----------------------------------------------
 
 
-def converge(db: sessionmaker[Session], files: list[Any]) -> tuple[list[Any], list[dict]]:
-    """Import the files in order (each its own transaction), then undo; returns the end state."""
-    reports = []
-    with db() as session:
-        for path in files:
-            with session.begin_nested():
-                reports.append(import_path(session, path).as_dict())
-        state = snapshot(session)
-        session.rollback()
-    return state, reports
-
-
-def test_example_routes_converge_to_the_same_contract(db) -> None:
+def test_lifecycle_routes_converge_to_the_same_contract(db) -> None:
     package_state, [report] = converge(db, [PACKAGE])
-    assert (report["created"], report["updated"], report["unchanged"]) == (1, 4, 1)
+    assert (report["created"], report["updated"], report["unchanged"]) == (1, 4, 0)
     record_state, [record_report] = converge(db, [RECORD])
-    assert record_report["created"] == 1
+    assert (record_report["created"], len(record_report["skipped"])) == (1, 1)
     singles_state, single_reports = converge(db, STAGE_FILES)
-    assert [r["contracts"][0]["outcome"] for r in single_reports] == [
-        "created",
-        "updated",
-        "updated",
-        "updated",
-        "updated",
-        "unchanged",
-    ]
+    outcomes = [r["contracts"][0]["outcome"] for r in single_reports]
+    assert outcomes == ["created", "updated", "updated", "updated", "updated"]
     # The version counts term changes, so it depends on the route; everything else may not.
     for state in (package_state, record_state, singles_state):
         for row in state:
             row.pop("version")
     assert package_state == record_state == singles_state
     [final] = package_state
-    assert final["title"] == "Contract to build new cycle lanes in the centre of town."
-    assert (final["max_end_date"], final["date_signed"]) == ("2011-12-31", "2010-06-10")
+    assert final["title"] == "Managed network service"
+    assert (final["end_date"], final["max_end_date"], final["date_signed"]) == (
+        "2025-05-31",
+        "2026-05-31",
+        "2021-05-18",
+    )
     assert final["suppliers"] == [
-        {"name": "AnyCorp Cycle Provision", "companies_house_number": "11111111"}
+        {"name": "Lakey Hill Networks Ltd", "companies_house_number": "03456789"}
     ]
-    assert [a["path"] for a in final["amendments"]] == ["tender.amendments[0]"]
+    assert final["value"] == {"amount": "1050000.00", "currency": "GBP"}
+    assert [a["path"] for a in final["amendments"]] == [
+        "tender.amendments[0]",
+        "contracts[0].amendments[0]",
+    ]
     assert final["dates_source"] == "contracts"
 
 
 def test_record_then_package_changes_nothing(db) -> None:
     _, reports = converge(db, [RECORD, PACKAGE])
-    assert (reports[1]["unchanged"], len(reports[1]["skipped"])) == (1, 5)
+    assert (reports[1]["unchanged"], len(reports[1]["skipped"])) == (1, 4)
     assert reports[1]["skipped"][0]["reason"].startswith("older than release")
 
 
@@ -240,20 +201,18 @@ def test_package_updates_are_audited_with_source_and_release(db) -> None:
         stmt = select(AuditEvent).where(AuditEvent.action.like("contract.%"))
         events = list(session.scalars(stmt.order_by(AuditEvent.seq)))
         assert [e.action for e in events] == ["contract.imported"] + ["contract.updated"] * 4
-        tender = events[1].details
-        assert tender["release_id"] == "ocds-213czf-000-00001-02-tender"
-        assert tender["source_file"] == PACKAGE.name
-        assert tender["changes"]["value"] == {
+        amended = events[1].details
+        assert amended["release_id"] == "ocds-hvtest-0001-02-tenderAmendment"
+        assert amended["source_file"] == PACKAGE.name
+        assert amended["changes"]["value"] == {
             "before": {"amount": "1000000.00", "currency": "GBP"},
             "after": {"amount": "1100000.00", "currency": "GBP"},
         }
-        amendment = events[2].details
-        assert (amendment["changes"], len(amendment["amendments_added"])) == ({}, 1)
-        c = by_ocid(session, "ocds-213czf-000-00001")
-        # Provenance follows the newest release even when its terms were the same.
-        assert c.ocds_release_id == "ocds-213czf-000-00001-06-implementation"
-        assert c.version == 4
-        assert len(list(session.scalars(select(ContractOcdsRelease)))) == 6
+        assert [a["id"] for a in amended["amendments_added"]] == ["BCC-NET-2021-A1"]
+        c = by_ocid(session, "ocds-hvtest-0001")
+        assert c.ocds_release_id == "ocds-hvtest-0001-05-implementation"
+        assert c.version == 5
+        assert len(list(session.scalars(select(ContractOcdsRelease)))) == 5
 
 
 # --- upsert rules ------------------------------------------------------------------------------

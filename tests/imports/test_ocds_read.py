@@ -1,4 +1,4 @@
-"""Tests for the OCDS reader: real Contracts Finder data, the OCDS example, bad input, streaming."""
+"""Tests for the OCDS reader: Handover's own OCDS files, document shapes, bad input, streaming."""
 
 from __future__ import annotations
 
@@ -24,18 +24,16 @@ from app.imports.ocds_read import (
     map_release,
     release_sort_key,
 )
-from app.imports.samples import ocds_samples
-
-DATA = ocds_samples() or Path("(no OCDS samples: set HANDOVER_OCDS_SAMPLES)")
-CF = DATA / "contracts-finder"
-EXAMPLES = DATA / "examples"
-CF_FILES = sorted(CF.glob("*.json"))
-STAGES = ["planning", "tender", "tenderAmendment", "award", "contract", "implementation"]
-
-
-def read_file(path: Path) -> list[tuple[str, ContractData]]:
-    with path.open("rb") as fh:
-        return [(where, map_release(rel, where)) for where, rel in iter_releases(fh)]
+from tests.imports.helpers import (
+    BAD,
+    CF_STYLE,
+    FIXTURES,
+    PACKAGE,
+    RECORD,
+    STAGE_FILES,
+    STAGES,
+    read_file,
+)
 
 
 def read_bytes(data: bytes) -> list[ContractData]:
@@ -52,203 +50,166 @@ def error_of(doc: Any) -> OcdsError:
     return info.value
 
 
-def cf_release(stem: str) -> tuple[str, ContractData]:
-    [(where, contract)] = read_file(CF / f"ocds-b5fd17raw-{stem}.json")
-    return where, contract
+# --- Handover's own fixtures: every shape the importer handles -------------------------------
 
 
-# --- Contracts Finder (real data) ------------------------------------------------------
-
-
-def test_there_are_100_contracts_finder_files() -> None:
-    assert len(CF_FILES) == 100, f"OCDS samples not found at {DATA}: set HANDOVER_OCDS_SAMPLES"
-
-
-@pytest.mark.parametrize("path", CF_FILES, ids=lambda p: p.stem[-12:])
-def test_every_contracts_finder_file_maps(path: Path) -> None:
-    [(where, contract)] = read_file(path)
+def test_contracts_finder_style_release_field_by_field() -> None:
+    [(where, c)] = read_file(CF_STYLE)
     assert where == "releases[0]"
-    assert contract.ocid == path.stem
-    assert contract.release_date.tzinfo is not None
-    assert contract.dates_source == "awards"
-    assert contract.value_currency == "GBP"
-    assert contract.value_amount is not None and contract.value_amount >= 0
-    assert contract.start_date is not None and contract.end_date is not None
-    assert contract.suppliers and contract.buyer_name and contract.title
-    # raw must survive a JSON round trip so persistence can store it beside the contract.
-    assert json.loads(json.dumps(contract.raw))["ocid"] == contract.ocid
-
-
-def test_nda_internal_audit_field_by_field() -> None:
-    _, c = cf_release("9c26b900-06ef-4059-8332-7db676c30b8d")
-    assert c.ocid == "ocds-b5fd17raw-9c26b900-06ef-4059-8332-7db676c30b8d"
-    assert c.release_id == "ocds-b5fd17-9c26b900-06ef-4059-8332-7db676c30b8d-359280-cj000279"
+    assert (c.ocid, c.release_id) == ("ocds-hvtest-cf-0002", "ocds-hvtest-cf-0002-award")
     assert c.release_date == datetime(2020, 4, 9, tzinfo=UTC)
-    # awards[0].title is "" in Contracts Finder, so the tender title is used.
-    assert c.title == "Internal Audit Support to NDA and its Subsidiary companies"
-    assert c.buyer_name == "NUCLEAR DECOMMISSIONING AUTHORITY"
-    assert c.buyer_identifier == "GB-GOR-PB197"
-    assert c.suppliers == (
-        SupplierData("DELOITTE LLP", "OC303675", "GB-COH", "OC303675"),
-        SupplierData("Price Waterhouse Coopers Llp", "OC303525", "GB-COH", "OC303525"),
-    )
-    assert (c.value_amount, c.value_currency) == (Decimal(5000000), "GBP")
-    assert (c.start_date, c.end_date) == (date(2020, 5, 1), date(2024, 4, 30))
-    assert (c.max_end_date, c.date_signed, c.dates_source) == (None, None, "awards")
-    assert c.amendments == ()
-
-
-def test_media_monitoring_pads_short_companies_house_numbers() -> None:
-    _, c = cf_release("24a41253-ebd4-4bd0-83a8-cfb05c4b8acd")
-    assert c.title == "RM6134 Media Monitoring and Associated Services"
-    assert c.buyer_name == "Crown Commercial Service"
+    # awards[0].title is "" and its description boilerplate: the tender's texts are used,
+    # their entities (escaped twice, as Contracts Finder does) decoded.
+    assert c.title == "Internal audit support & assurance"
+    assert c.description == "Internal audit, counter-fraud and assurance services."
     # The buyer's GB-SRS identifier has an empty id: no identifier rather than "GB-SRS-".
-    assert c.buyer_identifier is None
-    assert [(s.name, s.companies_house_number, s.identifier_id) for s in c.suppliers] == [
-        ("Cision Group Ltd", "00874637", "874637"),
-        ("Media Measurement", "02587564", "2587564"),
-        ("Precise Media Monitoring TA Kantar Media UK Ltd", "03247942", "3247942"),
-        ("Press Data", "SC177530", "SC177530"),
-        ("Relx (UK) Ltd TA LexisNexis", "02746621", "2746621"),
-    ]
-    assert (c.value_amount, c.start_date, c.end_date) == (
-        Decimal(10000000),
-        date(2020, 6, 1),
-        date(2022, 5, 31),
-    )
-    assert c.dates_source == "awards"
-
-
-def test_bfi_cannes_blank_identifiers_and_placeholder_description() -> None:
-    _, c = cf_release("0054a4e6-0715-42c6-9109-e219fe9d3289")
-    assert (
-        c.release_id == "ocds-b5fd17-0054a4e6-0715-42c6-9109-e219fe9d3289-358876-2019-210---award"
-    )
-    assert c.title == "UK Film Presence at Cannes 2020 - AWARD"
-    # Award description is Contracts Finder boilerplate; the tender's text is the real one,
-    # with its HTML entities decoded.
-    assert c.description is not None
-    assert c.description.startswith("The UK Film Centre has an umbrella brand 'UK FILM'")
-    assert (c.buyer_name, c.buyer_identifier) == ("BFI", None)
+    assert (c.buyer_name, c.buyer_identifier) == ("AMBRIDGE & DISTRICT HEALTH BOARD", None)
     assert c.suppliers == (
-        SupplierData("PETER DISPLAYS LTD T/A LIMELIGHT", None, None, None),
-        SupplierData("Premier", None, None, None),
+        SupplierData("Grundy & Sons (Audit) Ltd", "00874637", "GB-COH", "874637"),
+        SupplierData("Felpersham Data LLP", "SC177530", "GB-COH", "SC177530"),
+        SupplierData("Hollerton Print", None, None, None),
     )
-    # The award value (93527) wins over tender.value (755000).
-    assert (c.value_amount, c.value_currency) == (Decimal(93527), "GBP")
+    # The award value (93527.5) wins over tender.value (755000); dates from the award.
+    assert (c.value_amount, c.value_currency) == (Decimal("93527.5"), "GBP")
     assert (c.start_date, c.end_date, c.dates_source) == (
-        date(2019, 12, 9),
-        date(2020, 12, 8),
+        date(2020, 5, 1),
+        date(2024, 4, 30),
         "awards",
     )
+    assert (c.max_end_date, c.date_signed, c.amendments) == (None, None, ())
+    assert json.loads(json.dumps(c.raw))["ocid"] == c.ocid
 
 
-def test_double_escaped_entities_are_decoded() -> None:
-    _, c = cf_release("16089661-35c5-46ab-a633-db4241a717c7")
-    names = [s.name for s in c.suppliers]
-    assert "GEN II Engineering & Technology Training Ltd (Gen2)" in names
-    assert not any("&amp;" in n for n in names)
+def test_several_awards_take_the_first_period_and_every_supplier_once() -> None:
+    [(_, c)] = read_file(FIXTURES / "multi-award.json")
+    assert c.title == "Lot 1: revenues and benefits software"
+    assert (c.value_amount, c.start_date, c.end_date) == (
+        Decimal(3200000),
+        date(2022, 10, 1),
+        date(2027, 9, 30),
+    )
+    # Lot 2 names Loxley Barrett again under another party id and a short number.
+    assert [(s.name, s.companies_house_number) for s in c.suppliers] == [
+        ("Loxley Barrett Systems Ltd", "07234567"),
+        ("Penny Hassett Hosting Ltd", "08123456"),
+    ]
 
 
-# --- OCDS fictional example --------------------------------------------------------------
+def test_amounts_keep_their_currency_and_every_digit() -> None:
+    rows = [c for _, c in read_file(FIXTURES / "currencies.json")]
+    assert [(c.value_amount, c.value_currency) for c in rows] == [
+        (Decimal("1234.565"), "GBP"),
+        (Decimal("98000.10"), "EUR"),
+        (Decimal(250000), "USD"),  # "usd" as published
+        (Decimal(15000000), "JPY"),
+    ]
 
 
-def example_stage(n: int) -> list[tuple[str, ContractData]]:
-    return read_file(EXAMPLES / f"ocds-213czf-000-00001-0{n + 1}-{STAGES[n]}.json")
+def test_a_framework_lists_its_suppliers_and_a_call_off_is_a_contract() -> None:
+    [(_, framework), (_, call_off)] = read_file(FIXTURES / "framework.json")
+    assert len(framework.suppliers) == 101
+    assert (framework.value_amount, framework.end_date) == (None, date(2025, 7, 31))
+    assert [s.companies_house_number for s in call_off.suppliers] == ["09000007"]
+    assert (call_off.value_amount, call_off.end_date) == (Decimal(180000), date(2022, 8, 31))
 
 
-def test_release_package_has_six_stages_in_date_order() -> None:
-    rows = read_file(EXAMPLES / "ocds-213czf-000-00001.json")
-    assert [w for w, _ in rows] == [f"releases[{i}]" for i in range(6)]
+def test_lifecycle_package_has_five_stages_in_date_order() -> None:
+    rows = read_file(PACKAGE)
+    assert [w for w, _ in rows] == [f"releases[{i}]" for i in range(5)]
     contracts = [c for _, c in rows]
     assert [c.release_id for c in contracts] == [
-        f"ocds-213czf-000-00001-0{i + 1}-{s}" for i, s in enumerate(STAGES)
+        f"ocds-hvtest-0001-0{i + 1}-{s}" for i, s in enumerate(STAGES)
     ]
     assert contracts == sorted(contracts, key=release_sort_key)
-    assert [c.dates_source for c in contracts] == ["tender"] * 3 + ["awards"] + ["contracts"] * 2
-
-
-def test_single_release_files_match_the_package() -> None:
-    package = [c for _, c in read_file(EXAMPLES / "ocds-213czf-000-00001.json")]
+    assert [c.dates_source for c in contracts] == ["tender"] * 2 + ["awards"] + ["contracts"] * 2
     singles = []
-    for n in range(6):
-        [(where, contract)] = example_stage(n)
+    for path in STAGE_FILES:
+        [(where, contract)] = read_file(path)
         assert where == "releases[0]"
         singles.append(contract)
-    assert singles == package
-    latest: datetime | None = None
+    assert singles == contracts
+    latest = None
     for contract in singles:
         assert is_newer_release(contract.release_date, latest)
         latest = contract.release_date
-    assert latest is not None
-    assert not is_newer_release(singles[0].release_date, latest)
-    assert not is_newer_release(latest, latest)
+    assert not is_newer_release(singles[0].release_date, singles[-1].release_date)
 
 
-def test_stage_details() -> None:
-    [(_, amendment)] = example_stage(2)
-    assert amendment.amendments == (
+def test_lifecycle_stages_carry_amendments_signature_and_extent() -> None:
+    stage = {s: read_file(path)[0][1] for s, path in zip(STAGES, STAGE_FILES, strict=True)}
+    assert stage["tenderAmendment"].amendments == (
         {
-            "id": "1.0",
-            "date": "2010-03-20T09:45:00+00:00",
-            "rationale": (
-                "The tender period has been extended in accordance with council guidelines"
-            ),
-            "description": (
-                "The closing date for tender submissions has been extended to 2017-04-08"
-            ),
+            "id": "BCC-NET-2021-A1",
+            "date": "2021-02-01T10:00:00+00:00",
+            "rationale": "Scope extended to the county libraries",
+            "description": "Twelve library sites added to the network",
             "path": "tender.amendments[0]",
         },
     )
-    [(_, contract)] = example_stage(4)
-    assert contract.date_signed == date(2010, 6, 10)
-    assert contract.max_end_date == date(2011, 12, 31)
-    # "2011-06-30T23:59:00Z" is the 30th as written; no timezone shifting.
-    assert contract.end_date == date(2011, 6, 30)
+    assert stage["tenderAmendment"].value_amount == Decimal(1100000)
+    contract = stage["contract"]
+    assert (contract.date_signed, contract.max_end_date) == (date(2021, 5, 18), date(2026, 5, 31))
+    # "2024-05-31T23:59:00+01:00" is the 31st as written: no shifting to UTC.
+    assert contract.end_date == date(2024, 5, 31)
+    # Spreadsheet-damaged "3456789.0" is read as Companies House number 03456789.
+    assert [s.companies_house_number for s in contract.suppliers] == ["03456789"]
+    extended = stage["implementation"]
+    assert extended.end_date == date(2025, 5, 31)
+    assert [a["path"] for a in extended.amendments] == ["contracts[0].amendments[0]"]
+
+
+def test_record_package_yields_the_compiled_release_and_skips_a_bare_record() -> None:
+    rows = []
+    with RECORD.open("rb") as fh:
+        for where, rel in iter_releases(fh):
+            try:
+                rows.append((where, map_release(rel, where)))
+            except OcdsSkipError as exc:
+                rows.append((where, exc))
+    (where, compiled), (bare_where, bare) = rows
+    assert where == "records[0].compiledRelease"
+    assert compiled.release_id == "ocds-hvtest-0001-compiled-2023-01-10"
+    last = read_file(STAGE_FILES[-1])[0][1]
+    for field in ("ocid", "release_date", "title", "description", "buyer_name", "suppliers"):
+        assert getattr(compiled, field) == getattr(last, field), field
+    for field in ("value_amount", "start_date", "end_date", "max_end_date", "date_signed"):
+        assert getattr(compiled, field) == getattr(last, field), field
+    # The compiled release keeps the tender amendment the last release no longer carries.
+    assert [a["path"] for a in compiled.amendments] == [
+        "tender.amendments[0]",
+        "contracts[0].amendments[0]",
+    ]
+    assert bare_where == "records[1]"
+    assert (
+        isinstance(bare, OcdsSkipError) and str(bare) == "records[1]: record has no compiledRelease"
+    )
 
 
 @pytest.mark.parametrize(
-    "name", ["record-ocds-213czf-000-00001.json", "record-ocds-213czf-000-00001-withversions.json"]
+    ("name", "path", "message"),
+    [
+        ("empty.json", "$", "invalid JSON: the document is empty"),
+        ("truncated.json", "releases[1]", "premature EOF"),
+        ("not-ocds.json", "$", "not an OCDS release or record package"),
+        ("no-ocid.json", "releases[1].ocid", "missing or empty ocid"),
+        ("impossible-date.json", "releases[0].date", "unparsable date '2023-02-30T00:00:00Z'"),
+        (
+            "end-before-start.json",
+            "releases[3].awards[0].contractPeriod.endDate",
+            "end date 2019-01-01 is before start date 2023-04-01",
+        ),
+        (
+            "bad-currency.json",
+            "records[0].compiledRelease.awards[0].value.currency",
+            "'POUNDS' is not a 3-letter ISO 4217 code",
+        ),
+    ],
 )
-def test_record_package_yields_compiled_release(name: str) -> None:
-    [(where, compiled)] = read_file(EXAMPLES / name)
-    assert where == "records[0].compiledRelease"
-    assert compiled.release_id == "ocds-213czf-000-00001-2011-01-10T09:30:00Z"
-
-
-def test_implementation_release_agrees_with_compiled_release() -> None:
-    [(_, last)] = example_stage(5)
-    [(_, compiled)] = read_file(EXAMPLES / "record-ocds-213czf-000-00001.json")
-    same = [
-        "ocid",
-        "release_date",
-        "title",
-        "description",
-        "buyer_name",
-        "buyer_identifier",
-        "suppliers",
-        "value_amount",
-        "value_currency",
-        "start_date",
-        "end_date",
-        "max_end_date",
-        "date_signed",
-        "dates_source",
-    ]
-    for field in same:
-        assert getattr(last, field) == getattr(compiled, field), field
-    assert last.suppliers == (
-        SupplierData("AnyCorp Cycle Provision", "11111111", "GB-COH", "11111111.0"),
-    )
-    assert (last.title, last.value_amount) == (
-        "Contract to build new cycle lanes in the centre of town.",
-        Decimal(11000000),
-    )
-    # Legitimate differences: the compiled release has its own id, and it keeps the tender
-    # amendment from stage 3, which the implementation release (no tender block) does not carry.
-    assert last.release_id != compiled.release_id
-    assert last.amendments == ()
-    assert [a["path"] for a in compiled.amendments] == ["tender.amendments[0]"]
+def test_bad_files_name_the_json_path(name: str, path: str, message: str) -> None:
+    with pytest.raises(OcdsError) as info:
+        read_file(BAD / name)
+    assert info.value.path == path
+    assert message in info.value.message
 
 
 # --- document shapes ------------------------------------------------------------------------
