@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     """Largest JSON request body accepted (413 above)."""
     max_upload_bytes: int = Field(default=256 * 1_048_576, ge=1024)
     """Largest OCDS upload accepted (413 above)."""
+    max_release_bytes: int = Field(default=4 * 1_048_576, ge=1024)
+    """Largest single OCDS release an import holds in memory (413 above)."""
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=30.0, gt=0)

@@ -24,7 +24,8 @@ def import_ocds(
 ) -> None:
     """Import OCDS packages, each file in its own transaction; exit 1 if any file failed."""
     failed = 0
-    with command_sessions(get_settings()) as factory:
+    settings = get_settings()
+    with command_sessions(settings) as factory:
         for path in paths:
             try:
                 # One transaction per file: a bad file is rolled back, the others stay.
@@ -35,6 +36,7 @@ def import_ocds(
                         source_file=str(path),
                         actor=None,
                         now=SystemClock().now(),
+                        max_release_bytes=settings.max_release_bytes,
                     )
             except (DomainError, OSError) as exc:
                 failed += 1

@@ -42,6 +42,10 @@ class OcdsError(Exception):
         return self._sentence()
 
 
+class OcdsTooLarge(OcdsError):
+    """A release too big to hold in memory: the whole file is refused with 413."""
+
+
 class OcdsSkipError(OcdsError):
     """A well-formed item that carries no release to import (reported, not fatal)."""
 

@@ -11,6 +11,7 @@ from app.imports.ocds_model import (
     MissingCompiledRelease,
     OcdsError,
     OcdsSkipError,
+    OcdsTooLarge,
     SupplierData,
 )
 from app.imports.ocds_stream import iter_releases
@@ -21,6 +22,7 @@ __all__ = [
     "MissingCompiledRelease",
     "OcdsError",
     "OcdsSkipError",
+    "OcdsTooLarge",
     "SupplierData",
     "is_newer_release",
     "iter_releases",

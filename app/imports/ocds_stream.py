@@ -7,8 +7,8 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from app.imports.ocds_model import MissingCompiledRelease, OcdsError
-from app.jsonbody import BodyValueError, check_value
+from app.imports.ocds_model import MissingCompiledRelease, OcdsError, OcdsTooLarge
+from app.jsonbody import MAX_DEPTH, BodyValueError, check_value
 
 NOT_OCDS = "not an OCDS release or record package"
 _OPEN = frozenset({"start_map", "start_array"})
@@ -16,12 +16,21 @@ _CLOSE = frozenset({"end_map", "end_array"})
 _SCALARS = frozenset({"null", "boolean", "integer", "double", "number", "string"})
 
 Found = tuple[str, dict[str, Any]]
+MAX_DOCUMENT_DEPTH = MAX_DEPTH + 3
+"""Arrays and objects open at once, from the root: a record's compiledRelease sits 3 deep."""
+MAX_RELEASE_BYTES = 4 * 1_048_576
+"""Largest single release read into memory (413 above); published releases are ~100 KB."""
+_PREFIX_PARTS = 4
+"""The router only ever compares prefixes this deep; deeper ones are cut, not joined."""
 
 
 class _Router:
     """Routes parse events: builds releases, skips everything else, remembers top-level keys."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: _CountingReader, max_release_bytes: int) -> None:
+        self.reader = reader
+        self.max_release_bytes = max_release_bytes
+        self.started = 0
         self.builder: Any = None
         self.depth = 0
         self.target: str | None = None
@@ -64,10 +73,14 @@ class _Router:
         self.builder = ijson.ObjectBuilder() if build else None
         self.target = target
         self.depth = 0
+        # A bare release's top-level values count from the start of the document.
+        self.started = self.reader.count if target is not None else 0
         return self._subtree(event, value)
 
     def _subtree(self, event: str, value: Any) -> Found | None:
         if self.builder is not None:
+            if self.reader.count - self.started > self.max_release_bytes:
+                self._too_large()
             self.builder.event(event, value)
         if event in _OPEN:
             self.depth += 1
@@ -85,6 +98,11 @@ class _Router:
         assert target is not None
         return target, built
 
+    def _too_large(self) -> None:
+        path = self.target or "$"
+        limit = self.max_release_bytes
+        raise OcdsTooLarge(path, f"release is larger than {limit} bytes", release_path=path)
+
     def _top(self, event: str) -> None:
         if event in ("map_key", "end_map", "start_map"):
             return
@@ -95,6 +113,8 @@ class _Router:
         # Top-level values are kept only while the document may still be a bare release.
         if event in _SCALARS:
             if not self.is_package:
+                if self.reader.count > self.max_release_bytes:
+                    self._too_large()
                 self.head[key] = value
             return
         self.head_key = key
@@ -188,16 +208,58 @@ class _CountingReader:
         return chunk
 
 
-def iter_releases(stream: BinaryIO) -> Iterator[Found]:
+class _TooDeep(Exception):
+    """More arrays and objects open at once than MAX_DOCUMENT_DEPTH."""
+
+
+def _events(reader: _CountingReader) -> Iterator[tuple[str, str, Any]]:
+    """ijson.parse's (prefix, event, value), but refusing deep nesting before it piles up.
+
+    ijson.parse keeps a joined prefix per open level, which costs memory quadratic in the
+    depth (gigabytes for a 100 KB body); basic_parse keeps nothing, so the path lives here.
+    """
+    path: list[str] = []
+    for event, value in ijson.basic_parse(reader, use_float=False):
+        if event == "map_key":
+            prefix = _prefix(path[:-1])
+            path[-1] = value
+        elif event in _OPEN:
+            if len(path) >= MAX_DOCUMENT_DEPTH:
+                raise _TooDeep
+            prefix = _prefix(path)
+            path.append("" if event == "start_map" else "item")
+        elif event in _CLOSE:
+            path.pop()
+            prefix = _prefix(path)
+        else:
+            prefix = _prefix(path)
+        yield prefix, event, value
+
+
+def _prefix(path: list[str]) -> str:
+    if len(path) <= _PREFIX_PARTS:
+        return ".".join(path)
+    return ".".join(path[:_PREFIX_PARTS]) + ".\N{HORIZONTAL ELLIPSIS}"
+
+
+def iter_releases(
+    stream: BinaryIO, *, max_release_bytes: int = MAX_RELEASE_BYTES
+) -> Iterator[Found]:
     """Yield (json_path, release) for each release in a package, record package or release."""
-    router = _Router()
     reader = _CountingReader(stream)
+    router = _Router(reader, max_release_bytes)
     try:
-        for prefix, event, value in ijson.parse(reader, use_float=False):
+        for prefix, event, value in _events(reader):
             found = router.feed(prefix, event, value)
             if found is not None:
                 _check_storable(*found)
                 yield found
+    except _TooDeep:
+        where = router.where()
+        message = (
+            f"nested too deeply: more than {MAX_DOCUMENT_DEPTH} arrays or objects open at once"
+        )
+        raise OcdsError(where, message, release_path=router.target) from None
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         where = router.where()
         if reader.count == 0:

@@ -96,10 +96,11 @@ _BODY_DOC: dict[str, Any] = {
 
 @router.post("/ocds", openapi_extra=_BODY_DOC)
 def import_ocds(
-    upload: UploadDep, session: SessionDep, user: Importer, clock: ClockDep
+    request: Request, upload: UploadDep, session: SessionDep, user: Importer, clock: ClockDep
 ) -> ImportReportOut:
     """Import an OCDS release or record package; all or nothing, with a report."""
     report = service.import_ocds(
+        max_release_bytes=request.app.state.settings.max_release_bytes,
         session=session,
         stream=cast(BinaryIO, upload.file),
         source_file=upload.name,

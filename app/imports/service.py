@@ -16,17 +16,19 @@ from app.audit.chain import jsonable
 from app.auth.service import Actor
 from app.contracts import service as contracts
 from app.contracts.models import Contract
-from app.errors import DomainError, Unprocessable
+from app.errors import DomainError, PayloadTooLarge, Unprocessable
 from app.imports import ocds_terms as terms_
 from app.imports.models import ContractOcdsRelease
 from app.imports.ocds_read import (
     ContractData,
     OcdsError,
     OcdsSkipError,
+    OcdsTooLarge,
     is_newer_release,
     iter_releases,
     map_release,
 )
+from app.imports.ocds_stream import MAX_RELEASE_BYTES
 
 SEAL_EVERY = 500
 """Chain queued audit events every so many releases, so a large file runs in bounded memory."""
@@ -49,6 +51,12 @@ class OcdsImportError(Unprocessable):
             {"path": e.path, "release_id": e.release_id, "message": e.message} for e in errors
         ]
         return cls(detail, problems=problems)
+
+
+class ReleaseTooLarge(PayloadTooLarge):
+    """One release is bigger than the import holds in memory; nothing was written."""
+
+    code = "release_too_large"
 
 
 @dataclass
@@ -110,13 +118,19 @@ class _Run:
 
 
 def import_ocds(
-    *, session: Session, stream: BinaryIO, source_file: str, actor: Actor | None, now: datetime
+    *,
+    session: Session,
+    stream: BinaryIO,
+    source_file: str,
+    actor: Actor | None,
+    now: datetime,
+    max_release_bytes: int = MAX_RELEASE_BYTES,
 ) -> ImportReport:
     """Import one OCDS file in the caller's transaction; OcdsImportError leaves it to roll back."""
     run = _Run(session, source_file, actor, now, ImportReport(file=source_file))
     errors: list[OcdsError] = []
     try:
-        for path, release in iter_releases(stream):
+        for path, release in iter_releases(stream, max_release_bytes=max_release_bytes):
             run.report.releases += 1
             try:
                 data = map_release(release, path)
@@ -131,6 +145,10 @@ def import_ocds(
                 errors.append(exc)
                 if len(errors) >= MAX_PROBLEMS:
                     break
+    except OcdsTooLarge as exc:
+        raise ReleaseTooLarge(
+            str(exc), problems=[{"path": exc.path, "message": exc.message}]
+        ) from None
     except OcdsError as exc:  # invalid JSON or not OCDS: the stream cannot go on
         errors.append(exc)
     if errors:
