@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=30.0, gt=0)
+    db_queue_timeout: float = Field(default=5.0, gt=0)
+    """How long a request waits for a free database connection before a 503 with Retry-After."""
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 
     smtp_host: str | None = None

@@ -15,6 +15,7 @@ from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
 from app.contracts.router import router as contracts_router
 from app.db import readiness
+from app.db.admission import Admission, pool_slots
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.admission = Admission(pool_slots(engine), settings.db_queue_timeout)
     app.state.clock = clock or SystemClock()
     # Invalid definitions stop start-up with every problem listed, not a 500 later.
     app.state.workflows = WorkflowRegistry.from_directory(settings.workflows_dir)

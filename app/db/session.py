@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
+from app.db.admission import Admission
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -65,11 +68,34 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed before the response is sent."""
+def _finish(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed before the response is sent.
+
+    The request first waits (on the event loop, not in a thread) for an admission slot, so
+    no more requests hold sessions than the pool has connections; see app.db.admission.
+    """
+    admission: Admission = request.app.state.admission
     factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory.begin() as session:
-        yield session
+    async with admission.slot():
+        session = factory()
+        commit = False
+        try:
+            yield session
+            commit = True
+        finally:
+            # Shielded: a client that disconnects must not leave the connection checked out.
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_finish, session, commit)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -1,0 +1,40 @@
+"""A real uvicorn server in a subprocess, for tests that need real sockets and concurrency."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+@contextmanager
+def serve(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
+    """Serve app.asgi:app with the given HANDOVER_ settings; yields its base URL.
+
+    The listening socket is bound here and handed over, so clients can connect at once:
+    the kernel queues them until the server accepts, with no polling for readiness.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    port = sock.getsockname()[1]
+    argv = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--fd", str(sock.fileno())]
+    argv += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    full_env = {**os.environ, "HANDOVER_SCHEDULER_ENABLED": "false", **env}
+    proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, pass_fds=(sock.fileno(),))
+    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
