@@ -6,12 +6,31 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.contracts.currencies import ISO_4217
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 MAX_AMOUNT = Decimal("1e13")  # ten trillion: above any public contract, catches unit slips
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+"""Contract dates outside this range are typing slips; refusing them keeps date arithmetic
+(notice periods, extensions, working days) far from the calendar's ends."""
+
+
+def _sane(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+ContractDate = Annotated[date, AfterValidator(_sane)]
 
 
 class Strict(BaseModel):
@@ -59,7 +78,7 @@ class Money(Strict):
 class BreakClause(Strict):
     """A date the buyer may end the contract early, with its notice."""
 
-    date: date
+    date: ContractDate
     notice_days: Annotated[int, Field(ge=0, le=3650)]
 
 
@@ -76,10 +95,10 @@ class ContractFields(Strict):
     description: Annotated[str, StringConstraints(max_length=20_000)] | None = None
     suppliers: Annotated[list[Supplier], Field(max_length=100)] = []
     value: Money | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    max_end_date: date | None = None
-    date_signed: date | None = None
+    start_date: ContractDate | None = None
+    end_date: ContractDate | None = None
+    max_end_date: ContractDate | None = None
+    date_signed: ContractDate | None = None
     notice_period_days: Annotated[int, Field(ge=0, le=3650)] | None = None
     notice_in_working_days: bool = False
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -140,7 +140,10 @@ def extended_end_date(end_date: date, months: int) -> date:
 
 def assessment_booking_date(planned_phase_end: date) -> date:
     """The date to book a service assessment by: five weeks before the phase ends."""
-    return planned_phase_end - timedelta(weeks=ASSESSMENT_BOOKING_WEEKS)
+    try:
+        return planned_phase_end - timedelta(weeks=ASSESSMENT_BOOKING_WEEKS)
+    except OverflowError:  # in the calendar's first weeks: as early as there is
+        return date.min
 
 
 def assessment_booking_deadline(phase: str, planned_phase_end: date) -> DeadlineSpec:
@@ -159,9 +162,12 @@ def notice_date(terms: ContractTerms) -> date | None:
     """The last day to serve notice: end date minus the notice period, or None if unknown."""
     if terms.end_date is None or terms.notice_period_days is None:
         return None
-    if terms.notice_in_working_days:
-        return subtract_working_days(terms.end_date, terms.notice_period_days)
-    return terms.end_date - timedelta(days=terms.notice_period_days)
+    try:
+        if terms.notice_in_working_days:
+            return subtract_working_days(terms.end_date, terms.notice_period_days)
+        return terms.end_date - timedelta(days=terms.notice_period_days)
+    except OverflowError:  # before the calendar starts: there is no such day
+        return None
 
 
 def route_decision_date(terms: ContractTerms, route: str, lead_times: LeadTimes) -> date | None:
@@ -194,7 +200,10 @@ def _decision_date(terms: ContractTerms, procurement_days: int, lead: LeadTimes)
         served_by = terms.end_date  # no notice period recorded: treat it as zero
     if served_by is None:
         return None
-    return served_by - timedelta(days=procurement_days + lead.transition_days)
+    try:
+        return served_by - timedelta(days=procurement_days + lead.transition_days)
+    except OverflowError:
+        return None
 
 
 def compute_contract_deadlines(
@@ -203,26 +212,40 @@ def compute_contract_deadlines(
     """Every deadline the terms imply, sorted by date; missing inputs omit their deadlines."""
     lead = lead_times if lead_times is not None else LeadTimes()
     specs: list[DeadlineSpec] = [
-        *_notice(terms),
-        *_extension_options(terms),
-        *_break_clauses(terms),
-        *_route_decision(terms, lead),
-        *_exit_plan_review(terms, today),
-        *_hard_stop(terms),
+        *_total(_notice, terms),
+        *_total(_extension_options, terms),
+        *_total(_break_clauses, terms),
+        *_total(lambda t: _route_decision(t, lead), terms),
+        *_total(lambda t: _exit_plan_review(t, today), terms),
+        *_total(_hard_stop, terms),
     ]
     if terms.actual_end_date is not None:
         # The contract has ended: obligations dated after the end no longer apply.
         specs = [s for s in specs if s.date <= terms.actual_end_date]
-    specs += _publication_notices(terms)
+    specs += _total(_publication_notices, terms)
     return sorted(specs, key=lambda s: (s.date, s.kind, s.key))
+
+
+def _total(
+    build: Callable[[ContractTerms], list[DeadlineSpec]], terms: ContractTerms
+) -> list[DeadlineSpec]:
+    # The API refuses dates outside 1900-2200, but terms may come from older rows or case data:
+    # a deadline that would fall outside the calendar (year 1 or 9999) is left out, not a 500.
+    try:
+        return build(terms)
+    except (OverflowError, ValueError):
+        return []
 
 
 def _spec(kind: str, key: str, when: date, detail: str) -> DeadlineSpec:
     # Notices are served by people: flag dates that fall on a weekend or bank holiday.
     if not is_working_day(when):
+        try:
+            act_by = previous_working_day(when).isoformat()
+        except OverflowError:  # the calendar's first day has no working day before it
+            act_by = "the day before"
         detail += (
-            f" ({when.strftime('%A')} {when.isoformat()} is not a working day: act by "
-            f"{previous_working_day(when).isoformat()})"
+            f" ({when.strftime('%A')} {when.isoformat()} is not a working day: act by {act_by})"
         )
     return DeadlineSpec(kind=kind, key=key, date=when, detail=detail)
 
