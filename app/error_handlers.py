@@ -9,10 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
+from app.catch import CatchUnexpected
 from app.errors import DomainError, Refusal
 
 log = logging.getLogger("handover.errors")
@@ -30,6 +32,8 @@ HTTP_CODES = {
     422: "validation_error",
     429: "rate_limited",
 }
+RETRY_AFTER = "5"
+"""Seconds a client should wait before retrying when the database is unavailable."""
 
 
 def _json(
@@ -120,12 +124,54 @@ def _data(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
+def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    # Connection refused or lost, locked, timed out: the client's request was fine; retry.
+    log.warning("the database is unavailable: %s", exc)
     return _json(
-        500,
-        {"error": "internal_error", "detail": "an unexpected error occurred; it has been logged"},
+        503,
+        {
+            "error": "database_unavailable",
+            "detail": "the database cannot be reached or did not answer; retry shortly",
+        },
+        {"Retry-After": RETRY_AFTER},
     )
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string"},
+        "detail": {"type": "string"},
+        "problems": {"type": "array", "items": {"type": "object"}},
+    },
+}
+_UNAVAILABLE_DOC: dict[str, Any] = {
+    "description": "The database is unavailable or at capacity (database_unavailable,"
+    " database_busy); retry after the Retry-After seconds",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _document_unavailable(app: FastAPI) -> None:
+    # Every /api operation opens a database session, so each may answer 503.
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = plain()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path, item in schema.get("paths", {}).items():
+            if not path.startswith("/api/"):
+                continue
+            for operation in item.values():
+                operation.setdefault("responses", {}).setdefault("503", _UNAVAILABLE_DOC)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install(app: FastAPI) -> None:
@@ -136,4 +182,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(DataError, _data)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(OperationalError, _unavailable)
+    app.add_exception_handler(InterfaceError, _unavailable)
+    app.add_exception_handler(PoolTimeout, _unavailable)
+    # Innermost of the middleware (added before the others), so the access log sees the 500.
+    app.add_middleware(CatchUnexpected)
+    _document_unavailable(app)

@@ -7,11 +7,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
 from app.db.readiness import describe_missing, missing_migrations
+from app.error_handlers import RETRY_AFTER
 
 router = APIRouter(tags=["ops"])
+_RETRY = {"Retry-After": RETRY_AFTER}
 
 
-@router.get("/healthz")
+@router.get(
+    "/healthz",
+    responses={503: {"description": "The database cannot be reached or lacks migrations"}},
+)
 def healthz(request: Request) -> JSONResponse:
     """200 when the database answers, 503 when it does not."""
     engine: Engine = request.app.state.engine
@@ -20,10 +25,15 @@ def healthz(request: Request) -> JSONResponse:
             conn.execute(text("SELECT 1"))
             missing = missing_migrations(conn)
     except Exception as exc:  # the probe's whole point is to report any failure
-        return JSONResponse(
-            {"status": "unavailable", "detail": type(exc).__name__}, status_code=503
-        )
+        body = {
+            "status": "unavailable",
+            "error": "database_unavailable",
+            "detail": f"the database cannot be reached ({type(exc).__name__})",
+        }
+        return JSONResponse(body, status_code=503, headers=_RETRY)
     if missing:  # every request would fail on the tables it lacks
         detail = f"the database {describe_missing(missing)}"
-        return JSONResponse({"status": "unavailable", "detail": detail}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "detail": detail}, status_code=503, headers=_RETRY
+        )
     return JSONResponse({"status": "ok"})

@@ -14,8 +14,8 @@ ROOT = Path(__file__).parents[1]
 
 
 @contextmanager
-def serve(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
-    """Serve app.asgi:app with the given HANDOVER_ settings; yields its base URL.
+def serve(env: dict[str, str], *, workers: int = 1, target: str = "app.asgi:app") -> Iterator[str]:
+    """Serve the ASGI app `target` with the given HANDOVER_ settings; yields its base URL.
 
     The listening socket is bound here and handed over, so clients can connect at once:
     the kernel queues them until the server accepts, with no polling for readiness.
@@ -24,7 +24,7 @@ def serve(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)
     port = sock.getsockname()[1]
-    argv = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--fd", str(sock.fileno())]
+    argv = [sys.executable, "-m", "uvicorn", target, "--fd", str(sock.fileno())]
     argv += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     full_env = {**os.environ, "HANDOVER_SCHEDULER_ENABLED": "false", **env}
     proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, pass_fds=(sock.fileno(),))

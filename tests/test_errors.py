@@ -60,7 +60,11 @@ def test_health_is_503_when_the_database_does_not_answer(tmp_path):
     settings = Settings(database_url=f"sqlite:///{missing}", scheduler_enabled=False)
     res = TestClient(create_app(settings)).get("/healthz")
     assert res.status_code == 503
-    assert res.json() == {"status": "unavailable", "detail": "OperationalError"}
+    assert res.json() == {
+        "status": "unavailable",
+        "error": "database_unavailable",
+        "detail": "the database cannot be reached (OperationalError)",
+    }
 
 
 def test_request_id_is_echoed(client):
