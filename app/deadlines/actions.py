@@ -10,12 +10,13 @@ from sqlalchemy import Row, Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth.roles import Role
 from app.auth.service import Actor
 from app.deadlines.delivery import delivery_settings
 from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
 from app.deadlines.planning import cancel_pending, current_key_prefix, replan
 from app.deadlines.policy import deadline_passed
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 
 
 def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
@@ -148,11 +149,28 @@ def requeue_failed(
     return [i for _, ids in by_deadline.values() for i in ids]
 
 
+OVERSEERS = frozenset({Role.admin, Role.programme_manager})
+"""Roles that oversee reminders: they see everyone's and may queue anyone's again."""
+
+
+def may_requeue(actor: Actor, row: Reminder) -> bool:
+    """Overseers requeue any reminder; anyone else only their own e-mail or in-app one."""
+    if actor.has_any(OVERSEERS):
+        return True
+    return row.user_id is not None and row.user_id == actor.id and row.channel != "webhook"
+
+
 def requeue_one(*, session: Session, reminder_id: int, actor: Actor, now: datetime) -> Reminder:
-    """Requeue one failed reminder; 404 if unknown, 409 if it is not one requeue_failed takes."""
+    """Requeue one failed reminder; 404 if unknown, 403 if not the actor's to requeue, 409 if
+    it is not one requeue_failed takes."""
     row = session.get(Reminder, reminder_id)
     if row is None:
         raise NotFound(f"no reminder with id {reminder_id}")
+    if not may_requeue(actor, row):
+        raise Forbidden(
+            "only a programme manager or an admin may requeue someone else's reminder",
+            code="role_required",
+        )
     reason = f"requeued by {actor.name}"
     if not requeue_failed(
         session=session, now=now, actor=actor, reminder_ids=[reminder_id], reason=reason

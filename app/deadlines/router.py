@@ -127,7 +127,7 @@ def _resolve(
     return DeadlineDetailOut.model_validate(row)
 
 
-OVERSEERS = frozenset({Role.admin, Role.programme_manager})
+OVERSEERS = actions.OVERSEERS
 
 
 def _origin(url: str) -> str:
@@ -188,9 +188,9 @@ def reminders_status(session: SessionDep, _user: CurrentUser) -> ReminderStatusO
 
 @router.post("/reminders/{reminder_id}/requeue")
 def requeue_reminder(
-    reminder_id: IdPath, session: SessionDep, user: Resolver, clock: ClockDep
+    reminder_id: IdPath, session: SessionDep, user: CurrentUser, clock: ClockDep
 ) -> ReminderOut:
-    """Queue a failed reminder again once its cause is fixed: fresh attempts, due now."""
+    """Queue a failed reminder again once its cause is fixed (overseers any, others their own)."""
     row = actions.requeue_one(session=session, reminder_id=reminder_id, actor=user, now=clock.now())
     return reminder_out(row, user)
 
