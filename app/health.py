@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
+from starlette.concurrency import run_in_threadpool
 
+from app.db.admission import Admission
 from app.db.readiness import describe_missing, missing_migrations
 from app.error_handlers import RETRY_AFTER
 
@@ -17,9 +19,16 @@ _RETRY = {"Retry-After": RETRY_AFTER}
     "/healthz",
     responses={503: {"description": "The database cannot be reached or lacks migrations"}},
 )
-def healthz(request: Request) -> JSONResponse:
-    """200 when the database answers, 503 when it does not."""
-    engine: Engine = request.app.state.engine
+async def healthz(request: Request) -> JSONResponse:
+    """200 when the database answers, 503 when it does not (or is at capacity)."""
+    admission: Admission = request.app.state.admission
+    # Through admission like every request: a flood of probes blocked on the pool in threads
+    # would otherwise starve the requests that hold connections.
+    async with admission.slot():
+        return await run_in_threadpool(_probe, request.app.state.engine)
+
+
+def _probe(engine: Engine) -> JSONResponse:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

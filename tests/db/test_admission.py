@@ -41,9 +41,8 @@ async def _one(client: httpx.AsyncClient, path: str) -> Outcome:
 
 
 async def _client(client: httpx.AsyncClient) -> list[Outcome]:
-    return [
-        await _one(client, "/api/me" if i % 2 else "/api/contracts?limit=5") for i in range(ROUNDS)
-    ]
+    paths = ("/api/contracts?limit=5", "/api/me", "/healthz", "/api/me")
+    return [await _one(client, paths[i % len(paths)]) for i in range(ROUNDS)]
 
 
 async def _drive(base: str, headers: dict[str, str]) -> list[Outcome]:
