@@ -34,6 +34,11 @@ def _humanise(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _choice(value: str) -> dict[str, str]:
+    """A select item for a snake_case value."""
+    return {"value": value, "text": _humanise(value)}
+
+
 def make_templates() -> Jinja2Templates:
     """Templates with the GOV.UK macros importable as govuk_frontend_jinja/components/…."""
     env = Environment(
@@ -50,6 +55,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["day"] = _day
     env.filters["when"] = _when
     env.filters["humanise"] = _humanise
+    env.filters["humanise_choice"] = _choice
     env.globals["styled"] = (ASSETS / "handover.css").is_file()
     return Jinja2Templates(env=env)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth import service as auth
@@ -57,3 +58,31 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> TestClie
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def post_form(client: TestClient, url: str, data: dict[str, str]) -> Response:
+    """Post a form as the signed-in browser would, with the session's CSRF token."""
+    token = csrf_of(client.get("/").text)
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+CONTRACT = {
+    "reference": "WEB-001",
+    "title": "Hosting and service desk",
+    "buyer_name": "Department for Testing",
+    "supplier_name": "Acme Outsourcing Ltd",
+    "value_amount": "1200000",
+    "start_date": "2024-04-01",
+    "end_date": "2028-03-31",
+    "max_end_date": "",
+    "notice_period_days": "180",
+    "tier": "2",
+    "description": "",
+}
+
+
+def register(client: TestClient, **changes: str) -> int:
+    """Register a contract through the web form; its id."""
+    response = post_form(client, "/contracts/new", {**CONTRACT, **changes})
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
