@@ -9,14 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from app.cases import components, service
-from app.cases.components import ROUTES
+from app.cases.components import DECOMPOSE_STATES, ROUTES
 from app.cases.models import Case
 from app.cases.present import case_out, transition_options
 from app.cases.router import DECOMPOSERS
-from app.cases.rules import COMPONENT_WORKFLOWS
 from app.cases.service import Ctx
 from app.contracts import service as contracts
-from app.errors import DomainError
+from app.errors import DomainError, Forbidden
 from app.params import IdPath
 from app.web import queries
 from app.web.case_forms import definition_for, read_submission, transition_form
@@ -80,8 +79,7 @@ def _case_page(
         contract=contract,
         allowed=[a for a in actions if a["offered"]],
         blocked=[a for a in actions if not a["offered"]],
-        can_decompose=case.workflow in COMPONENT_WORKFLOWS
-        and not case.final
+        can_decompose=case.state in DECOMPOSE_STATES.get(case.workflow, frozenset())
         and user.actor.has_any(DECOMPOSERS),
         routes=ROUTES,
         posted_component=posted if posted_trigger == "decompose" else None,
@@ -176,6 +174,10 @@ def decompose(
     request: Request, case_id: IdPath, user: WebUser, ctx: WebCtx, form: CheckedForm
 ) -> Response:
     """Add a service component and open its case, as POST /api/cases/{id}/components."""
+    if not user.actor.has_any(DECOMPOSERS):
+        raise Forbidden(
+            f"this needs one of the roles: {', '.join(sorted(DECOMPOSERS))}", code="role_required"
+        )
     case = service.get(session=ctx.session, case_id=case_id)
     name = str(form.get("name") or "").strip()
     description = str(form.get("description") or "").strip() or None
@@ -192,12 +194,6 @@ def decompose(
             posted=form,
             posted_trigger="decompose",
             status_code=422,
-        )
-    if not user.actor.has_any(DECOMPOSERS):
-        from app.errors import Forbidden
-
-        raise Forbidden(
-            f"this needs one of the roles: {', '.join(sorted(DECOMPOSERS))}", code="role_required"
         )
     try:
         with ctx.session.begin_nested():
