@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types workflows-check migrations-check pytest pytest-postgres bench clean
+.PHONY: assets run test lint types workflows-check migrations-check pytest pytest-postgres bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,13 +14,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) assets
 	$(BIN)/handover db upgrade
 	@# Loads the demo into an empty database; prints the tokens of the database it serves.
 	@$(BIN)/handover demo --if-empty
 	$(BIN)/handover serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) lint types workflows-check migrations-check pytest pytest-postgres
+test: $(STAMP) assets lint types workflows-check migrations-check pytest pytest-postgres
+
+# The web frontend's packages and compiled CSS (app/web/built/, git-ignored); without
+# node/npm it says so in one line and the pages are served unstyled.
+WEB_SOURCES := package.json $(wildcard app/web/scss/*.scss app/web/static/*)
+assets: app/web/built/.stamp
+app/web/built/.stamp: $(WEB_SOURCES) app/web/build-assets.sh
+	@bash app/web/build-assets.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
 from app.hooks import install_hooks
 from app.imports.cli import import_cli
+from app.web.cli import set_password
 from app.workflows.cli import workflows_cli
 
 cli = typer.Typer(help="Handover: leave outsourced IT contracts on time.", no_args_is_help=True)
@@ -32,6 +33,7 @@ cli.add_typer(audit_cli, name="audit")
 cli.add_typer(workflows_cli, name="workflows")
 cli.add_typer(reminders_cli, name="reminders")
 cli.add_typer(import_cli, name="import")
+users_cli.command("set-password")(set_password)
 
 
 @cli.callback()
@@ -156,7 +158,9 @@ def demo(
 ) -> None:
     """Load demo users, contracts and cases into an empty database and print their tokens."""
     from app.demo import has_users, load_demo
+    from app.demo.data import DEMO_USERS
     from app.demo.tokens import HEADER, live_tokens, save_tokens, tokens_path
+    from app.web.signin import DEMO_PASSWORD, ensure_demo_passwords
     from app.workflows.registry import WorkflowRegistry
 
     settings = get_settings()
@@ -174,6 +178,8 @@ def demo(
                 " database (--if-empty to accept that and print its demo tokens)"
             )
         lines = loaded.users if loaded is not None else live_tokens(session, path, clock.now())
+        demo_names = [name for name, _display, _roles in DEMO_USERS]
+        ensure_demo_passwords(session=session, names=demo_names, now=clock.now())
     if loaded is not None:
         save_tokens(path, lines)
         typer.echo(loaded.summary())
@@ -185,6 +191,7 @@ def demo(
         )
         return
     typer.echo("\n".join([HEADER, *lines]))
+    typer.echo(f"web sign-in: any demo user above, password {DEMO_PASSWORD!r}")
 
 
 def main() -> None:

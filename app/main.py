@@ -24,6 +24,7 @@ from app.hooks import install_hooks
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
+from app.web import install as install_web
 from app.workflows.registry import WorkflowRegistry
 from app.workflows.router import router as workflows_router
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     for router in routers:
         app.include_router(router)
+    install_web(app)
     install_hooks()
     deadlines_runtime.install(app)
 

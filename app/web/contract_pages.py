@@ -1,0 +1,289 @@
+"""Contracts: the filtered list, register, edit terms, and one contract's page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from app.auth.roles import Role
+from app.cases import service as cases
+from app.cases.router import OPENERS
+from app.contracts import service
+from app.contracts.models import Contract
+from app.contracts.present import contract_out
+from app.contracts.schemas import ContractCreate, ContractPatch
+from app.errors import Conflict, DomainError, Forbidden
+from app.params import IdPath
+from app.web import contract_forms as forms
+from app.web import queries
+from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
+from app.web.signin import SignedIn
+
+router = APIRouter(include_in_schema=False)
+# The roles the API's PATCH/POST /api/contracts allow (app/contracts/router.py's Editor).
+EDITORS = frozenset({Role.programme_manager, Role.contract_manager, Role.commercial_lead})
+Text = Annotated[str, Query(max_length=200)]
+
+
+def require(user: SignedIn, roles: frozenset[Role]) -> None:
+    """The same 403 as the API when the user lacks every one of the roles (admin passes)."""
+    if not user.actor.has_any(roles | {Role.admin}):
+        names = ", ".join(sorted({*roles, Role.admin}))
+        raise Forbidden(f"this needs one of the roles: {names}", code="role_required")
+
+
+def _date(value: str, label: str, errors: dict[str, str], key: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[key] = f"{label} must be a real date, like 2027-03-31"
+        return None
+
+
+@router.get("/contracts")
+def contract_list(
+    request: Request,
+    user: WebUser,
+    ctx: WebCtx,
+    q: Text = "",
+    buyer: Text = "",
+    supplier: Text = "",
+    ends_after: Text = "",
+    ends_before: Text = "",
+    sort: Text = "end_date",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    """Contracts filtered through a GET form (so the URL can be shared), sorted, paginated."""
+    errors: dict[str, str] = {}
+    filters = queries.ContractFilters(
+        q=q.strip() or None,
+        buyer=buyer.strip() or None,
+        supplier=supplier.strip() or None,
+        ends_after=_date(ends_after, "Ends after", errors, "ends_after"),
+        ends_before=_date(ends_before, "Ends before", errors, "ends_before"),
+        sort=sort if sort in queries.SORTS else "end_date",
+    )
+    rows, total = queries.contracts_page(ctx.session, filters, page)
+    kept = {
+        "q": q,
+        "buyer": buyer,
+        "supplier": supplier,
+        "ends_after": ends_after,
+        "ends_before": ends_before,
+    }
+    query = {k: v for k, v in kept.items() if v}
+    pages = max(1, -(-total // queries.PAGE_SIZE))
+    return render(
+        request,
+        "contracts.html",
+        user,
+        status_code=422 if errors else 200,
+        errors=forms.summary(errors),
+        field_errors=errors,
+        title="Contracts",
+        contracts=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=kept,
+        sort=filters.sort,
+        link=lambda **more: "/contracts?" + urlencode({**query, "sort": filters.sort, **more}),
+        can_register=user.actor.has_any(EDITORS | {Role.admin}),
+        back=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+    )
+
+
+def _form(
+    request: Request,
+    user: SignedIn,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    contract: Contract | None = None,
+    version: int | None = None,
+    stale: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    title = f"Edit {contract.reference}" if contract else "Register a contract"
+    return render(
+        request,
+        "contract_form.html",
+        user,
+        status_code=status_code,
+        errors=forms.summary(errors or {}),
+        field_errors=errors or {},
+        title=title,
+        fields=forms.FIELDS,
+        values=values,
+        contract=contract,
+        version=version,
+        stale=stale,
+    )
+
+
+@router.get("/contracts/new")
+def new_contract(request: Request, user: WebUser) -> HTMLResponse:
+    """The register-a-contract form."""
+    require(user, EDITORS)
+    return _form(request, user, values={f.id: "" for f in forms.FIELDS})
+
+
+@router.post("/contracts/new", response_model=None)
+def register_contract(request: Request, user: WebUser, ctx: WebCtx, form: CheckedForm) -> Response:
+    """Register through the same service as POST /api/contracts; errors keep the input."""
+    require(user, EDITORS)
+    values = forms.values_from(form)
+    try:
+        data = ContractCreate.model_validate(forms.payload(values))
+        with ctx.session.begin_nested():
+            contract = service.create(
+                session=ctx.session, data=data, actor=ctx.actor, now=ctx.clock.now()
+            )
+    except ValidationError as exc:
+        return _form(
+            request, user, values=values, errors=forms.validation_errors(exc), status_code=422
+        )
+    except DomainError as exc:
+        return _form(
+            request,
+            user,
+            values=values,
+            errors=forms.domain_errors(exc),
+            status_code=exc.status_code,
+        )
+    return see_other(f"/contracts/{contract.id}")
+
+
+@router.get("/contracts/{contract_id}")
+def contract_page(
+    request: Request, contract_id: IdPath, user: WebUser, ctx: WebCtx
+) -> HTMLResponse:
+    """Terms, deadlines and the cases as a tree."""
+    contract = service.get(session=ctx.session, contract_id=contract_id)
+    out = contract_out(contract, ctx.session)
+    all_cases = queries.cases_of_contract(ctx.session, contract.id)
+    children: dict[int | None, list[object]] = {}
+    for case in all_cases:
+        children.setdefault(case.parent_id, []).append(case)
+    return render(
+        request,
+        "contract.html",
+        user,
+        title=f"{contract.reference}: {contract.title}",
+        contract=out,
+        children=children,
+        can_edit=user.actor.has_any(EDITORS | {Role.admin}),
+        can_open=user.actor.has_any(OPENERS)
+        and not any(c.workflow == "contract_review" and not c.final for c in all_cases),
+    )
+
+
+@router.get("/contracts/{contract_id}/edit")
+def edit_contract(
+    request: Request, contract_id: IdPath, user: WebUser, ctx: WebCtx
+) -> HTMLResponse:
+    """The edit-terms form, holding the version it was opened at."""
+    require(user, EDITORS)
+    contract = service.get(session=ctx.session, contract_id=contract_id)
+    return _form(
+        request, user, values=forms.values_of(contract), contract=contract, version=contract.version
+    )
+
+
+def _stale_message(ctx: WebCtx, contract: Contract) -> str:
+    event = queries.last_change(ctx.session, contract.id)
+    if event is None:
+        return "Someone changed this contract after you opened it."
+    who = queries.display_names(ctx.session, {event.actor}).get(event.actor, event.actor)
+    changed = ", ".join(sorted((event.details or {}).get("changes", {}))) or "its terms"
+    when = f"{event.at.day} {event.at:%B %Y at %H:%M} UTC"
+    return (
+        f"{who} changed this contract ({changed}) on {when}, after you opened it."
+        " Your changes have not been saved: they are below. Check them against the"
+        " current terms, then save again to replace them."
+    )
+
+
+@router.post("/contracts/{contract_id}/edit", response_model=None)
+def save_contract(
+    request: Request, contract_id: IdPath, user: WebUser, ctx: WebCtx, form: CheckedForm
+) -> Response:
+    """Save terms through PATCH's service; a stale version says who changed what, and when."""
+    require(user, EDITORS)
+    contract = service.get(session=ctx.session, contract_id=contract_id)
+    values = forms.values_from(form)
+    version = str(form.get("version") or "")
+    reason = str(form.get("reason") or "").strip() or None
+    try:
+        patch = ContractPatch.model_validate(
+            {**forms.payload(values, partial=True), "version": version or None, "reason": reason}
+        )
+        with ctx.session.begin_nested():
+            service.update(
+                session=ctx.session,
+                contract=contract,
+                patch=patch,
+                actor=ctx.actor,
+                now=ctx.clock.now(),
+            )
+    except ValidationError as exc:
+        errors = forms.validation_errors(exc)
+        return _form(
+            request,
+            user,
+            values=values,
+            errors=errors,
+            contract=contract,
+            version=int(version) if version.isdigit() else contract.version,
+            status_code=422,
+        )
+    except Conflict as exc:
+        if exc.error_code != "stale_version":
+            errors = forms.domain_errors(exc)
+            return _form(
+                request,
+                user,
+                values=values,
+                errors=errors,
+                contract=contract,
+                version=int(version) if version.isdigit() else contract.version,
+                status_code=409,
+            )
+        message = _stale_message(ctx, contract)
+        return _form(
+            request,
+            user,
+            values=values,
+            errors={"reference": message},
+            contract=contract,
+            version=contract.version,
+            stale=message,
+            status_code=409,
+        )
+    except DomainError as exc:
+        return _form(
+            request,
+            user,
+            values=values,
+            errors=forms.domain_errors(exc),
+            contract=contract,
+            version=contract.version,
+            status_code=exc.status_code,
+        )
+    return see_other(f"/contracts/{contract.id}")
+
+
+@router.post("/contracts/{contract_id}/cases", response_model=None)
+def open_review(contract_id: IdPath, user: WebUser, ctx: WebCtx, _form: CheckedForm) -> Response:
+    """Open a contract review, as POST /api/cases does."""
+    require(user, frozenset(OPENERS))
+    service.get(session=ctx.session, contract_id=contract_id)
+    case = cases.open_case(ctx, workflow="contract_review", contract_id=contract_id)
+    return see_other(f"/cases/{case.id}")
