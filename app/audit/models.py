@@ -23,8 +23,9 @@ class AuditEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
-    """Position in the one chain; orders events (timestamps do not)."""
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    """Position in the one chain; orders events (timestamps do not). Not unique: a stray row
+    at the next position must not stop the service writing; verify reports it instead."""
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100), index=True)
     """User name, or 'system' for scheduled work."""
@@ -43,6 +44,11 @@ class AuditEvent(Base):
     """For a change: the fields before and after; otherwise what the action needs."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    """HMAC-SHA256 under key `key_id` of (key_id, prev_hash, body); sha256 before keys."""
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    """Which audit key signed the event; NULL for events of the public scheme before keys."""
+    body: Mapped[str | None] = mapped_column(Text)
+    """The event's hashed fields as canonical JSON, exactly the text the MAC covers."""
 
 
 class AuditHead(Base):

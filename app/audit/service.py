@@ -10,7 +10,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit import verify as verifier
 from app.audit.models import AuditEvent
+from app.audit.setup import setup_for
 from app.auth.service import Actor
 
 SYSTEM_ACTOR = "system"
@@ -89,3 +91,29 @@ def list_events(*, session: Session, limit: int, **filters: Any) -> tuple[list[A
 def iter_events(*, session: Session, **filters: Any) -> Iterator[AuditEvent]:
     """Every matching event, streamed in batches (CSV export)."""
     yield from session.scalars(events_query(**filters).execution_options(yield_per=500))
+
+
+def verify(
+    *, session: Session, since_checkpoint: bool = False, workers: int = 1
+) -> verifier.VerifyResult:
+    """Verify the chain of the session's database against its keys and anchors."""
+    audit = setup_for(chain.bind_url(session))
+    return verifier.verify(
+        session.connection(), audit, since_checkpoint=since_checkpoint, workers=workers
+    )
+
+
+def record_checkpoint(*, session: Session, result: verifier.VerifyResult, now: datetime) -> None:
+    """Record, as an audited event, the head a verify has just accepted."""
+    record(
+        session=session,
+        actor=None,
+        action="audit.checkpoint",
+        at=now,
+        details={
+            "verified_seq": result.last_seq,
+            "verified_hash": result.last_hash,
+            "events": result.events,
+            "since_seq": result.since_seq,
+        },
+    )
