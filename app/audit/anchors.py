@@ -99,11 +99,16 @@ def read(audit: AuditSetup) -> list[Anchor]:
                 anchor = Anchor(
                     int(rec["seq"]), rec["hash"], rec["at"], rec["key_id"], rec["kind"], number
                 )
-                expected = ring.mac(
-                    anchor.key_id, _message(anchor.kind, anchor.seq, anchor.hash, anchor.at)
-                )
             except (ValueError, KeyError, TypeError):
-                raise AnchorError(f"{where}: not an anchor this chain's keys signed") from None
+                raise AnchorError(f"{where}: not an anchor line") from None
+            if anchor.key_id not in ring.keys:
+                raise AnchorError(
+                    f"{where}: signed with key {anchor.key_id!r},"
+                    " which the audit key file does not hold"
+                )
+            expected = ring.mac(
+                anchor.key_id, _message(anchor.kind, anchor.seq, anchor.hash, anchor.at)
+            )
             if not hmac.compare_digest(expected, str(rec.get("mac", ""))):
                 raise AnchorError(f"{where}: the anchor's signature does not match")
             found.append(anchor)
