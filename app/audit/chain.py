@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from app.audit import anchors
+from app.audit import anchors, stored
 from app.audit.models import AuditEvent, AuditHead
 from app.audit.setup import setup_for
 
@@ -65,18 +65,6 @@ def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(fields)).hexdigest()
 
 
-def body_of(fields: dict[str, Any]) -> str:
-    """The JSON stored with a keyed event, exactly the text its MAC covers."""
-    body = {k: fields[k] for k in HASHED_FIELDS}
-    body["at"] = fields["at"].astimezone(UTC).isoformat()
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def mac_message(key_id: str, prev_hash: str, body: str) -> bytes:
-    """What a keyed event's hash signs: its key id, the hash before it and its stored JSON."""
-    return f"{key_id}\n{prev_hash}\n{body}".encode()
-
-
 def bind_url(session: Session) -> str:
     """The URL of the database a session writes to, which names its audit setup."""
     return session.get_bind().engine.url.render_as_string(hide_password=False)
@@ -109,21 +97,18 @@ def seal(session: Session) -> None:
     conn = session.connection()  # Core statements: the ORM layer costs more than the writes
     head = conn.execute(_LOCK_HEAD).one()
     seq, prev = head.seq, head.hash
+    insert_event = stored.insert_statement(conn.dialect.name)
     for event in pending:
         seq += 1
         event.seq, event.prev_hash, event.key_id = seq, prev, key_id
-        event.body = body_of(_row_fields(event))
-        event.hash = prev = ring.mac(key_id, mac_message(key_id, prev, event.body))
-        values = {key: getattr(event, key) for key in _INSERT_KEYS}
-        event.id = conn.execute(_INSERT_EVENT, values).scalar_one()
+        values = stored.row_values(_row_fields(event), key_id, prev)
+        event.hash = prev = ring.mac(key_id, stored.mac_message(stored.signed_texts(values)))
+        event.id = conn.execute(insert_event, {**values, "hash": prev}).scalar_one()
     conn.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
     first_seq = session.info.get(SEALED, (head.seq,))[0]
     session.info[SEALED] = (first_seq, seq, prev, audit)
 
 
-_EVENTS = cast(Table, AuditEvent.__table__)
-_INSERT_KEYS = [c.key for c in _EVENTS.columns if c.key != "id"]
-_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 _HEAD = cast(Table, AuditHead.__table__)
 # FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE already holds the write lock.
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,11 @@ class KeyRing:
 
     keys: dict[str, bytes]
     current_id: str
+    _keyed: dict[str, hmac.HMAC] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[type[KeyRing], tuple[dict[str, bytes], str]]:
+        """Pickle the keys alone (for verify's worker processes), not the HMAC contexts."""
+        return (KeyRing, (self.keys, self.current_id))
 
     @property
     def current(self) -> bytes:
@@ -33,7 +39,13 @@ class KeyRing:
 
     def mac(self, key_id: str, message: bytes) -> str:
         """HMAC-SHA256 of a message under one key, hex; KeyError when the id is unknown."""
-        return hmac.digest(self.keys[key_id], message, "sha256").hex()
+        keyed = self._keyed.get(key_id)
+        if keyed is None:
+            # Copying a keyed context skips the key schedule: a third of the cost per event.
+            keyed = self._keyed[key_id] = hmac.new(self.keys[key_id], digestmod=hashlib.sha256)
+        mac = keyed.copy()
+        mac.update(message)
+        return mac.hexdigest()
 
 
 def parse(text: str, source: str) -> KeyRing:

@@ -13,7 +13,8 @@ from app.audit.anchors import Anchor
 from app.audit.keys import KeyRing
 from app.audit.models import GENESIS_HASH, AuditHead
 from app.audit.setup import AuditSetup
-from app.audit.walk import EVENTS, ROWS, Problem, Segment, Walker
+from app.audit.stored import EVENTS, rows_query
+from app.audit.walk import Problem, Segment, Walker
 
 BATCH = 5000
 PARALLEL_FROM = 200_000
@@ -42,7 +43,7 @@ def walk_range(
     conn: Connection, ring: KeyRing, lo: int, hi: int | None, prev: str | None, marks: set[int]
 ) -> Segment:
     """Walk the rows with seq in [lo, hi] (hi None: to the end), streaming in batches."""
-    stmt = ROWS.where(EVENTS.c.seq >= lo)
+    stmt = rows_query(conn.dialect.name).where(EVENTS.c.seq >= lo)
     if hi is not None:
         stmt = stmt.where(EVENTS.c.seq <= hi)
     walker = Walker(ring, lo, prev, marks)

@@ -1,4 +1,4 @@
-"""Walking a run of audit rows in seq order: every link, signature and column checked."""
+"""Walking a run of audit rows in seq order: every link and signature checked."""
 
 from __future__ import annotations
 
@@ -6,21 +6,16 @@ import hmac
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
-
-from app.audit.chain import HASHED_FIELDS, event_hash, mac_message
+from app.audit.chain import event_hash
 from app.audit.keys import KeyRing
-from app.audit.models import AuditEvent
+from app.audit.stored import JSON_COLUMNS, SIGNED, mac_message
 
-EVENTS = cast(Table, AuditEvent.__table__)
-# The fields after seq and at, in the order the query below returns them.
-_PLAIN = tuple(name for name in HASHED_FIELDS if name not in ("seq", "at"))
-COLUMNS = [
-    EVENTS.c[name] for name in ("id", "seq", "key_id", "prev_hash", "hash", "body", "at", *_PLAIN)
-]
-ROWS = select(*COLUMNS).order_by(EVENTS.c.seq, EVENTS.c.id)
+# Rows are (id, hash, *SIGNED) as app.audit.stored.rows_query reads them.
+ID, HASH, KEY, PREV, SEQ = 0, 1, 2, 3, 4
+_NAMES = ("id", "hash", *SIGNED)
 
 
 @dataclass(frozen=True)
@@ -63,15 +58,15 @@ class Walker:
     def feed(self, rows: Iterable[Sequence[Any]]) -> bool:
         """Check a batch; False once the chain is broken (the walk stops there)."""
         for row in rows:
-            seq = row[1]
+            seq = row[SEQ]
             if seq < self.expected:
-                self._stray(seq, row[0])
+                self._stray(seq, row[ID])
                 continue
             if seq > self.expected:
                 self.seg.problem = self.suspect or Problem(
                     self.expected,
-                    row[0],
-                    f"no event at seq {self.expected}: the next is event {row[0]} at seq {seq}"
+                    row[ID],
+                    f"no event at seq {self.expected}: the next is event {row[ID]} at seq {seq}"
                     " (events are missing)",
                 )
                 return False
@@ -80,7 +75,7 @@ class Walker:
                 self._accept(row)
             elif self.suspect is None:
                 # Another row at this seq may yet be the chain's own: decide when seq moves on.
-                self.suspect = Problem(seq, row[0], f"event {row[0]} at seq {seq} {detail}")
+                self.suspect = Problem(seq, row[ID], f"event {row[ID]} at seq {seq} {detail}")
         return True
 
     def finish(self) -> Segment:
@@ -94,43 +89,43 @@ class Walker:
             self.seg.strays.append((seq, event_id))
 
     def _accept(self, row: Sequence[Any]) -> None:
-        seg, seq = self.seg, row[1]
+        seg, seq, hash_ = self.seg, row[SEQ], row[HASH]
         if self.suspect is not None:  # the chain's own row came after a stray at this seq
             self._stray(self.suspect.seq, cast(int, self.suspect.event_id))
             self.suspect = None
         if seg.events == 0:
-            seg.first_prev = row[3]
-        keyed = row[2] is not None
+            seg.first_prev = row[PREV]
+        keyed = row[KEY] is not None
         if not keyed and not self.keyed and seg.first_legacy is None:
-            seg.first_legacy = (seq, row[0])
+            seg.first_legacy = (seq, row[ID])
         self.keyed = self.keyed or keyed
         seg.events += 1
-        seg.last_seq, seg.last_hash, seg.last_keyed = seq, row[4], keyed
+        seg.last_seq, seg.last_hash, seg.last_keyed = seq, hash_, keyed
         if seq in self.marks:
-            seg.marks[seq] = (row[4], row[0])
-        self.prev, self.expected = row[4], seq + 1
+            seg.marks[seq] = (hash_, row[ID])
+        self.prev, self.expected = hash_, seq + 1
 
     def _check(self, row: Sequence[Any]) -> str | None:
-        _id, seq, key_id, prev_hash, hash_, body, at = row[:7]
-        if self.prev is not None and prev_hash != self.prev:
+        key_id = row[KEY]
+        if self.prev is not None and row[PREV] != self.prev:
             return "does not link to the event before it (history was cut or reordered)"
         if key_id is None:
-            if self.keyed:
-                return "has no key id after keyed events: it was not written by Handover"
-            fields = dict(zip(_PLAIN, row[7:], strict=True))
-            if event_hash(prev_hash, {**fields, "seq": seq, "at": at}) != hash_:
-                return "has been altered: its hash does not match its content"
-            return None
+            return self._check_public(row)
         try:
-            mac = self.ring.mac(key_id, mac_message(key_id, prev_hash, body or ""))
+            mac = self.ring.mac(key_id, mac_message(row[KEY:]))
         except KeyError:
             return f"is signed with key {key_id!r}, which the audit key file does not hold"
-        if not hmac.compare_digest(mac, hash_):
-            return "is forged or altered: its MAC does not match"
-        try:
-            signed = json.loads(body)
-        except ValueError:
-            return "has a signed body that is not JSON"
-        if signed != {"seq": seq, "at": at.isoformat(), **dict(zip(_PLAIN, row[7:], strict=True))}:
-            return "has been altered: its columns differ from the body its MAC signs"
+        if not hmac.compare_digest(mac, row[HASH]):
+            return "is forged or altered: its MAC does not match its columns"
+        return None
+
+    def _check_public(self, row: Sequence[Any]) -> str | None:
+        if self.keyed:
+            return "has no key id after keyed events: it was not written by Handover"
+        fields = dict(zip(_NAMES, row, strict=True))
+        for name in JSON_COLUMNS:
+            fields[name] = json.loads(fields[name])
+        fields["at"] = datetime.fromisoformat(fields["at"]).replace(tzinfo=UTC)
+        if event_hash(row[PREV], fields) != row[HASH]:
+            return "has been altered: its hash does not match its content"
         return None

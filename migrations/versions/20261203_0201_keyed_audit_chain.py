@@ -1,8 +1,9 @@
-"""Keyed audit chain: a key id and the signed body per event; seq no longer unique.
+"""Keyed audit chain: a key id per event, JSON kept as written, seq no longer unique.
 
-Events written from now on carry `key_id` (the audit key, kept outside the database, that
-signed them) and `body` (the canonical JSON their HMAC covers). Earlier events keep their
-public sha256 hashes and NULL key ids: they still verify, but only as a prefix of the chain.
+Events written from now on carry `key_id`, the audit key (kept outside the database) whose
+HMAC signs their columns exactly as stored; on PostgreSQL the JSON columns become `json`,
+which keeps the text it is given (jsonb re-renders it). Earlier events keep their public
+sha256 hashes and NULL key ids: they still verify, but only as a prefix of the chain.
 `seq` loses its unique constraint so that a stray row at the next position cannot stop every
 audited write; verify reports such a row instead.
 
@@ -15,11 +16,15 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0201"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+JSON_COLUMNS = ("roles", "evidence", "details")
 
 
 def _sqlite() -> bool:
@@ -43,20 +48,28 @@ def upgrade() -> None:
         _sqlite_triggers(create=False)
     with op.batch_alter_table("audit_event") as batch:
         batch.add_column(sa.Column("key_id", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("body", sa.Text(), nullable=True))
         batch.drop_constraint("uq_audit_event_seq", type_="unique")
         batch.create_index("ix_audit_event_seq", ["seq"], unique=False)
     if _sqlite():
         _sqlite_triggers(create=True)
+    else:
+        for column in JSON_COLUMNS:
+            op.alter_column(
+                "audit_event", column, type_=sa.JSON(), postgresql_using=f"{column}::json"
+            )
 
 
 def downgrade() -> None:
     if _sqlite():
         _sqlite_triggers(create=False)
+    else:
+        for column in JSON_COLUMNS:
+            op.alter_column(
+                "audit_event", column, type_=JSONB(), postgresql_using=f"{column}::jsonb"
+            )
     with op.batch_alter_table("audit_event") as batch:
         batch.drop_index("ix_audit_event_seq")
         batch.create_unique_constraint("uq_audit_event_seq", ["seq"])
-        batch.drop_column("body")
         batch.drop_column("key_id")
     if _sqlite():
         _sqlite_triggers(create=True)

@@ -67,10 +67,10 @@ def test_an_edited_event_is_caught(client, pm, db, is_postgres):
     assert "altered" in result["problem"]
 
 
-def test_an_edited_signed_body_is_caught(client, pm, db, is_postgres):
+def test_an_edited_json_column_is_caught(client, pm, db, is_postgres):
     _contracts(client, pm, 3)
     second = client.get("/api/audit/events", headers=pm).json()["items"][1]
-    sql = f"UPDATE audit_event SET body = replace(body, 'priya', 'mallo') WHERE id = {second['id']}"
+    sql = f"UPDATE audit_event SET roles = '[\"admin\"]' WHERE id = {second['id']}"
     _behind_the_back(db, is_postgres, sql)
     result = client.get("/api/audit/verify", headers=pm).json()
     assert (result["ok"], result["first_bad"]) == (False, second["id"])

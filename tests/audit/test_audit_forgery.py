@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, text, update
 
-from app.audit import chain, keys
+from app.audit import chain, keys, stored
 from app.audit.models import AuditEvent, AuditHead
 from app.config import Settings
 
@@ -96,15 +96,20 @@ def test_a_forged_public_event_with_the_head_moved_is_caught(client, pm, db):
     assert "not written by Handover" in result["problem"]
 
 
+def _insert_signed(session, ring: keys.KeyRing, fields: dict[str, Any], prev: str):
+    """Write an event signed with `ring`'s current key exactly as the service would."""
+    values = stored.row_values(fields, ring.current_id, prev)
+    hash_ = ring.mac(ring.current_id, stored.mac_message(stored.signed_texts(values)))
+    statement = stored.insert_statement(session.get_bind().dialect.name)
+    return session.execute(statement, {**values, "hash": hash_}).scalar_one(), hash_
+
+
 def test_an_event_signed_with_a_guessed_key_is_caught(client, pm, db):
     _contracts(client, pm, 2)
     head = _events(db)[-1]
-    fields = _fields(head.seq + 1)
-    body = chain.body_of(fields)
     guessed = keys.KeyRing({head.key_id or "": b"x" * 32}, head.key_id or "")
-    hash_ = guessed.mac(guessed.current_id, chain.mac_message(guessed.current_id, head.hash, body))
     with db.begin() as session:
-        forged = _insert(session, fields, head.hash, hash_, key_id=head.key_id, body=body)
+        forged, hash_ = _insert_signed(session, guessed, _fields(head.seq + 1), head.hash)
         _move_head(session, head.seq + 1, hash_)
     result = _verify(client, pm)
     assert (result["ok"], result["first_bad"]) == (False, forged)
@@ -130,16 +135,14 @@ def test_a_suffix_rewritten_with_the_key_fails_against_the_anchors(
     # Even someone holding the key cannot rewrite what was anchored outside the database.
     _contracts(client, pm, 4)
     events = _events(db)
-    ring = keys.load(settings.audit_key_file or keys.Path())
+    assert settings.audit_key_file is not None
+    ring = keys.load(settings.audit_key_file)
     _delete_from(db, is_postgres, seq=3)
     prev, first = events[1].hash, 0
     with db.begin() as session:
         for seq in (3, 4):
-            fields = _fields(seq)
-            body = chain.body_of(fields)
-            hash_ = ring.mac(ring.current_id, chain.mac_message(ring.current_id, prev, body))
-            event_id = _insert(session, fields, prev, hash_, key_id=ring.current_id, body=body)
-            first, prev = first or event_id, hash_
+            event_id, prev = _insert_signed(session, ring, _fields(seq), prev)
+            first = first or event_id
         _move_head(session, 4, prev)
     result = _verify(client, pm)
     assert (result["ok"], result["first_bad"]) == (False, first)
