@@ -59,6 +59,9 @@ def serve(
     settings = get_settings()
     if workers > 1 and settings.is_sqlite:
         raise fail("several workers need PostgreSQL: SQLite has one writer")
+    from app.audit.setup import configure as configure_audit
+
+    configure_audit(settings)  # a missing audit key is one line here, not a traceback per worker
     engine = make_engine(settings)
     try:
         ensure_ready(engine)  # refuse to serve 500s from a database that is not migrated

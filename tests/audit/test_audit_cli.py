@@ -98,3 +98,23 @@ def test_parallel_ranges_verify_and_a_break_in_a_later_range_is_named(
     with db() as session:
         result = verify(session=session, workers=3)
     assert (result.ok, result.first_bad) == (False, eighth)
+
+
+def test_production_refuses_to_serve_without_audit_key_and_anchor_files(db_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
+    env |= {
+        "HANDOVER_DATABASE_URL": db_url,
+        "HANDOVER_ENVIRONMENT": "production",
+        "HANDOVER_SECRET_KEY": "x" * 40,
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: HANDOVER_AUDIT_KEY_FILE and HANDOVER_AUDIT_ANCHOR_FILE")
+    assert "Traceback" not in out.stderr
