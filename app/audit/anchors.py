@@ -8,7 +8,7 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from app.audit.setup import AuditSetup
@@ -42,16 +42,14 @@ def _message(kind: str, seq: int, hash_: str, at: str) -> bytes:
     return f"anchor:{kind}\n{seq}\n{hash_}\n{at}".encode()
 
 
-def write(
+def sign(
     audit: AuditSetup, seq: int, hash_: str, *, kind: str = HEAD, now: datetime | None = None
-) -> Anchor:
-    """Append a signed anchor of (seq, hash) and make it durable before returning."""
-    if audit.anchor_file is None:
-        raise AnchorError("no anchor file is configured (HANDOVER_AUDIT_ANCHOR_FILE)")
+) -> dict[str, Any]:
+    """A signed anchor record of (seq, hash), as a line of the anchor file holds it."""
     ring = audit.ring()
     at = (now or datetime.now(UTC)).isoformat()
     mac = ring.mac(ring.current_id, _message(kind, seq, hash_, at))
-    record = {
+    return {
         "kind": kind,
         "seq": seq,
         "hash": hash_,
@@ -59,6 +57,12 @@ def write(
         "key_id": ring.current_id,
         "mac": mac,
     }
+
+
+def append(audit: AuditSetup, record: dict[str, Any]) -> None:
+    """Append a signed record to the anchor file and make it durable before returning."""
+    if audit.anchor_file is None:
+        raise AnchorError("no anchor file is configured (HANDOVER_AUDIT_ANCHOR_FILE)")
     audit.anchor_file.parent.mkdir(parents=True, exist_ok=True)
     # One write() of a short line to an O_APPEND file: workers appending at once never
     # interleave, and nothing already written is ever rewritten.
@@ -68,7 +72,15 @@ def write(
         os.fsync(fd)
     finally:
         os.close(fd)
-    return Anchor(seq, hash_, at, ring.current_id, kind)
+
+
+def write(
+    audit: AuditSetup, seq: int, hash_: str, *, kind: str = HEAD, now: datetime | None = None
+) -> dict[str, Any]:
+    """Sign and append an anchor of (seq, hash); the record written."""
+    record = sign(audit, seq, hash_, kind=kind, now=now)
+    append(audit, record)
+    return record
 
 
 def anchor_if_due(audit: AuditSetup, first_seq: int, seq: int, hash_: str) -> None:

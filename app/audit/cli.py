@@ -74,11 +74,15 @@ def audit_checkpoint(workers: Workers = 1) -> None:
     audit = audit_setup.configure(get_settings())
     if result.last_seq is None or result.last_hash is None:
         raise typer.Exit(_error("the chain is empty: nothing to checkpoint"))
+    now = SystemClock().now()
+    # The verified head rather than the new event: --since-checkpoint starts from a position
+    # this command has checked.
+    anchor = anchors.sign(
+        audit, result.last_seq, result.last_hash, kind=anchors.CHECKPOINT, now=now
+    )
     with transaction() as session:
-        record_checkpoint(session=session, result=result, now=SystemClock().now())
-    # After the commit, and the verified head rather than the new event: --since-checkpoint
-    # starts from a position this command has checked.
-    anchors.write(audit, result.last_seq, result.last_hash, kind=anchors.CHECKPOINT)
+        record_checkpoint(session=session, result=result, anchor=anchor, now=now)
+    anchors.append(audit, anchor)  # after the commit: the file never names an unrecorded head
     typer.echo(f"checkpoint at seq {result.last_seq} anchored in {audit.anchor_file}")
 
 

@@ -14,6 +14,7 @@ from app.audit import verify as verifier
 from app.audit.models import AuditEvent
 from app.audit.setup import setup_for
 from app.auth.service import Actor
+from app.outbox import service as outbox
 
 SYSTEM_ACTOR = "system"
 
@@ -103,8 +104,14 @@ def verify(
     )
 
 
-def record_checkpoint(*, session: Session, result: verifier.VerifyResult, now: datetime) -> None:
-    """Record, as an audited event, the head a verify has just accepted."""
+def record_checkpoint(
+    *, session: Session, result: verifier.VerifyResult, anchor: dict[str, Any], now: datetime
+) -> None:
+    """Record, as an audited event, the head a verify accepted; send its anchor off-site.
+
+    The signed anchor also goes to the webhook, when one is configured, through the outbox:
+    a copy of the checkpoint that neither the database nor the anchor file's host holds.
+    """
     record(
         session=session,
         actor=None,
@@ -116,4 +123,11 @@ def record_checkpoint(*, session: Session, result: verifier.VerifyResult, now: d
             "events": result.events,
             "since_seq": result.since_seq,
         },
+    )
+    outbox.enqueue(
+        session=session,
+        topic="audit.checkpoint",
+        payload=anchor,
+        now=now,
+        key=f"audit.checkpoint:{anchor['seq']}:{anchor['at']}",
     )

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from app.audit import keys
 from app.audit.keys import AuditKeyError, KeyRing
-from app.config import Settings, get_settings
+from app.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,10 @@ def configure(settings: Settings) -> AuditSetup:
 
 
 def setup_for(url: str) -> AuditSetup:
-    """The registered setup of a database, else the process settings' files for it."""
+    """The registered setup of a database, else the one the environment's settings name."""
     found = _registry.get(_url_key(url))
     if found is None:
-        found = configure(get_settings().model_copy(update={"database_url": url}))
+        # Read afresh, not the cached process settings: a command or a script may have set
+        # the environment after they were first read.
+        found = configure(Settings(database_url=url))
     return found

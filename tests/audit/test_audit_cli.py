@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,13 +12,14 @@ from sqlalchemy import select, text, update
 from app.audit import verify as verifier
 from app.audit.models import AuditEvent
 from app.audit.service import verify
+from app.outbox.models import OutboxMessage
 
 CONTRACT = {"reference": "R-1", "title": "Hosting", "buyer": {"name": "Home Office"}}
 
 
-def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(db_url: str, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     # The settings fixture put the test's audit key and anchor files in the environment.
-    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
+    env = {**os.environ, "HANDOVER_DATABASE_URL": db_url, **extra}
     return subprocess.run(
         [sys.executable, "-m", "app.cli", "audit", *args],
         env=env,
@@ -36,11 +38,19 @@ def _contracts(client, headers, n, prefix="R"):
         assert res.status_code == 201, res.text
 
 
-def test_checkpoint_then_verify_since_it(client, pm, db_url, settings):
+def test_checkpoint_then_verify_since_it(client, pm, db, db_url, settings):
     _contracts(client, pm, 3)
-    done = _cli(db_url, "checkpoint")
+    done = _cli(db_url, "checkpoint", HANDOVER_WEBHOOK_URL="http://127.0.0.1:9/anchors")
     assert done.returncode == 0, done.stderr
     assert "checkpoint at seq 3 anchored" in done.stdout
+    assert settings.audit_anchor_file is not None
+    anchor = json.loads(settings.audit_anchor_file.read_text().splitlines()[-1])
+    assert (anchor["kind"], anchor["seq"]) == ("checkpoint", 3)
+    with db() as session:  # the same signed anchor waits in the outbox for the webhook
+        sent = session.scalars(
+            select(OutboxMessage.payload).where(OutboxMessage.topic == "audit.checkpoint")
+        )
+        assert list(sent) == [anchor]
     _contracts(client, pm, 2, prefix="later")  # the checkpoint's own event is seq 4
     since = _cli(db_url, "verify", "--since-checkpoint")
     assert since.returncode == 0, since.stderr
