@@ -99,13 +99,21 @@ def _seed(conn: Connection, audit: AuditSetup) -> float:
     return time.perf_counter() - began
 
 
-def _timed(conn: Connection, audit: AuditSetup, **options: Any) -> tuple[float, int]:
-    began = time.perf_counter()
+def _cpu() -> float:
+    # This process and its reaped children: verify's worker processes end with the pool.
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(conn: Connection, audit: AuditSetup, **options: Any) -> tuple[float, float, int]:
+    began, cpu = time.perf_counter(), _cpu()
     with conn.begin():
         result = verify(conn, audit, **options)
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, _cpu() - cpu
     assert result.ok, result
-    return elapsed, result.events
+    return elapsed, cpu, result.events
 
 
 def _bench(label: str, url: str, folder: Path) -> None:
@@ -117,14 +125,15 @@ def _bench(label: str, url: str, folder: Path) -> None:
         seeded = _seed(conn, audit)
         print(f"{label}: seeded {EVENTS:,} events in {seeded:.1f} s", flush=True)
         for workers in WORKERS:
-            elapsed, events = _timed(conn, audit, workers=workers)
+            elapsed, cpu, events = _timed(conn, audit, workers=workers)
             print(
                 f"{label}: verify {events:,} events, {workers} process(es): {elapsed:.2f} s,"
-                f" {events / elapsed:,.0f} events/s",
+                f" {events / elapsed:,.0f} events/s; {cpu:.1f} CPU-s,"
+                f" {events / cpu:,.0f} events per CPU-second; load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         anchors.write(audit, EVENTS - 10_000, _hash_at(conn, EVENTS - 10_000), kind="checkpoint")
-        elapsed, events = _timed(conn, audit, since_checkpoint=True)
+        elapsed, _cpu_s, events = _timed(conn, audit, since_checkpoint=True)
         print(f"{label}: verify --since-checkpoint: {events:,} events in {elapsed:.3f} s")
     engine.dispose()
 
