@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from app.audit.cli import audit_cli
 from app.auth import service as auth
 from app.cli_errors import expected_failure
 from app.clock import SystemClock
@@ -26,7 +27,6 @@ from app.workflows.cli import workflows_cli
 cli = typer.Typer(help="Handover: leave outsourced IT contracts on time.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_cli = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
-audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(audit_cli, name="audit")
@@ -61,6 +61,9 @@ def serve(
     settings = get_settings()
     if workers > 1 and settings.is_sqlite:
         raise fail("several workers need PostgreSQL: SQLite has one writer")
+    from app.audit.setup import configure as configure_audit
+
+    configure_audit(settings)  # a missing audit key is one line here, not a traceback per worker
     engine = make_engine(settings)
     try:
         ensure_ready(engine)  # refuse to serve 500s from a database that is not migrated
@@ -131,19 +134,6 @@ def users_revoke(name: str) -> None:
     except DomainError as exc:
         raise fail(exc.detail) from None
     typer.echo(f"revoked {count} token(s) of {name}")
-
-
-@audit_cli.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit hash chain; exit 1 naming the first bad event."""
-    from app.audit.chain import verify
-
-    with transaction() as session:
-        result = verify(session)
-    if result.ok:
-        typer.echo(f"ok: {result.events} events, chain intact")
-        return
-    raise fail(f"chain broken at event {result.first_bad}: {result.problem}")
 
 
 @cli.command()

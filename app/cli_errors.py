@@ -9,6 +9,8 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from app.audit.anchors import AnchorError
+from app.audit.keys import AuditKeyError
 from app.db.readiness import DatabaseNotReady, first_line, shown
 from app.engine import DefinitionError
 from app.errors import DomainError
@@ -18,6 +20,8 @@ def expected_failure(exc: BaseException) -> str | None:
     """The one-line message for an expected failure, or None for a bug."""
     if isinstance(exc, DatabaseNotReady):
         return exc.detail
+    if isinstance(exc, AuditKeyError | AnchorError):
+        return str(exc)
     if isinstance(exc, DomainError):
         return "; ".join([exc.detail, *map(_problem, exc.problems)])
     if isinstance(exc, OperationalError):

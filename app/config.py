@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     HANDOVER_ROUTE_LEAD_DAYS='{"reprocure": 300}'. They set route-decision deadlines."""
     transition_days: int = Field(default=90, ge=0, le=3650)
     """Days of handover and parallel running every route needs after procurement."""
+    audit_key_file: Path | None = None
+    """The audit chain's HMAC keys, outside the database (`key-id hex-secret` a line, the
+    last signs). Required in production; development generates one outside the repository."""
+    audit_anchor_file: Path | None = None
+    """Append-only file of signed chain checkpoints, outside the database. Required in
+    production; development keeps one per database beside the generated key."""
+    audit_anchor_every: int = Field(default=1000, ge=1)
+    """Anchor the chain head each time it passes a multiple of this many events."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import error_handlers
+from app.audit import setup as audit_setup
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     """Build the application for the given settings and clock."""
     settings = settings or get_settings()
     configure_logging(settings.log_format, settings.log_level)
+    audit_setup.configure(settings)  # a missing audit key stops start-up, not a write later
     engine = make_engine(settings)
 
     @asynccontextmanager

@@ -135,8 +135,11 @@ def is_postgres() -> bool:
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    """Settings for a test instance."""
+def settings(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for a test instance; its audit key and anchors live in the test's folder."""
+    # In the environment too, so a `handover` command the test starts signs with the same key.
+    monkeypatch.setenv("HANDOVER_AUDIT_KEY_FILE", str(tmp_path / "audit-keys"))
+    monkeypatch.setenv("HANDOVER_AUDIT_ANCHOR_FILE", str(tmp_path / "audit-anchors.jsonl"))
     return Settings(database_url=db_url, environment="test", scheduler_enabled=False)
 
 

@@ -1,19 +1,23 @@
-"""Appending to the hash chain and verifying it."""
+"""Appending to the audit chain: each event signed with an HMAC key kept outside the database."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from app.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from app.audit import anchors, stored
+from app.audit.models import AuditEvent, AuditHead
+from app.audit.setup import setup_for
+
+if TYPE_CHECKING:
+    from app.audit.verify import VerifyResult
 
 HASHED_FIELDS = (
     "seq",
@@ -57,11 +61,17 @@ def canonical(fields: dict[str, Any]) -> bytes:
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """sha256(prev_hash + canonical JSON of the event)."""
+    """The public scheme of events before keys (key_id NULL): sha256(prev_hash + canonical)."""
     return hashlib.sha256(prev_hash.encode() + canonical(fields)).hexdigest()
 
 
+def bind_url(session: Session) -> str:
+    """The URL of the database a session writes to, which names its audit setup."""
+    return session.get_bind().engine.url.render_as_string(hide_password=False)
+
+
 PENDING = "handover.audit_pending"
+SEALED = "handover.audit_sealed"
 
 
 def append(session: Session, fields: dict[str, Any]) -> AuditEvent:
@@ -81,21 +91,24 @@ def seal(session: Session) -> None:
     # The head row is the one serialization point: two writers must never read the same
     # prev_hash. It is locked as late as possible (after every other row this transaction
     # touches) so it is held briefly and never taken before a case row: no lock cycles.
+    audit = setup_for(bind_url(session))
+    ring = audit.ring()  # before the lock: a missing key file must not hold the head
+    key_id = ring.current_id
     conn = session.connection()  # Core statements: the ORM layer costs more than the writes
     head = conn.execute(_LOCK_HEAD).one()
     seq, prev = head.seq, head.hash
+    insert_event = stored.insert_statement(conn.dialect.name)
     for event in pending:
         seq += 1
-        event.seq, event.prev_hash = seq, prev
-        event.hash = prev = event_hash(prev, _row_fields(event))
-        values = {key: getattr(event, key) for key in _INSERT_KEYS}
-        event.id = conn.execute(_INSERT_EVENT, values).scalar_one()
+        event.seq, event.prev_hash, event.key_id = seq, prev, key_id
+        values = stored.row_values(_row_fields(event), key_id, prev)
+        event.hash = prev = ring.mac(key_id, stored.mac_message(stored.signed_texts(values)))
+        event.id = conn.execute(insert_event, {**values, "hash": prev}).scalar_one()
     conn.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
+    first_seq = session.info.get(SEALED, (head.seq,))[0]
+    session.info[SEALED] = (first_seq, seq, prev, audit)
 
 
-_EVENTS = cast(Table, AuditEvent.__table__)
-_INSERT_KEYS = [c.key for c in _EVENTS.columns if c.key != "id"]
-_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 _HEAD = cast(Table, AuditHead.__table__)
 # FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE already holds the write lock.
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
@@ -110,49 +123,28 @@ def _seal_before_commit(session: Session) -> None:
     seal(session)
 
 
+@sa_event.listens_for(Session, "after_commit")
+def _anchor_after_commit(session: Session) -> None:
+    # Only a committed head may be anchored: an anchor names an event that must exist.
+    sealed = session.info.pop(SEALED, None)
+    if sealed is not None:
+        first_seq, seq, hash_, audit = sealed
+        anchors.anchor_if_due(audit, first_seq, seq, hash_)
+
+
 @sa_event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(PENDING, None)
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """The outcome of recomputing the chain."""
-
-    ok: bool
-    events: int
-    first_bad: int | None
-    problem: str | None
+    session.info.pop(SEALED, None)
 
 
 def _row_fields(event: AuditEvent) -> dict[str, Any]:
     return {name: getattr(event, name) for name in HASHED_FIELDS}
 
 
-def verify(session: Session, batch: int = 1000) -> VerifyResult:
-    """Recompute the whole chain and name the first event that does not fit."""
-    prev, expected_seq, count = GENESIS_HASH, 1, 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for event in session.scalars(stmt):
-        count += 1
-        problem = _check(event, prev, expected_seq)
-        if problem:
-            return VerifyResult(False, count, event.id, problem)
-        prev, expected_seq = event.hash, event.seq + 1
-        session.expunge(event)
-    head = session.execute(select(AuditHead.seq, AuditHead.hash)).one()
-    if (head.seq, head.hash) != (expected_seq - 1, prev):
-        return VerifyResult(
-            False, count, None, f"chain head says seq {head.seq}; events end at {expected_seq - 1}"
-        )
-    return VerifyResult(True, count, None, None)
+def verify(session: Session) -> VerifyResult:
+    """The whole chain verified against its keys and anchors (see app.audit.verify)."""
+    # Imported here: the verifier reads this module's canonical forms, so it imports it.
+    from app.audit.service import verify as verify_chain
 
-
-def _check(event: AuditEvent, prev: str, expected_seq: int) -> str | None:
-    if event.seq != expected_seq:
-        return f"event seq {event.seq} where {expected_seq} was expected (an event is missing)"
-    if event.prev_hash != prev:
-        return f"event {event.id} does not link to the event before it"
-    if event_hash(prev, _row_fields(event)) != event.hash:
-        return f"event {event.id} has been altered: its hash does not match its content"
-    return None
+    return verify_chain(session=session)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, JSONType
+from app.db.base import Base
 
 GENESIS_HASH = "0" * 64
 
@@ -23,12 +23,13 @@ class AuditEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
-    """Position in the one chain; orders events (timestamps do not)."""
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    """Position in the one chain; orders events (timestamps do not). Not unique: a stray row
+    at the next position must not stop the service writing; verify reports it instead."""
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100), index=True)
     """User name, or 'system' for scheduled work."""
-    roles: Mapped[list[str]] = mapped_column(JSONType)
+    roles: Mapped[list[str]] = mapped_column(JSON)
     """The roles the actor held when acting."""
     action: Mapped[str] = mapped_column(String(100), index=True)
     """Dotted action name, e.g. contract.updated, case.transitioned."""
@@ -38,11 +39,16 @@ class AuditEvent(Base):
     from_state: Mapped[str | None] = mapped_column(String(100))
     to_state: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
-    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
-    details: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # JSON, not JSONB, on PostgreSQL: json keeps the text it was given, which the MAC signs.
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
     """For a change: the fields before and after; otherwise what the action needs."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    """HMAC-SHA256, under key `key_id`, of the signed columns as stored (app.audit.stored);
+    sha256 of their canonical JSON for events from before keys."""
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    """Which audit key signed the event; NULL for events of the public scheme before keys."""
 
 
 class AuditHead(Base):

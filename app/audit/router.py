@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from app.audit import chain, service
+from app.audit import service
 from app.audit.schemas import AuditEventOut, VerifyOut
 from app.auth.deps import CurrentUser
 from app.db.session import SessionDep
@@ -85,9 +85,15 @@ def _csv_rows(events: list[AuditEventOut]) -> Iterator[str]:
 
 
 @router.get("/verify")
-def verify(session: SessionDep, _user: CurrentUser) -> VerifyOut:
-    """Recompute the hash chain and name the first event that breaks it."""
-    result = chain.verify(session)
+def verify(session: SessionDep, _user: CurrentUser, since_checkpoint: bool = False) -> VerifyOut:
+    """Recompute the chain against its anchors and name the first event that breaks it."""
+    result = service.verify(session=session, since_checkpoint=since_checkpoint)
     return VerifyOut(
-        ok=result.ok, events=result.events, first_bad=result.first_bad, problem=result.problem
+        ok=result.ok,
+        events=result.events,
+        first_bad=result.first_bad,
+        problem=result.problem,
+        strays=list(result.strays),
+        anchored_seq=result.anchored_seq,
+        since_seq=result.since_seq,
     )

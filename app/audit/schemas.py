@@ -29,6 +29,8 @@ class AuditEventOut(BaseModel):
     details: dict[str, Any]
     prev_hash: str
     hash: str
+    key_id: str | None = None
+    """The audit key that signed the event; null for events of the public scheme before keys."""
 
 
 class VerifyOut(BaseModel):
@@ -38,3 +40,9 @@ class VerifyOut(BaseModel):
     events: int
     first_bad: int | None
     problem: str | None = None
+    strays: list[int] = []
+    """Rows that sit at a position the chain already holds (not part of it), the first 100."""
+    anchored_seq: int | None = None
+    """The last anchored position outside the database the chain was checked against."""
+    since_seq: int | None = None
+    """With since_checkpoint: the verified checkpoint the walk started from."""

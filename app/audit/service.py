@@ -10,8 +10,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit import verify as verifier
 from app.audit.models import AuditEvent
+from app.audit.setup import setup_for
 from app.auth.service import Actor
+from app.outbox import service as outbox
 
 SYSTEM_ACTOR = "system"
 
@@ -89,3 +92,42 @@ def list_events(*, session: Session, limit: int, **filters: Any) -> tuple[list[A
 def iter_events(*, session: Session, **filters: Any) -> Iterator[AuditEvent]:
     """Every matching event, streamed in batches (CSV export)."""
     yield from session.scalars(events_query(**filters).execution_options(yield_per=500))
+
+
+def verify(
+    *, session: Session, since_checkpoint: bool = False, workers: int = 1
+) -> verifier.VerifyResult:
+    """Verify the chain of the session's database against its keys and anchors."""
+    audit = setup_for(chain.bind_url(session))
+    return verifier.verify(
+        session.connection(), audit, since_checkpoint=since_checkpoint, workers=workers
+    )
+
+
+def record_checkpoint(
+    *, session: Session, result: verifier.VerifyResult, anchor: dict[str, Any], now: datetime
+) -> None:
+    """Record, as an audited event, the head a verify accepted; send its anchor off-site.
+
+    The signed anchor also goes to the webhook, when one is configured, through the outbox:
+    a copy of the checkpoint that neither the database nor the anchor file's host holds.
+    """
+    record(
+        session=session,
+        actor=None,
+        action="audit.checkpoint",
+        at=now,
+        details={
+            "verified_seq": result.last_seq,
+            "verified_hash": result.last_hash,
+            "events": result.events,
+            "since_seq": result.since_seq,
+        },
+    )
+    outbox.enqueue(
+        session=session,
+        topic="audit.checkpoint",
+        payload=anchor,
+        now=now,
+        key=f"audit.checkpoint:{anchor['seq']}:{anchor['at']}",
+    )

@@ -30,12 +30,11 @@ def test_chain_verifies_and_links(client, pm):
     assert [e["seq"] for e in events] == [1, 2, 3]
     assert events[0]["prev_hash"] == "0" * 64
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(events))
-    assert client.get("/api/audit/verify", headers=pm).json() == {
-        "ok": True,
-        "events": 3,
-        "first_bad": None,
-        "problem": None,
-    }
+    assert events[0]["key_id"] and len({e["key_id"] for e in events}) == 1
+    result = client.get("/api/audit/verify", headers=pm).json()
+    assert result["ok"] is True, result
+    assert (result["events"], result["first_bad"], result["problem"]) == (3, None, None)
+    assert result["strays"] == []
 
 
 def test_the_database_refuses_update_and_delete(client, pm, db):
@@ -68,6 +67,16 @@ def test_an_edited_event_is_caught(client, pm, db, is_postgres):
     assert "altered" in result["problem"]
 
 
+def test_an_edited_json_column_is_caught(client, pm, db, is_postgres):
+    _contracts(client, pm, 3)
+    second = client.get("/api/audit/events", headers=pm).json()["items"][1]
+    sql = f"UPDATE audit_event SET roles = '[\"admin\"]' WHERE id = {second['id']}"
+    _behind_the_back(db, is_postgres, sql)
+    result = client.get("/api/audit/verify", headers=pm).json()
+    assert (result["ok"], result["first_bad"]) == (False, second["id"])
+    assert "MAC" in result["problem"]
+
+
 def test_a_deleted_event_is_caught(client, pm, db, is_postgres):
     _contracts(client, pm, 4)
     events = client.get("/api/audit/events", headers=pm).json()["items"]
@@ -84,7 +93,7 @@ def test_a_truncated_tail_is_caught(client, pm, db, is_postgres):
     with db() as session:
         result = verify(session)
     assert not result.ok
-    assert "head" in (result.problem or "")
+    assert "head" in (result.problem or "")  # the head row still names the cut event
 
 
 def test_concurrent_writers_never_fork_the_chain(client, pm):
@@ -105,7 +114,7 @@ def test_concurrent_writers_never_fork_the_chain(client, pm):
         t.join()
     assert errors == []
     result = client.get("/api/audit/verify", headers=pm).json()
-    assert result == {"ok": True, "events": 30, "first_bad": None, "problem": None}
+    assert (result["ok"], result["events"], result["first_bad"]) == (True, 30, None)
 
 
 def test_filters_paging_and_csv(client, pm, make_user):
