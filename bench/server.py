@@ -8,6 +8,7 @@ Every figure is printed with its ratio to the lean reference measured in the sam
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -144,15 +145,49 @@ def measure_with(
 
 def profile(fx: Fixture, server: Server, p: Probe, connections: int, seconds: int, db: str) -> None:
     """One extra, uncounted run of `p` with py-spy recording the Handover server."""
-    spy = shutil.which("py-spy")
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if spy is None:
         print("profile skipped: py-spy is not installed (.venv/bin/pip install py-spy)")
         return
-    out = Path(tempfile.gettempdir()) / f"handover-bench-{db}-{p.name}.svg"
+    out = Path(tempfile.gettempdir()) / f"handover-bench-{db}-{p.name}.folded"
     cmd = [spy, "record", "--pid", str(server.proc.pid), "--duration", str(seconds)]
-    with subprocess.Popen([*cmd, "--nonblocking", "--output", str(out)]) as recorder:
+    cmd += ["--nonblocking", "--format", "raw", "--output", str(out)]
+    with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         _once(fx, server, p, connections, seconds)
-    print(f"profile: {out} (exit {recorder.returncode})")
+    if out.exists():
+        print(f"profile of {db} {p.name} at c={connections}: {out} (folded stacks)")
+        print(summarise_profile(out.read_text()))
+
+
+BUCKETS = {
+    "event loop thread": "run_forever",
+    "threadpool (sync endpoints, dependencies)": "WorkerThread.run",
+    "sqlalchemy": "sqlalchemy/",
+    "pydantic": "pydantic",
+}
+
+
+def summarise_profile(folded: str, top: int = 12) -> str:
+    """Shares of samples by layer, then the app frames most samples pass through."""
+    total = 0
+    inclusive: dict[str, int] = {}
+    for line in folded.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        # one entry a function, whichever of its lines the sample was on
+        frames = {re.sub(r":\d+\)$", ")", f) for f in stack.split(";")}
+        for frame in frames:
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+        for bucket, marker in BUCKETS.items():
+            if marker in stack:
+                inclusive[bucket] = inclusive.get(bucket, 0) + int(count)
+    mine = [f for f in sorted(inclusive, key=lambda f: -inclusive[f]) if " (app/" in f][:top]
+    return "\n".join(
+        f"  {100 * inclusive[f] / max(1, total):5.1f}%  {f}"
+        for f in [*(b for b in BUCKETS if b in inclusive), *mine]
+    )
 
 
 def _med(loads: list[Load], attr: str) -> float:

@@ -9,7 +9,7 @@ import pytest
 from bench.fixture import Fixture, prepare
 from bench.pg import scratch_database
 from bench.procs import Server
-from bench.server import Config, Row, measure_with, servers
+from bench.server import Config, Row, measure_with, servers, summarise_profile
 from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.bench_smoke
@@ -59,3 +59,15 @@ def test_the_fallback_load_generator_drives_both_apps(
     monkeypatch.setenv("BENCH_LOADGEN", "python")
     rows = measure_with(*running[:2], QUICK, *running[2:], only={"transition", "healthz"})
     _check(rows, {"transition", "healthz"})
+
+
+def test_a_profile_summary_gives_layer_shares_and_app_frames() -> None:
+    folded = (
+        "main (x.py:1);run_forever (asyncio/base_events.py:607);call (app/middleware.py:44) 3\n"
+        "main (x.py:1);WorkerThread.run (anyio/_backends/_asyncio.py:9);"
+        "authenticate (app/auth/service.py:98);execute (sqlalchemy/engine/base.py:5) 1\n"
+    )
+    lines = summarise_profile(folded).splitlines()
+    assert lines[0].split() == ["75.0%", "event", "loop", "thread"]
+    assert any(ln.split()[0] == "25.0%" and "sqlalchemy" in ln for ln in lines)
+    assert any("75.0%" in ln and "call (app/middleware.py)" in ln for ln in lines)
