@@ -42,7 +42,9 @@ async def _connection(
     case_id, _, first = (case or "").partition(":")
     turn = 0 if first == "check" else 1
     try:
-        while time.perf_counter() < stop:
+        sent = 0
+        while time.perf_counter() < stop and sent != args.requests:
+            sent += 1
             if case is None:
                 req = _request("GET", args.path, args.header)
             else:
@@ -92,6 +94,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--header", action="append", default=[])
+    parser.add_argument(
+        "--requests", type=int, default=-1, help="stop each connection after this many (fixed work)"
+    )
     parser.add_argument("mode", choices=["get", "transition"])
     parser.add_argument("path", help="the path; %%d stands for the case id of a transition")
     parser.add_argument("cases", nargs="*", help="one 'id:first-trigger' per connection")
