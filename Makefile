@@ -54,8 +54,9 @@ pytest-postgres: $(STAMP)
 # The HTTP bench drives the servers with wrk (Debian package wrk), installed here when missing.
 BENCHES ?=
 bench: $(STAMP)
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
-	  || echo "wrk is missing: install it (sudo apt-get install wrk); the bench falls back to a slower Python load generator"
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && echo "installing wrk (Debian package)" \
+	  && apt-get install -y -q wrk >/dev/null; } || echo "wrk is missing: please install it" \
+	  "(sudo apt-get install wrk); the bench falls back to a slower Python load generator"
 	BENCH_PROFILE=$(PROFILE) $(BIN)/python -m bench $(BENCHES)
 
 clean:
