@@ -57,8 +57,14 @@ pytest-postgres: $(STAMP)
 	  echo "== pytest on PostgreSQL"; $(BIN)/pytest -q -p no:cacheprovider; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
+# `make bench BENCHES=server` runs only the HTTP bench; PROFILE=1 adds a py-spy profile.
+# The HTTP bench drives the servers with wrk (Debian package wrk), installed here when missing.
+BENCHES ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && echo "installing wrk (Debian package)" \
+	  && apt-get install -y -q wrk >/dev/null; } || echo "wrk is missing: please install it" \
+	  "(sudo apt-get install wrk); the bench falls back to a slower Python load generator"
+	BENCH_PROFILE=$(PROFILE) $(BIN)/python -m bench $(BENCHES)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
