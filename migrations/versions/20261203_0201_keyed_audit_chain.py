@@ -8,7 +8,7 @@ sha256 hashes and NULL key ids: they still verify, but only as a prefix of the c
 audited write; verify reports such a row instead.
 
 Revision ID: 0201
-Revises: 0007
+Revises: 0101
 Create Date: 2026-12-03
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0201"
-down_revision: str | None = "0007"
+down_revision: str | None = "0101"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
