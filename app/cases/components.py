@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit import service as audit
+from app.cases.ctx import Ctx
 from app.cases.models import Case, Component
 from app.cases.rules import COMPONENT_WORKFLOWS
-from app.cases.service import Ctx, open_case
+from app.cases.service import open_case
 from app.errors import Conflict, Unprocessable
 
 # The delivery routes a component may take (service_component.yaml's propose_route).

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.ctx import Ctx
 from app.cases.models import Case
 from app.cases.schemas import CaseOut
-from app.cases.service import ACTIONS, Ctx
+from app.cases.service import ACTIONS
 from app.contracts.models import Contract
 from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline

@@ -8,8 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.cases.ctx import SYSTEM, Ctx
 from app.cases.models import Case
-from app.cases.service import ACTIONS, SYSTEM, Ctx
+from app.cases.service import ACTIONS
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.schemas import ContractPatch

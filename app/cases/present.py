@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases.context import children_of, guard_context
+from app.cases.ctx import Ctx
 from app.cases.models import Case
 from app.cases.rules import COMPONENT_WORKFLOWS
 from app.cases.schemas import BlockerOut, CaseOut, ChildOut, TransitionOption
-from app.cases.service import Ctx, definition_of
+from app.cases.service import definition_of
 from app.engine import Verdict, WorkflowDefinition, get_engine
 
 # Packages that hang things off a case (deadlines) register a filler here.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -14,19 +13,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.audit import chain
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.roles import ALL_ROLES
-from app.auth.service import Actor
 from app.cases.context import TRANSITIONED, guard_context
+from app.cases.ctx import SYSTEM as SYSTEM
+from app.cases.ctx import Ctx as Ctx
 from app.cases.models import Case
 from app.cases.rules import add_case, check_top_level
-from app.clock import Clock
 from app.contracts.models import Contract
 from app.engine import Verdict, WorkflowDefinition, get_engine
 from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from app.outbox import service as outbox
-from app.workflows.registry import WorkflowRegistry, ensure_stored
+from app.workflows.registry import ensure_stored
 
-SYSTEM = Actor(id=0, name="system", roles=frozenset(ALL_ROLES))
 # Hooks run after a case is opened or changes state, in the same transaction (deadlines,
 # outbox); registered by those packages so this one does not import them.
 CaseHook = Callable[[Session, Case, WorkflowDefinition, datetime], None]
@@ -36,16 +33,6 @@ TransitionHook = Callable[
     ["Ctx", Case, WorkflowDefinition, Verdict, str | None, Sequence[Mapping[str, Any]]], None
 ]
 transition_hooks: list[TransitionHook] = []
-
-
-@dataclass
-class Ctx:
-    """What every case operation needs: the session, the registry, the clock, the actor."""
-
-    session: Session
-    registry: WorkflowRegistry
-    clock: Clock
-    actor: Actor
 
 
 def get(*, session: Session, case_id: int) -> Case:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth
 from app.auth.models import User
+from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.service import Ctx
 from app.clock import Clock
 from app.contracts import service as contracts
 from app.contracts.models import Contract
