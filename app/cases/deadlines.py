@@ -9,15 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.actions import Fired
 from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.schemas import CaseOut
-from app.cases.service import ACTIONS
 from app.contracts.models import Contract
 from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
-from app.deadlines.runtime import case_deadlines
 from app.deadlines.service import (
     ENDED_STATES,
     EXIT_WORKFLOW,
@@ -25,7 +23,7 @@ from app.deadlines.service import (
     sync_case_deadlines,
     sync_contract_deadlines,
 )
-from app.engine import Verdict, WorkflowDefinition
+from app.engine import WorkflowDefinition
 from app.engine.context import as_date
 
 # Until the route is approved the decision is still open, so its deadline stands.
@@ -33,15 +31,12 @@ ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
 # GDS phases that end in a service assessment (a planned end date gives a booking deadline).
 ASSESSED_PHASES = frozenset({"alpha", "private_beta", "public_beta"})
 STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
-# The trigger that closes the actions of an amber service assessment, and what it clears.
-CLOSE_AMBER = "close_amber_actions"
-AMBER_FIELDS = frozenset({"amber_actions", "amber_actions_due_date"})
 # The exit's notice decisions and what each does to the contract's notice deadline.
 NOTICE_DECISIONS = {"serve_notice": "met", "run_to_expiry": "waived"}
 RECONSIDER_NOTICE = "reconsider_notice"
 
 
-def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+def schedule_deadline(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: Fired) -> None:
     """On-enter action: a deadline of `kind`, `days_from_now` days after entry (or `from_field`)."""
     kind, days = params["kind"], int(params["days_from_now"])
     field = params.get("from_field")
@@ -64,41 +59,29 @@ def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str
     )
 
 
-def meet_scheduled(
-    ctx: Ctx,
-    case: Case,
-    defn: WorkflowDefinition,
-    verdict: Verdict,
-    reason: str | None,
-    evidence: Sequence[Mapping[str, Any]],
-) -> None:
-    """Transition hook: the trigger a scheduled deadline names as `met_by` meets it."""
+def meet_deadlines(ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired) -> None:
+    """Effect: the case's open deadlines of `kinds` are met, with the transition's evidence."""
+    why = fired.reason or f"Met by '{fired.title}'"
+    _meet_open(ctx, case, set(params["kinds"]), why, fired.evidence)
+
+
+def after_transition(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
+    """What every transition does to deadlines: meet those it is `met_by`, follow an exit."""
+    _meet_scheduled(ctx, case, defn, fired)
+    _follow_exit(ctx, case, defn, fired)
+
+
+def _meet_scheduled(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
+    """The trigger a scheduled deadline names as `met_by` meets it."""
     kinds = {
         a.params["kind"]
         for state in defn.states.values()
         for a in state.on_enter
-        if a.name == "schedule_deadline" and a.params.get("met_by") == verdict.trigger
+        if a.name == "schedule_deadline" and a.params.get("met_by") == fired.trigger
     }
     if not kinds:
         return
-    _meet_open(ctx, case, kinds, reason or f"Met by '{verdict.title or verdict.trigger}'", evidence)
-
-
-def close_amber_actions(
-    ctx: Ctx,
-    case: Case,
-    _defn: WorkflowDefinition,
-    verdict: Verdict,
-    reason: str | None,
-    evidence: Sequence[Mapping[str, Any]],
-) -> None:
-    """Transition hook: closing the amber actions meets their deadline and clears them."""
-    if verdict.trigger != CLOSE_AMBER:
-        return
-    _meet_open(ctx, case, {"amber_actions"}, reason or "Amber actions closed", evidence)
-    # Cleared, so the case hook that follows plans no amber deadline until the next amber.
-    case.data = {k: v for k, v in case.data.items() if k not in AMBER_FIELDS}
-    ctx.session.flush()
+    _meet_open(ctx, case, kinds, fired.reason or f"Met by '{fired.title}'", fired.evidence)
 
 
 def _contract_notice(ctx: Ctx, case: Case, statuses: Sequence[str]) -> list[Deadline]:
@@ -114,15 +97,8 @@ def _contract_notice(ctx: Ctx, case: Case, statuses: Sequence[str]) -> list[Dead
     )
 
 
-def follow_exit(
-    ctx: Ctx,
-    case: Case,
-    defn: WorkflowDefinition,
-    verdict: Verdict,
-    reason: str | None,
-    evidence: Sequence[Mapping[str, Any]],
-) -> None:
-    """Transition hook: the exit's notice decision resolves the contract's notice deadline.
+def _follow_exit(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
+    """The exit's notice decision resolves the contract's notice deadline.
 
     Serving notice meets it; deciding to run to expiry waives it (no notice to serve) and
     reconsidering reopens it; once the contract has ended its other deadlines close.
@@ -130,8 +106,8 @@ def follow_exit(
     if defn.name != EXIT_WORKFLOW or case.contract_id is None:
         return
     now = ctx.clock.now()
-    why = reason or f"'{verdict.title or verdict.trigger}' on contract exit #{case.id}"
-    status = NOTICE_DECISIONS.get(verdict.trigger)
+    why = fired.reason or f"'{fired.title}' on contract exit #{case.id}"
+    status = NOTICE_DECISIONS.get(fired.trigger or "")
     if status is not None:
         for row in _contract_notice(ctx, case, OPEN_STATUSES):
             resolve(
@@ -141,9 +117,9 @@ def follow_exit(
                 actor=ctx.actor,
                 reason=why,
                 now=now,
-                evidence=[dict(e) for e in evidence],
+                evidence=[dict(e) for e in fired.evidence],
             )
-    if verdict.trigger == RECONSIDER_NOTICE:
+    if fired.trigger == RECONSIDER_NOTICE:
         for row in _contract_notice(ctx, case, ("waived",)):
             reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=now)
     if case.state in ENDED_STATES:
@@ -198,26 +174,6 @@ def _assessment_deadlines(case: Case) -> list[DeadlineSpec]:
             )
         )
     return specs
-
-
-def fill_case_deadlines(session: Session, case: Case, out: CaseOut) -> None:
-    """Case presenter filler: the case's own deadlines."""
-    out.deadlines = case_deadlines(session, case.id)
-
-
-def install() -> None:
-    """Register the action and hooks (idempotent)."""
-    from app.cases.present import case_extras
-    from app.cases.service import case_changed_hooks, transition_hooks
-
-    ACTIONS["schedule_deadline"] = schedule_deadline
-    for hook in (meet_scheduled, close_amber_actions, follow_exit):
-        if hook not in transition_hooks:
-            transition_hooks.append(hook)
-    if on_case_changed not in case_changed_hooks:
-        case_changed_hooks.append(on_case_changed)
-    if fill_case_deadlines not in case_extras:
-        case_extras.append(fill_case_deadlines)
 
 
 def _meet_open(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from app.cases.context import children_of, guard_context
 from app.cases.ctx import Ctx
@@ -14,11 +11,9 @@ from app.cases.models import Case
 from app.cases.rules import COMPONENT_WORKFLOWS
 from app.cases.schemas import BlockerOut, CaseOut, ChildOut, TransitionOption
 from app.cases.service import definition_of
+from app.deadlines.runtime import case_deadlines
 from app.engine import Verdict, WorkflowDefinition, get_engine
 
-# Packages that hang things off a case (deadlines) register a filler here.
-Extra = Callable[[Session, Case, CaseOut], None]
-case_extras: list[Extra] = []
 CHILD_GUARDS = frozenset({"all_children_final", "has_children", "children_have", "child_in_state"})
 
 
@@ -56,8 +51,7 @@ def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
     ]
     if children:
         out.rollup = rollup(children, transition_options(ctx, case))
-    for fill in case_extras:
-        fill(ctx.session, case, out)
+    out.deadlines = case_deadlines(ctx.session, case.id)
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,26 +13,19 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.audit import chain
 from app.audit import service as audit
 from app.audit.models import AuditEvent
+from app.cases import deadlines as case_deadlines
+from app.cases.actions import Action, Draft, Fired, clear_case_fields, set_case_field
 from app.cases.context import TRANSITIONED, guard_context
 from app.cases.ctx import SYSTEM as SYSTEM
 from app.cases.ctx import Ctx as Ctx
+from app.cases.extension import apply_contract_extension
 from app.cases.models import Case
 from app.cases.rules import add_case, check_top_level
 from app.contracts.models import Contract
-from app.engine import Verdict, WorkflowDefinition, get_engine
+from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
 from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from app.outbox import service as outbox
 from app.workflows.registry import ensure_stored
-
-# Hooks run after a case is opened or changes state, in the same transaction (deadlines,
-# outbox); registered by those packages so this one does not import them.
-CaseHook = Callable[[Session, Case, WorkflowDefinition, datetime], None]
-case_changed_hooks: list[CaseHook] = []
-# Hooks that need the transition itself (who fired which trigger, with what evidence).
-TransitionHook = Callable[
-    ["Ctx", Case, WorkflowDefinition, Verdict, str | None, Sequence[Mapping[str, Any]]], None
-]
-transition_hooks: list[TransitionHook] = []
 
 
 def get(*, session: Session, case_id: int) -> Case:
@@ -73,6 +66,10 @@ def open_case(
         )
     now = ctx.clock.now()
     ensure_stored(ctx.session, defn, now)
+    # Entering the initial state is an entry like any other: its actions run too, their
+    # changes going into the INSERT.
+    entry = defn.states[defn.initial].on_enter
+    draft = _draft(entry, Draft(dict(data or {}), None))
     case = Case(
         workflow=defn.name,
         workflow_version=defn.version,
@@ -83,16 +80,15 @@ def open_case(
         parent_id=parent.id if parent else None,
         component_id=component_id,
         assignee=assignee,
-        data=data or {},
+        data=draft.data,
+        route=draft.route,
         created_at=now,
         updated_at=now,
     )
     add_case(ctx.session, case)
     _record_opened(ctx, case, defn, now)
-    # Entering the initial state is an entry like any other: its actions run too.
-    for action in defn.states[defn.initial].on_enter:
-        ACTIONS[action.name](ctx, case, dict(action.params), None)
-    _run_hooks(ctx, case, defn)
+    _effects(ctx, case, entry, Fired(trigger=None, title=defn.title, reason=None))
+    case_deadlines.on_case_changed(ctx.session, case, defn, now)
     return case
 
 
@@ -153,7 +149,7 @@ def transition(
     )
     verdict = get_engine().evaluate(defn, case.state, trigger, gctx)
     refuse(verdict)
-    event = _apply(ctx, case, defn, verdict, reason=reason, data=data, evidence=evidence)
+    event = apply_verdict(ctx, case, defn, verdict, reason=reason, data=data, evidence=evidence)
     chain.seal(ctx.session)  # last: the response carries the sealed event
     return event
 
@@ -174,7 +170,7 @@ def refuse(verdict: Verdict) -> None:
     raise Unprocessable(detail, code="transition_blocked", problems=problems)
 
 
-def _apply(
+def apply_verdict(
     ctx: Ctx,
     case: Case,
     defn: WorkflowDefinition,
@@ -184,21 +180,25 @@ def _apply(
     data: Mapping[str, Any],
     evidence: Sequence[Mapping[str, Any]],
 ) -> AuditEvent:
+    """Carry out an allowed verdict: one versioned write of the case, its audit event, effects."""
     assert verdict.dest is not None and verdict.transition is not None
     now = ctx.clock.now()
     from_state = case.state
     # Only the values the transition's guards checked enter the case: anything else could
     # overwrite what earlier decisions (or the workflow's own actions) recorded unchecked.
     taken = {k: v for k, v in data.items() if k in verdict.transition.payload_fields()}
+    route = taken["route"] if isinstance(taken.get("route"), str) else case.route
+    draft = _draft(verdict.actions, Draft({**case.data, **taken}, route))
     changes: dict[str, Any] = {
         "state": verdict.dest,
         "final": defn.is_final(verdict.dest),
         "updated_at": now,
     }
-    if taken:
-        changes["data"] = {**case.data, **taken}
-        if isinstance(taken.get("route"), str):
-            changes["route"] = taken["route"]
+    if draft.data != case.data:
+        changes["data"] = draft.data
+    if draft.route != case.route:
+        changes["route"] = draft.route
+    # The one write of the case row: state, data and every action's change, version +1.
     write_state(ctx.session, case, changes)
     event = audit.record(
         session=ctx.session,
@@ -220,12 +220,28 @@ def _apply(
         },
     )
     _announce(ctx, case, defn, verdict.trigger, from_state, now)
-    for action in verdict.actions:
-        ACTIONS[action.name](ctx, case, dict(action.params), reason)
-    for hook in transition_hooks:
-        hook(ctx, case, defn, verdict, reason, evidence)
-    _run_hooks(ctx, case, defn)
+    fired = Fired(verdict.trigger, verdict.title or verdict.trigger, reason, evidence)
+    _effects(ctx, case, verdict.actions, fired)
+    case_deadlines.after_transition(ctx, case, defn, fired)
+    case_deadlines.on_case_changed(ctx.session, case, defn, now)
     return event
+
+
+def _draft(actions: Sequence[ActionRef], draft: Draft) -> Draft:
+    """The case as the actions' changes leave it (nothing is written here)."""
+    for ref in actions:
+        change = ACTIONS[ref.name].change
+        if change is not None:
+            change(draft, ref.params)
+    return draft
+
+
+def _effects(ctx: Ctx, case: Case, actions: Sequence[ActionRef], fired: Fired) -> None:
+    """Run the actions' effects on other rows, after the case row is written."""
+    for ref in actions:
+        effect = ACTIONS[ref.name].effect
+        if effect is not None:
+            effect(ctx, case, ref.params, fired)
 
 
 def _announce(
@@ -275,12 +291,7 @@ def write_state(session: Session, case: Case, changes: dict[str, Any]) -> None:
         set_committed_value(case, key, value)
 
 
-def _run_hooks(ctx: Ctx, case: Case, defn: WorkflowDefinition) -> None:
-    for hook in case_changed_hooks:
-        hook(ctx.session, case, defn, ctx.clock.now())
-
-
-def _open_case_action(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+def _open_case_action(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: Fired) -> None:
     open_case(
         ctx,
         workflow=params["workflow"],
@@ -289,10 +300,9 @@ def _open_case_action(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str
     )
 
 
-def _cancel_open_children(
-    ctx: Ctx, case: Case, _params: dict[str, Any], reason: str | None
-) -> None:
+def _cancel_open_children(ctx: Ctx, case: Case, _params: Mapping[str, Any], fired: Fired) -> None:
     system = Ctx(ctx.session, ctx.registry, ctx.clock, SYSTEM)
+    reason = fired.reason
     why = f"parent case {case.id} was {case.state}" + (f": {reason}" if reason else "")
     children = ctx.session.scalars(
         select(Case).where(Case.parent_id == case.id, Case.final.is_(False)).order_by(Case.id)
@@ -302,7 +312,7 @@ def _cancel_open_children(
         gctx = guard_context(ctx.session, child, actor=SYSTEM, clock=ctx.clock, reason=why)
         verdict = get_engine().evaluate(defn, child.state, "cancel", gctx)
         if verdict.allowed:
-            _apply(system, child, defn, verdict, reason=why, data={}, evidence=())
+            apply_verdict(system, child, defn, verdict, reason=why, data={}, evidence=())
         else:
             audit.record(
                 session=ctx.session,
@@ -316,26 +326,15 @@ def _cancel_open_children(
             )
 
 
-def _set_case_field(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
-    case.data = {**case.data, params["field"]: params["value"]}
-    ctx.session.flush()
-
-
-def _clear_case_fields(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
-    fields = set(params["fields"])
-    if fields & set(case.data):
-        case.data = {k: v for k, v in case.data.items() if k not in fields}
-    if "route" in fields and case.route is not None:
-        case.route = None
-    ctx.session.flush()
-
-
-ActionImpl = Callable[[Ctx, Case, dict[str, Any], str | None], None]
-ACTIONS: dict[str, ActionImpl] = {
-    "open_case": _open_case_action,
-    "cancel_open_children": _cancel_open_children,
-    "set_case_field": _set_case_field,
-    "clear_case_fields": _clear_case_fields,
+# Every action a definition may name (engine/actions.py declares them), in one place.
+ACTIONS: dict[str, Action] = {
+    "open_case": Action(effect=_open_case_action),
+    "cancel_open_children": Action(effect=_cancel_open_children),
+    "set_case_field": Action(change=set_case_field),
+    "clear_case_fields": Action(change=clear_case_fields),
+    "apply_contract_extension": Action(effect=apply_contract_extension),
+    "schedule_deadline": Action(effect=case_deadlines.schedule_deadline),
+    "meet_deadlines": Action(effect=case_deadlines.meet_deadlines),
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cases import deadlines, extension
 from app.cases.models import Case
 from app.contracts.models import Contract
 from app.contracts.present import contract_extras
@@ -26,7 +25,5 @@ def add_contract_cases(session: Session, contract: Contract, out: ContractOut) -
 
 def install() -> None:
     """Register the hooks once per process."""
-    deadlines.install()
-    extension.install()
     if add_contract_cases not in contract_extras:
         contract_extras.append(add_contract_cases)

@@ -28,6 +28,7 @@ from app.engine.machine import (
     Verdict,
     evaluate,
     get_engine,
+    granted,
     machine_for,
     options,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "content_version",
     "evaluate",
     "get_engine",
+    "granted",
     "guard",
     "load_directory",
     "load_file",

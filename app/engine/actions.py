@@ -27,6 +27,9 @@ ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
         ),
         # Remove case.data[field] for each field; `route` also clears the case's route.
         "clear_case_fields": ActionSpec(required=("fields",), types={"fields": "list[str]"}),
+        # Mark the case's open deadlines of each of `kinds` met, with the transition's
+        # evidence (their reminders stop).
+        "meet_deadlines": ActionSpec(required=("kinds",), types={"kinds": "list[str]"}),
         # Move the contract's end date and value to the case's new_end_date and new_value
         # (a signed extension), using up the extension options it exercised.
         "apply_contract_extension": ActionSpec(),

@@ -160,6 +160,11 @@ def _invalid(defn: WorkflowDefinition, state: str, trigger: str, *, known: bool)
     )
 
 
+def granted(defn: WorkflowDefinition, t: TransitionDef) -> Verdict:
+    """The verdict firing `t` would get once every check passed (system work, write tests)."""
+    return _verdict(defn, t, (), "ok")
+
+
 def _verdict(
     defn: WorkflowDefinition, t: TransitionDef, blockers: tuple[Blocker, ...], status: Status
 ) -> Verdict:
@@ -169,7 +174,7 @@ def _verdict(
         allowed=status == "ok",
         status=status,
         blocked_by=blockers,
-        actions=defn.states[t.dest].on_enter,
+        actions=(*defn.states[t.dest].on_enter, *t.actions),
         title=t.title,
         transition=t,
     )

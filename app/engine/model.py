@@ -73,6 +73,8 @@ class TransitionDef:
     requires_evidence: int = 0
     not_by_actor_of: str | None = None
     description: str = ""
+    # Run after the destination's on-enter actions, only when this transition fires.
+    actions: tuple[ActionRef, ...] = ()
 
     def payload_fields(self) -> frozenset[str]:
         """The payload keys this transition's guards read: the data it takes into the case."""

@@ -41,6 +41,7 @@ TRANSITION_KEYS = (
     "requires_reason",
     "requires_evidence",
     "approval",
+    "actions",
 )
 _TYPE_NAMES = {
     str: "a string",
@@ -163,12 +164,7 @@ class _Parser:
         tags = self.take(item, path, "tags", list, default=[])
         if not all(isinstance(t, str) for t in tags):
             self.add(_join(path, "tags"), "must be a list of strings")
-        on_enter = self.take(item, path, "on_enter", list, default=[])
-        actions = tuple(
-            a
-            for j, raw in enumerate(on_enter)
-            if (a := self.action(raw, _join(_join(path, "on_enter"), j))) is not None
-        )
+        actions = self.action_list(item, path, "on_enter")
         if name is None:
             return None
         return StateDef(
@@ -178,6 +174,14 @@ class _Parser:
             final=self.take(item, path, "final", bool, default=False),
             tags=tuple(t for t in tags if isinstance(t, str)),
             on_enter=actions,
+        )
+
+    def action_list(self, item: Mapping[str, Any], path: str, key: str) -> tuple[ActionRef, ...]:
+        raw = self.take(item, path, key, list, default=[])
+        return tuple(
+            a
+            for j, entry in enumerate(raw)
+            if (a := self.action(entry, _join(_join(path, key), j))) is not None
         )
 
     def action(self, raw: Any, path: str) -> ActionRef | None:
@@ -307,6 +311,7 @@ class _Parser:
             "description": self.take(item, path, "description", str, default=""),
             "requires_reason": self.take(item, path, "requires_reason", bool, default=False),
             "not_by_actor_of": self.approval(item, path),
+            "actions": self.action_list(item, path, "actions"),
         }
         if trigger is None or dest is None or not sources:
             return None
