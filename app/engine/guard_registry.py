@@ -1,7 +1,9 @@
-"""The guard registry: named guard functions with their parameter specs.
+"""The guard registry: named guard functions, each with its self-description.
 
 A guard returns None when it passes, or one human sentence saying why not; the failure
-code is the guard's name. Guards must never raise on bad client input.
+code is the guard's name. Guards must never raise on bad client input. Its registration
+says everything else the system needs to know (see params.py): adding a guard is writing
+one function with its `@guard(...)` line.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.engine.context import GuardContext, resolve
-from app.engine.params import ParamSpec
+from app.engine.params import Param, ParamSpec, spec
 
 GuardFn = Callable[[GuardContext, Mapping[str, Any]], str | None]
 
@@ -29,18 +31,15 @@ GUARDS: dict[str, GuardSpec] = {}
 
 
 def guard(
-    name: str,
-    *,
-    required: tuple[str, ...] = (),
-    optional: tuple[str, ...] = (),
-    types: Mapping[str, str] | None = None,
+    name: str, *params: Param, looks_at: tuple[str, ...] = ()
 ) -> Callable[[GuardFn], GuardFn]:
-    """Register a guard function under `name` with its parameter spec."""
+    """Register a guard function under `name`, described by its parameters and docstring."""
 
     def register(fn: GuardFn) -> GuardFn:
         if name in GUARDS:
             raise ValueError(f"guard {name!r} is already registered")
-        GUARDS[name] = GuardSpec(name, fn, ParamSpec(required, optional, dict(types or {})))
+        doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
+        GUARDS[name] = GuardSpec(name, fn, spec(*params, doc=doc, looks_at=looks_at))
         return fn
 
     return register
@@ -51,9 +50,12 @@ def run_guard(name: str, ctx: GuardContext, params: Mapping[str, Any]) -> str | 
     return GUARDS[name].fn(ctx, params)
 
 
-# Optional on some guards: check only when the value at `when_field` is in `when_values`.
-WHEN = ("when_field", "when_values")
-WHEN_TYPES = {"when_field": "str", "when_values": "list"}
+# Optional on some guards: check only when the value at `when_field` is in `when_values`;
+# what such a guard asks for is then never required.
+WHEN = (
+    Param("when_field", required=False, names="field", doc="the path whose value decides"),
+    Param("when_values", "list", required=False, doc="the values for which the guard applies"),
+)
 
 
 def applies(ctx: GuardContext, params: Mapping[str, Any]) -> bool:

@@ -100,6 +100,12 @@ class Engine:
         """The cached `transitions.Machine` for this definition version."""
         return self._compiled(defn).machine
 
+    def candidates(
+        self, defn: WorkflowDefinition, state: str, trigger: str
+    ) -> tuple[TransitionDef, ...]:
+        """The transitions `trigger` may take from `state`, in definition order."""
+        return self._compiled(defn).candidates.get((trigger, state), ())
+
     def triggers(self, defn: WorkflowDefinition, state: str) -> list[str]:
         """Triggers that exist from `state`, in definition order."""
         if state not in defn.states:

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
-from app.engine.context import as_date
+from app.engine.context import as_date, payload_key
 from app.engine.graph import graph_problems
 from app.engine.guard_registry import GUARDS
 from app.engine.model import (
@@ -22,6 +22,7 @@ from app.engine.model import (
     TransitionDef,
     WorkflowDefinition,
 )
+from app.engine.params import ParamSpec
 from app.engine.versioning import canonical_json, content_version
 
 # Names end up in Mermaid ids, URLs and audit records: keep them plain identifiers.
@@ -58,24 +59,41 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-# Parameters a guard compares the client's value against: they must not come from the
+# A limit is what a guard compares the client's value against: it must not come from the
 # client too, or a request could carry its own limit.
-REFERENCE_PARAMS = ("limit", "of")
 TRUSTED_PREFIXES = ("contract.", "case.")
 
 
-def _untrusted_references(guard: str, params: Mapping[str, Any]) -> list[str]:
+def _untrusted_references(guard: str, spec: ParamSpec, params: Mapping[str, Any]) -> list[str]:
     out: list[str] = []
-    for key in REFERENCE_PARAMS:
-        value = params.get(key)
-        if not isinstance(value, str) or value == "today" or value.startswith(TRUSTED_PREFIXES):
+    for param, value in spec.named(params, "limit"):
+        if value == "today" or value.startswith(TRUSTED_PREFIXES):
             continue
         if as_date(value) is None:
             out.append(
-                f"parameter '{key}' of guard '{guard}' must be today, a contract. or case."
-                f" path, or a date; '{value}' would be read from the request"
+                f"parameter '{param.name}' of guard '{guard}' must be today, a contract. or"
+                f" case. path, or a date; '{value}' would be read from the request"
             )
     return out
+
+
+def _evidence_kinds(what: str, spec: ParamSpec, params: Mapping[str, Any]) -> list[str]:
+    return [
+        f"evidence kind '{value}' of {what} must be a plain name (letters, digits, underscores)"
+        for _param, value in spec.named(params, "evidence_kind")
+        if not NAME_RE.match(value)
+    ]
+
+
+def takes(guards: tuple[GuardRef, ...]) -> frozenset[str]:
+    """The request fields these guards ask for: what the transition takes into the case."""
+    keys: set[str] = set()
+    for ref in guards:
+        for param, value in GUARDS[ref.name].params.named(ref.params, "field"):
+            if param.asks is not None and not param.root and param.of_workflow is None:
+                key = payload_key(value)
+                keys.update([key] if key else [])
+    return frozenset(keys)
 
 
 class _Parser:
@@ -276,7 +294,8 @@ class _Parser:
             self.add(path, f"unknown guard '{name}' (known: {', '.join(sorted(GUARDS))})")
             return None
         problems = spec.params.problems(f"guard '{name}'", params)
-        problems += _untrusted_references(name, params)
+        problems += _untrusted_references(name, spec.params, params)
+        problems += _evidence_kinds(f"guard '{name}'", spec.params, params)
         for message in problems:
             self.add(path, message)
         return None if problems else GuardRef(name, MappingProxyType(dict(params)))
@@ -321,6 +340,7 @@ class _Parser:
             dest=dest,
             roles=roles,
             guards=guards,
+            takes=takes(guards),
             requires_evidence=max(evidence, 0),
             **fields,
         )

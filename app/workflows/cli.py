@@ -10,6 +10,7 @@ from app.clock import SystemClock
 from app.config import get_settings
 from app.db.command import transaction
 from app.engine import DefinitionError, check_directory
+from app.engine.guide import guide_markdown
 from app.errors import DomainError
 from app.workflows.migrate import migrate
 from app.workflows.registry import WorkflowRegistry, workflows_path
@@ -28,6 +29,12 @@ def check() -> None:
         raise typer.Exit(1)
     count = len([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     typer.echo(f"ok: {count} workflow definition(s) in {directory}")
+
+
+@workflows_cli.command("guide")
+def guide() -> None:
+    """Print the guard and action reference (docs/guards.md) from their own descriptions."""
+    typer.echo(guide_markdown(), nl=False)
 
 
 @workflows_cli.command("migrate")
