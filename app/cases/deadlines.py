@@ -1,4 +1,4 @@
-"""Deadlines that follow a case's state: scheduled by actions, route decisions, closure."""
+"""Deadlines that follow a case's state: the actions on them, route decisions, assessments."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.service import (
-    ENDED_STATES,
-    EXIT_WORKFLOW,
     case_route_decision,
     sync_case_deadlines,
     sync_contract_deadlines,
@@ -26,14 +24,12 @@ from app.deadlines.service import (
 from app.engine import WorkflowDefinition
 from app.engine.context import as_date
 
-# Until the route is approved the decision is still open, so its deadline stands.
-ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
-# GDS phases that end in a service assessment (a planned end date gives a booking deadline).
-ASSESSED_PHASES = frozenset({"alpha", "private_beta", "public_beta"})
+# State tags saying which deadlines the state implies: the route decision stands until the
+# route is approved; a GDS phase that ends in a service assessment gives a booking deadline
+# five weeks before its planned end date (case.data.<state>_end_date).
+ROUTE_UNDECIDED = "deadline:route_decision"
+ASSESSED_PHASE = "deadline:assessment_booking"
 STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
-# The exit's notice decisions and what each does to the contract's notice deadline.
-NOTICE_DECISIONS = {"serve_notice": "met", "run_to_expiry": "waived"}
-RECONSIDER_NOTICE = "reconsider_notice"
 
 
 def schedule_deadline(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: Fired) -> None:
@@ -66,9 +62,8 @@ def meet_deadlines(ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired
 
 
 def after_transition(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
-    """What every transition does to deadlines: meet those it is `met_by`, follow an exit."""
+    """What every transition does to deadlines: meet those scheduled as `met_by` it."""
     _meet_scheduled(ctx, case, defn, fired)
-    _follow_exit(ctx, case, defn, fired)
 
 
 def _meet_scheduled(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
@@ -84,53 +79,63 @@ def _meet_scheduled(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired
     _meet_open(ctx, case, kinds, fired.reason or f"Met by '{fired.title}'", fired.evidence)
 
 
-def _contract_notice(ctx: Ctx, case: Case, statuses: Sequence[str]) -> list[Deadline]:
-    """The case's contract's own notice deadline(s) in one of `statuses`."""
+def _contract_deadlines(
+    ctx: Ctx, case: Case, kinds: Sequence[str], statuses: Sequence[str]
+) -> list[Deadline]:
+    """The case's contract's own deadlines of `kinds` in one of `statuses`."""
     return list(
         ctx.session.scalars(
             select(Deadline).where(
                 Deadline.scope == f"contract:{case.contract_id}",
-                Deadline.kind == "notice",
+                Deadline.kind.in_(kinds),
                 Deadline.status.in_(statuses),
             )
         )
     )
 
 
-def _follow_exit(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
-    """The exit's notice decision resolves the contract's notice deadline.
-
-    Serving notice meets it; deciding to run to expiry waives it (no notice to serve) and
-    reconsidering reopens it; once the contract has ended its other deadlines close.
-    """
-    if defn.name != EXIT_WORKFLOW or case.contract_id is None:
+def resolve_contract_deadlines(
+    ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired
+) -> None:
+    """Effect: the contract's open deadlines of `kinds` become `status` (met or waived)."""
+    if case.contract_id is None:
         return
-    now = ctx.clock.now()
-    why = fired.reason or f"'{fired.title}' on contract exit #{case.id}"
-    status = NOTICE_DECISIONS.get(fired.trigger or "")
-    if status is not None:
-        for row in _contract_notice(ctx, case, OPEN_STATUSES):
-            resolve(
-                session=ctx.session,
-                deadline=row,
-                status=status,
-                actor=ctx.actor,
-                reason=why,
-                now=now,
-                evidence=[dict(e) for e in fired.evidence],
-            )
-    if fired.trigger == RECONSIDER_NOTICE:
-        for row in _contract_notice(ctx, case, ("waived",)):
-            reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=now)
-    if case.state in ENDED_STATES:
-        contract = ctx.session.get(Contract, case.contract_id)
-        if contract is not None:
-            sync_contract_deadlines(
-                session=ctx.session, contract=contract, actor=ctx.actor, now=now
-            )
+    why = fired.reason or f"'{fired.title}' on case #{case.id}"
+    for row in _contract_deadlines(ctx, case, params["kinds"], OPEN_STATUSES):
+        resolve(
+            session=ctx.session,
+            deadline=row,
+            status=params["status"],
+            actor=ctx.actor,
+            reason=why,
+            now=ctx.clock.now(),
+            evidence=[dict(e) for e in fired.evidence],
+        )
 
 
-def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
+def reopen_contract_deadlines(
+    ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired
+) -> None:
+    """Effect: the contract's waived deadlines of `kinds` are open again (a decision reversed)."""
+    if case.contract_id is None:
+        return
+    why = fired.reason or f"'{fired.title}' on case #{case.id}"
+    for row in _contract_deadlines(ctx, case, params["kinds"], ("waived",)):
+        reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=ctx.clock.now())
+
+
+def recompute_contract_deadlines(
+    ctx: Ctx, case: Case, _params: Mapping[str, Any], _fired: Fired
+) -> None:
+    """Effect: recompute the contract's deadlines (an exit that ends it leaves only duties)."""
+    contract = ctx.session.get(Contract, case.contract_id) if case.contract_id else None
+    if contract is not None:
+        sync_contract_deadlines(
+            session=ctx.session, contract=contract, actor=ctx.actor, now=ctx.clock.now()
+        )
+
+
+def on_case_changed(session: Session, case: Case, defn: WorkflowDefinition, now: datetime) -> None:
     """Case hook: keep the deadlines a component's state implies; a closed case's are done."""
     if case.final:
         sync_case_deadlines(
@@ -139,7 +144,8 @@ def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now
         return
     if case.route is None or case.contract_id is None:
         return  # nothing case-specific to keep: skip the queries on the hot path
-    specs = [*_route_decision(session, case), *_assessment_deadlines(case)]
+    tags = defn.states[case.state].tags
+    specs = [*_route_decision(session, case, tags), *_assessment_deadlines(case, tags)]
     sync_case_deadlines(
         session=session,
         case_id=case.id,
@@ -150,18 +156,18 @@ def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now
     )
 
 
-def _route_decision(session: Session, case: Case) -> list[DeadlineSpec]:
-    if case.state not in ROUTE_UNDECIDED or case.contract_id is None or case.route is None:
+def _route_decision(session: Session, case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
+    if ROUTE_UNDECIDED not in tags or case.contract_id is None or case.route is None:
         return []
     spec = case_route_decision(session=session, contract_id=case.contract_id, route=case.route)
     return [spec] if spec else []
 
 
-def _assessment_deadlines(case: Case) -> list[DeadlineSpec]:
+def _assessment_deadlines(case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
     """Booking the phase's service assessment five weeks ahead; amber actions when due."""
     specs = []
     planned_end = as_date(case.data.get(f"{case.state}_end_date"))
-    if case.state in ASSESSED_PHASES and planned_end is not None:
+    if ASSESSED_PHASE in tags and planned_end is not None:
         specs.append(assessment_booking_deadline(case.state, planned_end))
     amber_due = as_date(case.data.get("amber_actions_due_date"))
     if amber_due is not None:

@@ -335,6 +335,9 @@ ACTIONS: dict[str, Action] = {
     "apply_contract_extension": Action(effect=apply_contract_extension),
     "schedule_deadline": Action(effect=case_deadlines.schedule_deadline),
     "meet_deadlines": Action(effect=case_deadlines.meet_deadlines),
+    "resolve_contract_deadlines": Action(effect=case_deadlines.resolve_contract_deadlines),
+    "reopen_contract_deadlines": Action(effect=case_deadlines.reopen_contract_deadlines),
+    "recompute_contract_deadlines": Action(effect=case_deadlines.recompute_contract_deadlines),
 }
 
 

@@ -38,6 +38,19 @@ ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
             Param("kinds", "list[str]", doc="deadline kinds"),
             doc="Mark the case's open deadlines of `kinds` met, with the transition's evidence.",
         ),
+        "resolve_contract_deadlines": spec(
+            Param("kinds", "list[str]", doc="deadline kinds"),
+            Param("status", one_of=("met", "waived"), doc="what they become"),
+            doc="Mark the contract's own open deadlines of `kinds` met or waived (audited).",
+        ),
+        "reopen_contract_deadlines": spec(
+            Param("kinds", "list[str]", doc="deadline kinds"),
+            doc="Reopen the contract's waived deadlines of `kinds` (a decision reversed).",
+        ),
+        "recompute_contract_deadlines": spec(
+            doc="Recompute the contract's deadlines: once its exit records the end, only the"
+            " publication duties remain.",
+        ),
         "apply_contract_extension": spec(
             doc="Move the contract's end date and value to the case's new_end_date and"
             " new_value (a signed extension), using up the extension options it exercised.",

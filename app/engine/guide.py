@@ -21,6 +21,8 @@ in `GET /api/cases/{id}/transitions` under `inputs`.
 
 def _param(p: Param) -> str:
     what = [KINDS[p.kind], "required" if p.required else "optional"]
+    if p.one_of:
+        what.append("one of " + ", ".join(p.one_of))
     if p.default is not None:
         what.append(f"default {p.default!r}")
     parts: list[str] = []

@@ -52,6 +52,8 @@ class Param:
     defines: bool = False
     # The input is offered but may be left out (a blank value passes the guard).
     optional_input: bool = False
+    # The only values the parameter may take.
+    one_of: tuple[str, ...] | None = None
     doc: str = ""
 
 
@@ -103,6 +105,9 @@ class ParamSpec:
             kind = types.get(key, "any")
             if key in allowed and not kind_ok(kind, value):
                 out.append(f"parameter '{key}' of {what} must be {KINDS[kind]}")
+        for p in self.params:
+            if p.one_of is not None and p.name in params and params[p.name] not in p.one_of:
+                out.append(f"parameter '{p.name}' of {what} must be one of: {', '.join(p.one_of)}")
         return out
 
     def with_defaults(self, params: Mapping[str, Any]) -> dict[str, Any]:
