@@ -8,7 +8,6 @@ from typing import Any
 from app.cases.context import children_of, guard_context
 from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.rules import COMPONENT_WORKFLOWS
 from app.cases.schemas import (
     BlockerOut,
     CaseOut,
@@ -67,7 +66,7 @@ def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
 
 def may_have_children(defn: WorkflowDefinition) -> bool:
     """Whether cases of this definition can have child cases."""
-    return defn.name in COMPONENT_WORKFLOWS or any(
+    return defn.components is not None or any(
         a.name == "open_case" for s in defn.states.values() for a in s.on_enter
     )
 

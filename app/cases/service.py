@@ -300,6 +300,10 @@ def _open_case_action(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: F
     )
 
 
+# The trigger cancel_open_children fires on each open child (workflows check verifies it).
+CHILD_CANCEL = "cancel"
+
+
 def _cancel_open_children(ctx: Ctx, case: Case, _params: Mapping[str, Any], fired: Fired) -> None:
     system = Ctx(ctx.session, ctx.registry, ctx.clock, SYSTEM)
     reason = fired.reason
@@ -310,7 +314,7 @@ def _cancel_open_children(ctx: Ctx, case: Case, _params: Mapping[str, Any], fire
     for child in children:
         defn = definition_of(system, child)
         gctx = guard_context(ctx.session, child, actor=SYSTEM, clock=ctx.clock, reason=why)
-        verdict = get_engine().evaluate(defn, child.state, "cancel", gctx)
+        verdict = get_engine().evaluate(defn, child.state, CHILD_CANCEL, gctx)
         if verdict.allowed:
             apply_verdict(system, child, defn, verdict, reason=why, data={}, evidence=())
         else:

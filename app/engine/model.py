@@ -84,6 +84,14 @@ class TransitionDef:
 
 
 @dataclass(frozen=True, slots=True)
+class Components:
+    """Decomposition: in `states`, each service line found opens a child case of `workflow`."""
+
+    workflow: str
+    states: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowDefinition:
     """A validated workflow definition pinned to a content-hash version."""
 
@@ -96,6 +104,7 @@ class WorkflowDefinition:
     states: Mapping[str, StateDef]
     transitions: tuple[TransitionDef, ...]
     body: Mapping[str, Any]
+    components: Components | None = None
 
     @property
     def key(self) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from app.engine.graph import graph_problems
 from app.engine.guard_registry import GUARDS
 from app.engine.model import (
     ActionRef,
+    Components,
     DefinitionError,
     GuardRef,
     Problem,
@@ -29,7 +30,16 @@ from app.engine.versioning import canonical_json, content_version
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DOCUMENT = "(document)"
 
-TOP_KEYS = ("name", "title", "label", "description", "initial", "states", "transitions")
+TOP_KEYS = (
+    "name",
+    "title",
+    "label",
+    "description",
+    "initial",
+    "states",
+    "transitions",
+    "components",
+)
 STATE_KEYS = ("name", "title", "description", "final", "tags", "on_enter")
 TRANSITION_KEYS = (
     "trigger",
@@ -345,6 +355,20 @@ class _Parser:
             **fields,
         )
 
+    def components(self, states: Mapping[str, StateDef]) -> Components | None:
+        raw = self.take(self.body, "", "components", dict, default={})
+        if not raw:
+            return None
+        self.unknown_keys(raw, "components", ("workflow", "states"))
+        workflow = self.name(raw, "components", "workflow")
+        names = self.take(raw, "components", "states", list)
+        for name in names or []:
+            if name not in states:
+                self.add("components.states", f"unknown state {name!r}")
+        if workflow is None or not names:
+            return None
+        return Components(workflow, tuple(str(n) for n in names))
+
     # --- document -------------------------------------------------------------------
 
     def document(self) -> WorkflowDefinition | None:
@@ -371,6 +395,7 @@ class _Parser:
                 None if item is None else self.transition(item, f"transitions[{i}]", states)
             )
         transitions = [t for t in self.indexed if t is not None]
+        components = self.components(states)
         for path, message in graph_problems(
             initial, states, self.indexed, self.outgoing, self.actions
         ):
@@ -387,6 +412,7 @@ class _Parser:
             states=MappingProxyType(states),
             transitions=tuple(transitions),
             body=body,
+            components=components,
         )
 
 

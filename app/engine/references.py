@@ -46,9 +46,11 @@ def known_fields(defn: WorkflowDefinition) -> frozenset[str]:
 
 
 def opened_by(defs: Mapping[str, WorkflowDefinition]) -> dict[str, set[str]]:
-    """Workflow -> the workflows whose `open_case` actions open it as a child."""
+    """Workflow -> the workflows that open it as a child (decomposition, `open_case`)."""
     found: dict[str, set[str]] = {}
     for defn in defs.values():
+        if defn.components is not None:
+            found.setdefault(defn.components.workflow, set()).add(defn.name)
         for _path, spec, params in refs(defn):
             if spec is ACTION_SPECS["open_case"] and params.get("as_child", True):
                 found.setdefault(str(params["workflow"]), set()).add(defn.name)
@@ -77,6 +79,8 @@ class _Checker:
         return sorted(self.defs)  # no workflow given: any child's
 
     def problems(self, defn: WorkflowDefinition) -> Iterator[tuple[str, str]]:
+        if defn.components is not None and defn.components.workflow not in self.known:
+            yield "components.workflow", f"unknown workflow '{defn.components.workflow}'"
         for path, spec, params in refs(defn):
             for param, value in spec.named(params, "workflow"):
                 if value not in self.known:

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from app.engine import check_directory
+from app.engine import check_directory, load_directory
+from app.workflows.named import code_name_problems
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
@@ -31,6 +32,8 @@ def misspelt(tmp_path: Path, file: str, old: str, new: str) -> list[str]:
 
 def test_the_shipped_definitions_are_clean() -> None:
     assert check_directory(WORKFLOWS) == []
+    # Every workflow, state and field the code names is among them.
+    assert code_name_problems(load_directory(WORKFLOWS), WORKFLOWS, every_workflow=True) == []
 
 
 def test_a_misspelt_workflow_in_the_approval_guard(tmp_path: Path) -> None:
@@ -65,7 +68,7 @@ def test_a_misspelt_state_of_the_parent(tmp_path: Path) -> None:
     old = "parent_in_state: {states: ["
     problems = misspelt(tmp_path, "service_component.yaml", old, old + "approvd, ")
     assert len(problems) == 1
-    assert ".states: unknown state 'approvd' of " in problems[0]
+    assert problems[0].endswith(".states: unknown state 'approvd' of workflow 'contract_review'")
 
 
 def test_a_misspelt_trigger(tmp_path: Path) -> None:
@@ -132,3 +135,25 @@ def test_the_command_exits_non_zero_with_the_line(
     get_settings.cache_clear()
     assert result.exit_code == 1
     assert "unknown workflow 'service_componnet'" in result.output
+
+
+def test_a_misspelt_component_workflow(tmp_path: Path) -> None:
+    problems = misspelt(
+        tmp_path,
+        "contract_review.yaml",
+        "  workflow: service_component",
+        "  workflow: service_comp",
+    )
+    assert "components.workflow: unknown workflow 'service_comp'" in problems
+
+
+def test_a_name_the_code_relies_on(tmp_path: Path) -> None:
+    shutil.copytree(WORKFLOWS, tmp_path / "wf")
+    path = tmp_path / "wf" / "contract_exit.yaml"
+    path.write_text(path.read_text().replace("termination_date", "ended_on"))
+    assert check_directory(tmp_path / "wf") == []  # consistent in itself
+    problems = code_name_problems(load_directory(tmp_path / "wf"), tmp_path / "wf")
+    assert [p.message for p in problems] == [
+        "no field 'termination_date' (deadlines/service.py: the contract's actual end is its"
+        " exit's termination date)"
+    ]
