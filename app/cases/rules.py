@@ -6,14 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case
+from app.cases.models import ONE_OPEN_WORKFLOW, Case
 from app.engine import WorkflowDefinition
 from app.errors import Conflict, Unprocessable
 
-# At most one open case of these workflows per contract: two reviews would race. Named in
-# code because a partial unique index (cases/models.py) holds it; `workflows check`
-# verifies the name exists (workflows/named.py).
-ONE_OPEN_PER_CONTRACT = frozenset({"contract_review"})
+# At most one open case of these workflows per contract (the index in models.py holds it).
+ONE_OPEN_PER_CONTRACT = frozenset({ONE_OPEN_WORKFLOW})
 
 
 def component_workflows(definitions: dict[str, WorkflowDefinition]) -> dict[str, str]:
