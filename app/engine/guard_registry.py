@@ -3,13 +3,14 @@
 A guard returns None when it passes, or one human sentence saying why not; the failure
 code is the guard's name. Guards must never raise on bad client input. Its registration
 says everything else the system needs to know (see params.py): adding a guard is writing
-one function with its `@guard(...)` line.
+one function with its `@guard(...)` line; catalog.py lists the modules holding guards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from app.engine.context import GuardContext, resolve
@@ -27,27 +28,34 @@ class GuardSpec:
     params: ParamSpec
 
 
-GUARDS: dict[str, GuardSpec] = {}
+_SPEC = "__guard_spec__"
 
 
 def guard(
     name: str, *params: Param, looks_at: tuple[str, ...] = ()
 ) -> Callable[[GuardFn], GuardFn]:
-    """Register a guard function under `name`, described by its parameters and docstring."""
+    """Describe a guard function as `name` with its parameters (its docstring is its doc)."""
 
-    def register(fn: GuardFn) -> GuardFn:
-        if name in GUARDS:
-            raise ValueError(f"guard {name!r} is already registered")
+    def describe(fn: GuardFn) -> GuardFn:
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
-        GUARDS[name] = GuardSpec(name, fn, spec(*params, doc=doc, looks_at=looks_at))
+        setattr(fn, _SPEC, GuardSpec(name, fn, spec(*params, doc=doc, looks_at=looks_at)))
         return fn
 
-    return register
+    return describe
 
 
-def run_guard(name: str, ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """Run the named guard; None means it passes."""
-    return GUARDS[name].fn(ctx, params)
+def collect(*modules: ModuleType) -> dict[str, GuardSpec]:
+    """Every described guard in these modules, by name; a name used twice is an error."""
+    found: dict[str, GuardSpec] = {}
+    for module in modules:
+        for value in vars(module).values():
+            described = getattr(value, _SPEC, None)
+            if not isinstance(described, GuardSpec) or described.fn is not value:
+                continue
+            if described.name in found:
+                raise ValueError(f"guard {described.name!r} is described twice")
+            found[described.name] = described
+    return found
 
 
 # Optional on some guards: check only when the value at `when_field` is in `when_values`;
@@ -64,12 +72,3 @@ def applies(ctx: GuardContext, params: Mapping[str, Any]) -> bool:
         return True
     value = resolve(ctx, params["when_field"])
     return any(value == v and type(value) is type(v) for v in params.get("when_values", []))
-
-
-def _load_builtins() -> None:
-    # The built-in guards register themselves on import; importing the registry is enough
-    # to see them all, whoever imports it first.
-    from app.engine import guards, guards_dates, guards_family  # noqa: F401
-
-
-_load_builtins()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.engine.actions import ACTION_SPECS
-from app.engine.guard_registry import GUARDS
+from app.engine.catalog import GUARDS
 from app.engine.params import KINDS, Param, ParamSpec
 
 HEADER = """# Guards and actions

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from app.engine.catalog import GUARDS
 from app.engine.context import label, payload_key
-from app.engine.guard_registry import GUARDS
 from app.engine.model import TransitionDef
 
 # When two guards ask for the same field, the more specific type wins.

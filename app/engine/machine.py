@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from transitions import Machine
 
+from app.engine.catalog import run_guard
 from app.engine.context import GuardContext
-from app.engine.guard_registry import run_guard
 from app.engine.model import ActionRef, TransitionDef, WorkflowDefinition
 
 Status = Literal["ok", "invalid_transition", "forbidden", "unprocessable"]

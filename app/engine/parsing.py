@@ -10,9 +10,9 @@ from typing import Any
 
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
+from app.engine.catalog import GUARDS
 from app.engine.context import as_date, payload_key
 from app.engine.graph import graph_problems
-from app.engine.guard_registry import GUARDS
 from app.engine.model import (
     ActionRef,
     Components,

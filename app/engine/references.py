@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from app.engine.actions import ACTION_SPECS
+from app.engine.catalog import GUARDS
 from app.engine.context import CASE_FIELDS, CONTRACT_FIELDS
-from app.engine.guard_registry import GUARDS
 from app.engine.model import Problem, WorkflowDefinition
 from app.engine.params import Param, ParamSpec
 
