@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
 from app.engine.catalog import GUARDS
-from app.engine.context import as_date, payload_key
 from app.engine.graph import graph_problems
 from app.engine.model import (
     ActionRef,
@@ -23,11 +21,9 @@ from app.engine.model import (
     TransitionDef,
     WorkflowDefinition,
 )
-from app.engine.params import ParamSpec
+from app.engine.param_checks import NAME_RE, evidence_kind_problems, takes, untrusted_references
 from app.engine.versioning import canonical_json, content_version
 
-# Names end up in Mermaid ids, URLs and audit records: keep them plain identifiers.
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DOCUMENT = "(document)"
 
 TOP_KEYS = (
@@ -67,43 +63,6 @@ def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-# A limit is what a guard compares the client's value against: it must not come from the
-# client too, or a request could carry its own limit.
-TRUSTED_PREFIXES = ("contract.", "case.")
-
-
-def _untrusted_references(guard: str, spec: ParamSpec, params: Mapping[str, Any]) -> list[str]:
-    out: list[str] = []
-    for param, value in spec.named(params, "limit"):
-        if value == "today" or value.startswith(TRUSTED_PREFIXES):
-            continue
-        if as_date(value) is None:
-            out.append(
-                f"parameter '{param.name}' of guard '{guard}' must be today, a contract. or"
-                f" case. path, or a date; '{value}' would be read from the request"
-            )
-    return out
-
-
-def _evidence_kinds(what: str, spec: ParamSpec, params: Mapping[str, Any]) -> list[str]:
-    return [
-        f"evidence kind '{value}' of {what} must be a plain name (letters, digits, underscores)"
-        for _param, value in spec.named(params, "evidence_kind")
-        if not NAME_RE.match(value)
-    ]
-
-
-def takes(guards: tuple[GuardRef, ...]) -> frozenset[str]:
-    """The request fields these guards ask for: what the transition takes into the case."""
-    keys: set[str] = set()
-    for ref in guards:
-        for param, value in GUARDS[ref.name].params.named(ref.params, "field"):
-            if param.asks is not None and not param.root and param.of_workflow is None:
-                key = payload_key(value)
-                keys.update([key] if key else [])
-    return frozenset(keys)
 
 
 class _Parser:
@@ -304,8 +263,8 @@ class _Parser:
             self.add(path, f"unknown guard '{name}' (known: {', '.join(sorted(GUARDS))})")
             return None
         problems = spec.params.problems(f"guard '{name}'", params)
-        problems += _untrusted_references(name, spec.params, params)
-        problems += _evidence_kinds(f"guard '{name}'", spec.params, params)
+        problems += untrusted_references(name, spec.params, params)
+        problems += evidence_kind_problems(f"guard '{name}'", spec.params, params)
         for message in problems:
             self.add(path, message)
         return None if problems else GuardRef(name, MappingProxyType(dict(params)))
