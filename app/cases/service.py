@@ -23,7 +23,8 @@ from app.cases.models import Case
 from app.cases.rules import add_case, check_top_level
 from app.contracts.models import Contract
 from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
-from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.etag import check_version
 from app.outbox import service as outbox
 from app.workflows.registry import ensure_stored
 
@@ -110,20 +111,6 @@ def _record_opened(ctx: Ctx, case: Case, defn: WorkflowDefinition, now: datetime
     )
 
 
-def check_version(case: Case, *, if_match: int | None, expected: int | None) -> None:
-    """412 when If-Match is stale, 409 when the body's expected_version is."""
-    if if_match is not None and if_match != case.version:
-        raise PreconditionFailed(
-            f"If-Match names version {if_match}; the case is at version {case.version}",
-            code="stale_version",
-        )
-    if expected is not None and expected != case.version:
-        raise Conflict(
-            f"expected version {expected}; the case is at version {case.version}: reload it",
-            code="stale_version",
-        )
-
-
 def transition(
     ctx: Ctx,
     *,
@@ -136,7 +123,7 @@ def transition(
     if_match: int | None = None,
 ) -> AuditEvent:
     """Fire a trigger: version check, engine check, state change, audit, actions, hooks."""
-    check_version(case, if_match=if_match, expected=expected_version)
+    check_version("case", case.version, if_match=if_match, expected=expected_version)
     defn = definition_of(ctx, case)
     gctx = guard_context(
         ctx.session,

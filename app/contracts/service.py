@@ -16,7 +16,8 @@ from app.contracts import rules
 from app.contracts.models import Contract, ContractSupplier
 from app.contracts.money import to_cents
 from app.contracts.schemas import ContractCreate, ContractPatch
-from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+from app.errors import Conflict, NotFound, Unprocessable
+from app.etag import check_version
 
 # Hooks run after a contract's terms are created or changed, in the same transaction
 # (the deadlines package registers its recomputation here; contracts must not import it).
@@ -162,21 +163,6 @@ def get(*, session: Session, contract_id: int) -> Contract:
     return contract
 
 
-def check_version(contract: Contract, *, if_match: int | None, expected: int | None) -> None:
-    """412 when If-Match is stale, 409 when the body's version is."""
-    if if_match is not None and if_match != contract.version:
-        raise PreconditionFailed(
-            f"If-Match names version {if_match}; the contract is at version {contract.version}",
-            code="stale_version",
-        )
-    if expected is not None and expected != contract.version:
-        raise Conflict(
-            f"the change was made against version {expected}; the contract is at version"
-            f" {contract.version}: reload and try again",
-            code="stale_version",
-        )
-
-
 def update(
     *,
     session: Session,
@@ -189,7 +175,7 @@ def update(
     details: dict[str, Any] | None = None,
 ) -> bool:
     """Apply a partial change; audit before/after of what changed. False if nothing did."""
-    check_version(contract, if_match=if_match, expected=patch.version)
+    check_version("contract", contract.version, if_match=if_match, expected=patch.version)
     sent = patch.model_dump(exclude_unset=True, exclude={"version", "reason"})
     for required in ("reference", "title", "buyer"):
         if required in sent and sent[required] is None:
