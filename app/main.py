@@ -20,7 +20,6 @@ from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
 from app.engine import DefinitionError
 from app.health import router as health_router
-from app.hooks import install_hooks
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
@@ -79,7 +78,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     for router in routers:
         app.include_router(router)
-    install_hooks()
     deadlines_runtime.install(app)
 
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -16,13 +15,9 @@ from app.contracts import rules
 from app.contracts.models import Contract, ContractSupplier
 from app.contracts.money import to_cents
 from app.contracts.schemas import ContractCreate, ContractPatch
+from app.deadlines import service as deadlines
 from app.errors import Conflict, NotFound, Unprocessable
 from app.etag import check_version
-
-# Hooks run after a contract's terms are created or changed, in the same transaction
-# (the deadlines package registers its recomputation here; contracts must not import it).
-TermsHook = Callable[[Session, Contract, Actor | None, datetime], None]
-terms_changed_hooks: list[TermsHook] = []
 
 
 def terms_of(c: Contract) -> dict[str, Any]:
@@ -217,8 +212,8 @@ def update(
 
 
 def _run_hooks(session: Session, contract: Contract, actor: Actor | None, now: datetime) -> None:
-    for hook in terms_changed_hooks:
-        hook(session, contract, actor, now)
+    # Terms created or changed: their deadlines and reminders follow in this transaction.
+    deadlines.on_terms_changed(session, contract, actor, now)
 
 
 def list_query(
