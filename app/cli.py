@@ -19,7 +19,6 @@ from app.db.readiness import ensure_ready, shown
 from app.db.session import make_engine
 from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
-from app.hooks import install_hooks
 from app.imports.cli import import_cli
 from app.web.cli import set_password
 from app.workflows.cli import workflows_cli
@@ -34,13 +33,6 @@ cli.add_typer(workflows_cli, name="workflows")
 cli.add_typer(reminders_cli, name="reminders")
 cli.add_typer(import_cli, name="import")
 users_cli.command("set-password")(set_password)
-
-
-@cli.callback()
-def _setup() -> None:
-    # Every command changes data through the services, which need the same hooks as the app
-    # (an imported contract gets its deadlines, a migrated case its audit and deadlines).
-    install_hooks()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

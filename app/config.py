@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     """SQLAlchemy URL; PostgreSQL (postgresql+psycopg://…) in production. The default is
     handover.db in the repository, wherever the command is started from."""
     secret_key: str = "dev-secret-change-me"  # noqa: S105 - refused in production
-    """Signs webhooks and cursors; must be set outside development."""
+    """Signs webhooks (when no webhook secret is set); must be set outside development.
+    List cursors are opaque, not signed: they carry no more than the client could ask for."""
     timezone: str = "Europe/London"
     """Local time zone for reminder delivery times."""
     log_format: Literal["text", "json"] = "text"

@@ -1,8 +1,8 @@
-"""ETag / If-Match handling for versioned resources."""
+"""ETag / If-Match handling for versioned resources, and the one stale-version check."""
 
 from __future__ import annotations
 
-from app.errors import BadRequest
+from app.errors import BadRequest, Conflict, PreconditionFailed
 
 
 def etag(version: int) -> str:
@@ -18,3 +18,18 @@ def parse_if_match(header: str | None) -> int | None:
     if not value.isdigit() or len(value) > 18:
         raise BadRequest(f"If-Match must be an ETag this API issued, like '\"3\"'; got {header!r}")
     return int(value)
+
+
+def check_version(what: str, version: int, *, if_match: int | None, expected: int | None) -> None:
+    """412 when If-Match names a stale version of `what`, 409 when the body's version is."""
+    if if_match is not None and if_match != version:
+        raise PreconditionFailed(
+            f"If-Match names version {if_match}; the {what} is at version {version}",
+            code="stale_version",
+        )
+    if expected is not None and expected != version:
+        raise Conflict(
+            f"the change was made against version {expected}; the {what} is at version"
+            f" {version}: reload it and try again",
+            code="stale_version",
+        )

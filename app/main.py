@@ -20,13 +20,14 @@ from app.db.admission import Admission, pool_slots
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
+from app.engine import DefinitionError
 from app.health import router as health_router
-from app.hooks import install_hooks
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
 from app.web import install as install_web
-from app.workflows.registry import WorkflowRegistry
+from app.workflows.named import code_name_problems
+from app.workflows.registry import WorkflowRegistry, workflows_path
 from app.workflows.router import router as workflows_router
 
 
@@ -60,6 +61,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.clock = clock or SystemClock()
     # Invalid definitions stop start-up with every problem listed, not a 500 later.
     app.state.workflows = WorkflowRegistry.from_directory(settings.workflows_dir)
+    # So do names the code relies on that the definitions lack, and unimplemented actions.
+    named = code_name_problems(app.state.workflows.current, workflows_path(settings.workflows_dir))
+    if named:
+        raise DefinitionError(named)
     error_handlers.install(app)
     app.add_middleware(
         BodyLimit, default_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
@@ -79,7 +84,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for router in routers:
         app.include_router(router)
     install_web(app)
-    install_hooks()
     deadlines_runtime.install(app)
 
     return app

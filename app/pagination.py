@@ -1,13 +1,20 @@
-"""Keyset pagination shared by every list endpoint: {"items": [...], "next": cursor}."""
+"""Cursor pagination for every list endpoint: {"items": [...], "next": cursor}.
+
+Most lists are keyset by id (the cursor is the last id); /api/deadlines, ordered by date,
+uses a cursor holding its offset. Cursors are opaque to clients, not signed.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Generic, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from app.errors import BadRequest
 
@@ -47,3 +54,26 @@ def decode_cursor(cursor: str | None) -> int | None:
 def next_cursor(keys: list[int], limit: int) -> str | None:
     """The cursor of the following page, or None when this page is the last."""
     return encode_cursor(keys[-1]) if len(keys) > limit - 1 and keys else None
+
+
+def keyset_page(
+    session: Session,
+    stmt: Select[Any],
+    limit: int,
+    out: Callable[[Any], T],
+    key: Callable[[Any], int] = lambda row: int(row.id),
+) -> Page[T]:
+    """One page of a statement already filtered past the cursor's key, in key order."""
+    rows = list(session.scalars(stmt.limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    return Page(items=[out(r) for r in rows], next=encode_cursor(key(rows[-1])) if more else None)
+
+
+def offset_page(
+    session: Session, stmt: Select[Any], limit: int, cursor: str | None, out: Callable[[Any], T]
+) -> Page[T]:
+    """One page of a statement in an order no key follows (the cursor is the position)."""
+    start = decode_cursor(cursor) or 0
+    rows = list(session.scalars(stmt.offset(start).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    return Page(items=[out(r) for r in rows], next=encode_cursor(start + limit) if more else None)

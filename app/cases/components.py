@@ -5,15 +5,30 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit import service as audit
+from app.cases.ctx import Ctx
 from app.cases.models import Case, Component
-from app.cases.rules import COMPONENT_WORKFLOWS
-from app.cases.service import Ctx, open_case
+from app.cases.service import definition_of, open_case
+from app.engine import WorkflowDefinition
+from app.engine.inputs import transition_inputs
 from app.errors import Conflict, Unprocessable
 
-# The delivery routes a component may take (service_component.yaml's propose_route).
-ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
-# Components are found while the contract is reviewed; later ones would skip the approvals.
-DECOMPOSE_STATES = {"contract_review": frozenset({"under_review", "decomposed"})}
+
+def routes(defn: WorkflowDefinition) -> list[str]:
+    """The delivery routes a component may take: the choices its transitions offer for `route`."""
+    found: list[str] = []
+    for t in defn.transitions:
+        for d in transition_inputs(t).data:
+            if d.name == "route" and d.choices:
+                found += [str(c) for c in d.choices if str(c) not in found]
+    return found
+
+
+def decomposition_routes(ctx: Ctx, case: Case) -> list[str] | None:
+    """The routes a new component of this case may suggest, or None if it takes none now."""
+    decomposition = definition_of(ctx, case).components
+    if decomposition is None or case.state not in decomposition.states:
+        return None
+    return routes(ctx.registry.latest(decomposition.workflow))
 
 
 def decompose(
@@ -59,19 +74,22 @@ def decompose(
 
 def _check_decomposable(ctx: Ctx, parent: Case, name: str, route: str | None) -> str:
     """The child workflow, once the parent may take this component (409/422 otherwise)."""
-    child_workflow = COMPONENT_WORKFLOWS.get(parent.workflow)
-    if child_workflow is None:
+    # Components are found while the contract is reviewed (the definition's `components`
+    # says in which states); later ones would skip the approvals.
+    decomposition = definition_of(ctx, parent).components
+    if decomposition is None:
         raise Conflict(f"a {parent.workflow} case cannot be decomposed", code="invalid_transition")
-    allowed = DECOMPOSE_STATES.get(parent.workflow, frozenset())
+    child_workflow, allowed = decomposition.workflow, decomposition.states
     if parent.state not in allowed:
         raise Conflict(
             f"components can be added while case {parent.id} is {' or '.join(sorted(allowed))};"
             f" it is {parent.state}",
             code="invalid_transition",
         )
-    if route is not None and route not in ROUTES:
+    known = routes(ctx.registry.latest(child_workflow))
+    if route is not None and route not in known:
         raise Unprocessable(
-            f"unknown route {route!r}; routes: {', '.join(ROUTES)}",
+            f"unknown route {route!r}; routes: {', '.join(known)}",
             problems=[{"field": "route", "message": "unknown route"}],
         )
     clash = ctx.session.scalar(

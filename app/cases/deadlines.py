@@ -1,4 +1,4 @@
-"""Deadlines that follow a case's state: scheduled by actions, route decisions, closure."""
+"""Deadlines that follow a case's state: the actions on them, route decisions, assessments."""
 
 from __future__ import annotations
 
@@ -9,38 +9,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.actions import Fired
+from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.schemas import CaseOut
-from app.cases.service import ACTIONS, Ctx
 from app.contracts.models import Contract
 from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
-from app.deadlines.runtime import case_deadlines
 from app.deadlines.service import (
-    ENDED_STATES,
-    EXIT_WORKFLOW,
     case_route_decision,
     sync_case_deadlines,
     sync_contract_deadlines,
 )
-from app.engine import Verdict, WorkflowDefinition
+from app.engine import WorkflowDefinition
 from app.engine.context import as_date
 
-# Until the route is approved the decision is still open, so its deadline stands.
-ROUTE_UNDECIDED = frozenset({"identified", "assessed", "route_proposed"})
-# GDS phases that end in a service assessment (a planned end date gives a booking deadline).
-ASSESSED_PHASES = frozenset({"alpha", "private_beta", "public_beta"})
+# State tags saying which deadlines the state implies: the route decision stands until the
+# route is approved; a GDS phase that ends in a service assessment gives a booking deadline
+# five weeks before its planned end date (case.data.<state>_end_date).
+ROUTE_UNDECIDED = "deadline:route_decision"
+ASSESSED_PHASE = "deadline:assessment_booking"
 STATE_KINDS = ("route_decision", "assessment_booking", "amber_actions")
-# The trigger that closes the actions of an amber service assessment, and what it clears.
-CLOSE_AMBER = "close_amber_actions"
-AMBER_FIELDS = frozenset({"amber_actions", "amber_actions_due_date"})
-# The exit's notice decisions and what each does to the contract's notice deadline.
-NOTICE_DECISIONS = {"serve_notice": "met", "run_to_expiry": "waived"}
-RECONSIDER_NOTICE = "reconsider_notice"
 
 
-def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+def schedule_deadline(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: Fired) -> None:
     """On-enter action: a deadline of `kind`, `days_from_now` days after entry (or `from_field`)."""
     kind, days = params["kind"], int(params["days_from_now"])
     field = params.get("from_field")
@@ -63,97 +55,87 @@ def schedule_deadline(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str
     )
 
 
-def meet_scheduled(
-    ctx: Ctx,
-    case: Case,
-    defn: WorkflowDefinition,
-    verdict: Verdict,
-    reason: str | None,
-    evidence: Sequence[Mapping[str, Any]],
-) -> None:
-    """Transition hook: the trigger a scheduled deadline names as `met_by` meets it."""
+def meet_deadlines(ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired) -> None:
+    """Effect: the case's open deadlines of `kinds` are met, with the transition's evidence."""
+    why = fired.reason or f"Met by '{fired.title}'"
+    _meet_open(ctx, case, set(params["kinds"]), why, fired.evidence)
+
+
+def after_transition(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
+    """What every transition does to deadlines: meet those scheduled as `met_by` it."""
+    _meet_scheduled(ctx, case, defn, fired)
+
+
+def _meet_scheduled(ctx: Ctx, case: Case, defn: WorkflowDefinition, fired: Fired) -> None:
+    """The trigger a scheduled deadline names as `met_by` meets it."""
     kinds = {
         a.params["kind"]
         for state in defn.states.values()
         for a in state.on_enter
-        if a.name == "schedule_deadline" and a.params.get("met_by") == verdict.trigger
+        if a.name == "schedule_deadline" and a.params.get("met_by") == fired.trigger
     }
     if not kinds:
         return
-    _meet_open(ctx, case, kinds, reason or f"Met by '{verdict.title or verdict.trigger}'", evidence)
+    _meet_open(ctx, case, kinds, fired.reason or f"Met by '{fired.title}'", fired.evidence)
 
 
-def close_amber_actions(
-    ctx: Ctx,
-    case: Case,
-    _defn: WorkflowDefinition,
-    verdict: Verdict,
-    reason: str | None,
-    evidence: Sequence[Mapping[str, Any]],
-) -> None:
-    """Transition hook: closing the amber actions meets their deadline and clears them."""
-    if verdict.trigger != CLOSE_AMBER:
-        return
-    _meet_open(ctx, case, {"amber_actions"}, reason or "Amber actions closed", evidence)
-    # Cleared, so the case hook that follows plans no amber deadline until the next amber.
-    case.data = {k: v for k, v in case.data.items() if k not in AMBER_FIELDS}
-    ctx.session.flush()
-
-
-def _contract_notice(ctx: Ctx, case: Case, statuses: Sequence[str]) -> list[Deadline]:
-    """The case's contract's own notice deadline(s) in one of `statuses`."""
+def _contract_deadlines(
+    ctx: Ctx, case: Case, kinds: Sequence[str], statuses: Sequence[str]
+) -> list[Deadline]:
+    """The case's contract's own deadlines of `kinds` in one of `statuses`."""
     return list(
         ctx.session.scalars(
             select(Deadline).where(
                 Deadline.scope == f"contract:{case.contract_id}",
-                Deadline.kind == "notice",
+                Deadline.kind.in_(kinds),
                 Deadline.status.in_(statuses),
             )
         )
     )
 
 
-def follow_exit(
-    ctx: Ctx,
-    case: Case,
-    defn: WorkflowDefinition,
-    verdict: Verdict,
-    reason: str | None,
-    evidence: Sequence[Mapping[str, Any]],
+def resolve_contract_deadlines(
+    ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired
 ) -> None:
-    """Transition hook: the exit's notice decision resolves the contract's notice deadline.
-
-    Serving notice meets it; deciding to run to expiry waives it (no notice to serve) and
-    reconsidering reopens it; once the contract has ended its other deadlines close.
-    """
-    if defn.name != EXIT_WORKFLOW or case.contract_id is None:
+    """Effect: the contract's open deadlines of `kinds` become `status` (met or waived)."""
+    if case.contract_id is None:
         return
-    now = ctx.clock.now()
-    why = reason or f"'{verdict.title or verdict.trigger}' on contract exit #{case.id}"
-    status = NOTICE_DECISIONS.get(verdict.trigger)
-    if status is not None:
-        for row in _contract_notice(ctx, case, OPEN_STATUSES):
-            resolve(
-                session=ctx.session,
-                deadline=row,
-                status=status,
-                actor=ctx.actor,
-                reason=why,
-                now=now,
-                evidence=[dict(e) for e in evidence],
-            )
-    if verdict.trigger == RECONSIDER_NOTICE:
-        for row in _contract_notice(ctx, case, ("waived",)):
-            reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=now)
-    if case.state in ENDED_STATES:
-        contract = ctx.session.get(Contract, case.contract_id)
-        if contract is not None:
-            sync_contract_deadlines(
-                session=ctx.session, contract=contract, actor=ctx.actor, now=now
-            )
+    why = fired.reason or f"'{fired.title}' on case #{case.id}"
+    for row in _contract_deadlines(ctx, case, params["kinds"], OPEN_STATUSES):
+        resolve(
+            session=ctx.session,
+            deadline=row,
+            status=params["status"],
+            actor=ctx.actor,
+            reason=why,
+            now=ctx.clock.now(),
+            evidence=[dict(e) for e in fired.evidence],
+        )
 
 
-def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now: datetime) -> None:
+def reopen_contract_deadlines(
+    ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired
+) -> None:
+    """Effect: the contract's waived deadlines of `kinds` are open again (a decision reversed)."""
+    if case.contract_id is None:
+        return
+    why = fired.reason or f"'{fired.title}' on case #{case.id}"
+    for row in _contract_deadlines(ctx, case, params["kinds"], ("waived",)):
+        reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=ctx.clock.now())
+
+
+def recompute_contract_deadlines(
+    ctx: Ctx, case: Case, _params: Mapping[str, Any], _fired: Fired
+) -> None:
+    """Effect: recompute the contract's deadlines (an exit that ends it leaves only duties)."""
+    contract = ctx.session.get(Contract, case.contract_id) if case.contract_id else None
+    if contract is not None:
+        sync_contract_deadlines(
+            session=ctx.session, contract=contract, actor=ctx.actor, now=ctx.clock.now()
+        )
+
+
+def on_case_changed(session: Session, case: Case, defn: WorkflowDefinition, now: datetime) -> None:
     """Case hook: keep the deadlines a component's state implies; a closed case's are done."""
     if case.final:
         sync_case_deadlines(
@@ -162,7 +144,8 @@ def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now
         return
     if case.route is None or case.contract_id is None:
         return  # nothing case-specific to keep: skip the queries on the hot path
-    specs = [*_route_decision(session, case), *_assessment_deadlines(case)]
+    tags = defn.states[case.state].tags
+    specs = [*_route_decision(session, case, tags), *_assessment_deadlines(case, tags)]
     sync_case_deadlines(
         session=session,
         case_id=case.id,
@@ -173,18 +156,18 @@ def on_case_changed(session: Session, case: Case, _defn: WorkflowDefinition, now
     )
 
 
-def _route_decision(session: Session, case: Case) -> list[DeadlineSpec]:
-    if case.state not in ROUTE_UNDECIDED or case.contract_id is None or case.route is None:
+def _route_decision(session: Session, case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
+    if ROUTE_UNDECIDED not in tags or case.contract_id is None or case.route is None:
         return []
     spec = case_route_decision(session=session, contract_id=case.contract_id, route=case.route)
     return [spec] if spec else []
 
 
-def _assessment_deadlines(case: Case) -> list[DeadlineSpec]:
+def _assessment_deadlines(case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
     """Booking the phase's service assessment five weeks ahead; amber actions when due."""
     specs = []
     planned_end = as_date(case.data.get(f"{case.state}_end_date"))
-    if case.state in ASSESSED_PHASES and planned_end is not None:
+    if ASSESSED_PHASE in tags and planned_end is not None:
         specs.append(assessment_booking_deadline(case.state, planned_end))
     amber_due = as_date(case.data.get("amber_actions_due_date"))
     if amber_due is not None:
@@ -197,26 +180,6 @@ def _assessment_deadlines(case: Case) -> list[DeadlineSpec]:
             )
         )
     return specs
-
-
-def fill_case_deadlines(session: Session, case: Case, out: CaseOut) -> None:
-    """Case presenter filler: the case's own deadlines."""
-    out.deadlines = case_deadlines(session, case.id)
-
-
-def install() -> None:
-    """Register the action and hooks (idempotent)."""
-    from app.cases.present import case_extras
-    from app.cases.service import case_changed_hooks, transition_hooks
-
-    ACTIONS["schedule_deadline"] = schedule_deadline
-    for hook in (meet_scheduled, close_amber_actions, follow_exit):
-        if hook not in transition_hooks:
-            transition_hooks.append(hook)
-    if on_case_changed not in case_changed_hooks:
-        case_changed_hooks.append(on_case_changed)
-    if fill_case_deadlines not in case_extras:
-        case_extras.append(fill_case_deadlines)
 
 
 def _meet_open(

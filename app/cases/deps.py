@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.auth.deps import ClockDep, CurrentUser
-from app.cases.service import Ctx
+from app.cases.ctx import Ctx
 from app.db.session import SessionDep
 from app.workflows.registry import WorkflowRegistry
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
+from app.cases.actions import Fired
+from app.cases.ctx import SYSTEM, Ctx
 from app.cases.models import Case
-from app.cases.service import ACTIONS, SYSTEM, Ctx
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.schemas import ContractPatch
@@ -19,7 +21,7 @@ from app.errors import Unprocessable
 
 
 def apply_contract_extension(
-    ctx: Ctx, case: Case, _params: dict[str, Any], reason: str | None
+    ctx: Ctx, case: Case, _params: Mapping[str, Any], fired: Fired
 ) -> None:
     """On-enter action: move the contract's end date and value to the extension's.
 
@@ -30,6 +32,7 @@ def apply_contract_extension(
         return
     contract = contracts.get(session=ctx.session, contract_id=case.contract_id)
     terms = _extended_terms(contract, case.data)
+    reason = fired.reason
     why = f"Extension recorded on case {case.id} ({case.title})" + (f": {reason}" if reason else "")
     try:
         patch = ContractPatch.model_validate({**terms, "reason": why[:2000]})
@@ -74,8 +77,3 @@ def _options_left(options: list[dict[str, Any]], old_end: date, new_end: date) -
     while left and extended_end_date(old_end, used) < new_end:
         used += int(left.pop(0)["months"])
     return left
-
-
-def install() -> None:
-    """Register the action (idempotent)."""
-    ACTIONS["apply_contract_extension"] = apply_contract_extension

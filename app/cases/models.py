@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, JSONType
 
-OPEN_REVIEW = "workflow = 'contract_review' AND NOT final"
+# The workflow with at most one open case per contract: two reviews would race. Named here
+# because a partial unique index holds it; `workflows check` verifies it (workflows/named.py).
+ONE_OPEN_WORKFLOW = "contract_review"
+OPEN_REVIEW = f"workflow = '{ONE_OPEN_WORKFLOW}' AND NOT final"
 
 
 class Case(Base):
@@ -19,7 +22,7 @@ class Case(Base):
     __tablename__ = "case"
     __table_args__ = (
         Index("ix_case_workflow_state", "workflow", "state"),
-        # One open review per contract (rules.ONE_OPEN_PER_CONTRACT): the service checks it
+        # One open review per contract (ONE_OPEN_WORKFLOW): the service checks it
         # first for a clear message; this index makes two concurrent openings lose one.
         Index(
             "uq_case_one_open_review",

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from app.cases.context import children_of, guard_context
+from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.rules import COMPONENT_WORKFLOWS
-from app.cases.schemas import BlockerOut, CaseOut, ChildOut, TransitionOption
-from app.cases.service import Ctx, definition_of
-from app.engine import Verdict, WorkflowDefinition, get_engine
+from app.cases.schemas import (
+    BlockerOut,
+    CaseOut,
+    ChildOut,
+    DataInputOut,
+    EvidenceInputOut,
+    InputsOut,
+    TransitionOption,
+)
+from app.cases.service import definition_of
+from app.deadlines.runtime import case_deadlines
+from app.engine import GUARDS, Verdict, WorkflowDefinition, get_engine
+from app.engine.inputs import Inputs, merged_inputs
 
-# Packages that hang things off a case (deadlines) register a filler here.
-Extra = Callable[[Session, Case, CaseOut], None]
-case_extras: list[Extra] = []
-CHILD_GUARDS = frozenset({"all_children_final", "has_children", "children_have", "child_in_state"})
+# Guards whose description says they look at the children: what holds a parent back.
+CHILD_GUARDS = frozenset(n for n, g in GUARDS.items() if "children" in g.params.looks_at)
 
 
 def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
@@ -55,14 +60,13 @@ def case_out(ctx: Ctx, case: Case, *, full: bool = False) -> CaseOut:
     ]
     if children:
         out.rollup = rollup(children, transition_options(ctx, case))
-    for fill in case_extras:
-        fill(ctx.session, case, out)
+    out.deadlines = case_deadlines(ctx.session, case.id)
     return out
 
 
 def may_have_children(defn: WorkflowDefinition) -> bool:
     """Whether cases of this definition can have child cases."""
-    return defn.name in COMPONENT_WORKFLOWS or any(
+    return defn.components is not None or any(
         a.name == "open_case" for s in defn.states.values() for a in s.on_enter
     )
 
@@ -88,8 +92,30 @@ def rollup(children: list[Case], options: list[TransitionOption]) -> dict[str, A
     }
 
 
-def option_out(verdict: Verdict) -> TransitionOption:
-    """One available trigger, with why not when it is blocked."""
+def inputs_out(inputs: Inputs) -> InputsOut:
+    """The inputs as the API shows them."""
+    return InputsOut(
+        data=[
+            DataInputOut(
+                name=d.name,
+                title=d.title,
+                label=d.title,
+                type=d.type,
+                required=d.required,
+                choices=list(d.choices) if d.choices is not None else None,
+                hint=d.hint,
+            )
+            for d in inputs.data
+        ],
+        evidence=[
+            EvidenceInputOut(kind=e.kind, title=e.title, required=e.required)
+            for e in inputs.evidence
+        ],
+    )
+
+
+def option_out(verdict: Verdict, inputs: Inputs | None = None) -> TransitionOption:
+    """One available trigger, with why not when it is blocked, and what it asks for."""
     t = verdict.transition
     return TransitionOption(
         trigger=verdict.trigger,
@@ -99,6 +125,7 @@ def option_out(verdict: Verdict) -> TransitionOption:
         blocked_by=[BlockerOut(code=b.code, detail=b.detail) for b in verdict.blocked_by],
         requires_reason=t.requires_reason if t else False,
         requires_evidence=t.requires_evidence if t else 0,
+        inputs=inputs_out(inputs or Inputs()),
     )
 
 
@@ -106,4 +133,8 @@ def transition_options(ctx: Ctx, case: Case) -> list[TransitionOption]:
     """Every trigger from the case's state, for the caller, with blockers."""
     defn = definition_of(ctx, case)
     gctx = guard_context(ctx.session, case, actor=ctx.actor, clock=ctx.clock)
-    return [option_out(v) for v in get_engine().options(defn, case.state, gctx)]
+    engine = get_engine()
+    return [
+        option_out(v, merged_inputs(engine.candidates(defn, case.state, v.trigger)))
+        for v in engine.options(defn, case.state, gctx)
+    ]

@@ -25,7 +25,14 @@ from app.errors import Forbidden
 from app.etag import etag, parse_if_match
 from app.idempotency import run_once
 from app.jsonbody import StrictJSONRoute
-from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.pagination import (
+    Cursor,
+    Limit,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+)
 from app.params import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=StrictJSONRoute)
@@ -90,11 +97,7 @@ def list_cases(
         assignee=assignee,
         after_id=decode_cursor(cursor),
     )
-    rows = list(ctx.session.scalars(stmt.limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
-    return Page(
-        items=[case_out(ctx, c) for c in rows], next=encode_cursor(rows[-1].id) if more else None
-    )
+    return keyset_page(ctx.session, stmt, limit, lambda c: case_out(ctx, c))
 
 
 @router.get("/{case_id}")

@@ -6,19 +6,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case
+from app.cases.models import ONE_OPEN_WORKFLOW, Case
 from app.engine import WorkflowDefinition
 from app.errors import Conflict, Unprocessable
 
-# Parent workflow -> the workflow of its component cases (opened by decomposition).
-COMPONENT_WORKFLOWS = {"contract_review": "service_component"}
-# At most one open case of these workflows per contract: two reviews would race.
-ONE_OPEN_PER_CONTRACT = frozenset({"contract_review"})
+# At most one open case of these workflows per contract (the index in models.py holds it).
+ONE_OPEN_PER_CONTRACT = frozenset({ONE_OPEN_WORKFLOW})
+
+
+def component_workflows(definitions: dict[str, WorkflowDefinition]) -> dict[str, str]:
+    """Parent workflow -> the workflow of its component cases (the YAML's `components`)."""
+    return {d.name: d.components.workflow for d in definitions.values() if d.components}
 
 
 def parents_of(definitions: dict[str, WorkflowDefinition]) -> dict[str, str]:
     """Workflow -> the workflow whose cases open it as a child (components, on-enter cases)."""
-    found = {child: parent for parent, child in COMPONENT_WORKFLOWS.items()}
+    found = {child: parent for parent, child in component_workflows(definitions).items()}
     for defn in definitions.values():
         for state in defn.states.values():
             for action in state.on_enter:
@@ -39,7 +42,7 @@ def check_top_level(
     if parent is not None:
         how = (
             f"add it as a component of a {parent} case (POST /api/cases/{{id}}/components)"
-            if COMPONENT_WORKFLOWS.get(parent) == workflow
+            if component_workflows(definitions).get(parent) == workflow
             else f"it is opened by its {parent} case"
         )
         raise Unprocessable(

@@ -104,6 +104,34 @@ class BlockerOut(BaseModel):
     detail: str
 
 
+class DataInputOut(BaseModel):
+    """A request field the transition asks for (from its guards' descriptions)."""
+
+    name: str
+    title: str
+    label: str
+    type: str
+    """text, number, date or choice."""
+    required: bool
+    choices: list[Any] | None = None
+    hint: str | None = None
+
+
+class EvidenceInputOut(BaseModel):
+    """An evidence kind the transition asks for."""
+
+    kind: str
+    title: str
+    required: bool
+
+
+class InputsOut(BaseModel):
+    """What a transition asks of the person firing it: a form can be built from this."""
+
+    data: list[DataInputOut] = []
+    evidence: list[EvidenceInputOut] = []
+
+
 class TransitionOption(BaseModel):
     """A trigger available from the current state, for the caller."""
 
@@ -114,6 +142,7 @@ class TransitionOption(BaseModel):
     blocked_by: list[BlockerOut]
     requires_reason: bool
     requires_evidence: int
+    inputs: InputsOut = InputsOut()
 
 
 class TransitionResult(BaseModel):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -14,38 +13,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.audit import chain
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.roles import ALL_ROLES
-from app.auth.service import Actor
+from app.cases import deadlines as case_deadlines
+from app.cases.actions import Action, Draft, Fired, clear_case_fields, set_case_field
 from app.cases.context import TRANSITIONED, guard_context
+from app.cases.ctx import SYSTEM as SYSTEM
+from app.cases.ctx import Ctx as Ctx
+from app.cases.extension import apply_contract_extension
 from app.cases.models import Case
 from app.cases.rules import add_case, check_top_level
-from app.clock import Clock
 from app.contracts.models import Contract
-from app.engine import Verdict, WorkflowDefinition, get_engine
-from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.etag import check_version
 from app.outbox import service as outbox
-from app.workflows.registry import WorkflowRegistry, ensure_stored
-
-SYSTEM = Actor(id=0, name="system", roles=frozenset(ALL_ROLES))
-# Hooks run after a case is opened or changes state, in the same transaction (deadlines,
-# outbox); registered by those packages so this one does not import them.
-CaseHook = Callable[[Session, Case, WorkflowDefinition, datetime], None]
-case_changed_hooks: list[CaseHook] = []
-# Hooks that need the transition itself (who fired which trigger, with what evidence).
-TransitionHook = Callable[
-    ["Ctx", Case, WorkflowDefinition, Verdict, str | None, Sequence[Mapping[str, Any]]], None
-]
-transition_hooks: list[TransitionHook] = []
-
-
-@dataclass
-class Ctx:
-    """What every case operation needs: the session, the registry, the clock, the actor."""
-
-    session: Session
-    registry: WorkflowRegistry
-    clock: Clock
-    actor: Actor
+from app.workflows.registry import ensure_stored
 
 
 def get(*, session: Session, case_id: int) -> Case:
@@ -86,6 +67,10 @@ def open_case(
         )
     now = ctx.clock.now()
     ensure_stored(ctx.session, defn, now)
+    # Entering the initial state is an entry like any other: its actions run too, their
+    # changes going into the INSERT.
+    entry = defn.states[defn.initial].on_enter
+    draft = _draft(entry, Draft(dict(data or {}), None))
     case = Case(
         workflow=defn.name,
         workflow_version=defn.version,
@@ -96,16 +81,15 @@ def open_case(
         parent_id=parent.id if parent else None,
         component_id=component_id,
         assignee=assignee,
-        data=data or {},
+        data=draft.data,
+        route=draft.route,
         created_at=now,
         updated_at=now,
     )
     add_case(ctx.session, case)
     _record_opened(ctx, case, defn, now)
-    # Entering the initial state is an entry like any other: its actions run too.
-    for action in defn.states[defn.initial].on_enter:
-        ACTIONS[action.name](ctx, case, dict(action.params), None)
-    _run_hooks(ctx, case, defn)
+    _effects(ctx, case, entry, Fired(trigger=None, title=defn.title, reason=None))
+    case_deadlines.on_case_changed(ctx.session, case, defn, now)
     return case
 
 
@@ -127,20 +111,6 @@ def _record_opened(ctx: Ctx, case: Case, defn: WorkflowDefinition, now: datetime
     )
 
 
-def check_version(case: Case, *, if_match: int | None, expected: int | None) -> None:
-    """412 when If-Match is stale, 409 when the body's expected_version is."""
-    if if_match is not None and if_match != case.version:
-        raise PreconditionFailed(
-            f"If-Match names version {if_match}; the case is at version {case.version}",
-            code="stale_version",
-        )
-    if expected is not None and expected != case.version:
-        raise Conflict(
-            f"expected version {expected}; the case is at version {case.version}: reload it",
-            code="stale_version",
-        )
-
-
 def transition(
     ctx: Ctx,
     *,
@@ -153,7 +123,7 @@ def transition(
     if_match: int | None = None,
 ) -> AuditEvent:
     """Fire a trigger: version check, engine check, state change, audit, actions, hooks."""
-    check_version(case, if_match=if_match, expected=expected_version)
+    check_version("case", case.version, if_match=if_match, expected=expected_version)
     defn = definition_of(ctx, case)
     gctx = guard_context(
         ctx.session,
@@ -166,7 +136,7 @@ def transition(
     )
     verdict = get_engine().evaluate(defn, case.state, trigger, gctx)
     refuse(verdict)
-    event = _apply(ctx, case, defn, verdict, reason=reason, data=data, evidence=evidence)
+    event = apply_verdict(ctx, case, defn, verdict, reason=reason, data=data, evidence=evidence)
     chain.seal(ctx.session)  # last: the response carries the sealed event
     return event
 
@@ -187,7 +157,7 @@ def refuse(verdict: Verdict) -> None:
     raise Unprocessable(detail, code="transition_blocked", problems=problems)
 
 
-def _apply(
+def apply_verdict(
     ctx: Ctx,
     case: Case,
     defn: WorkflowDefinition,
@@ -197,21 +167,25 @@ def _apply(
     data: Mapping[str, Any],
     evidence: Sequence[Mapping[str, Any]],
 ) -> AuditEvent:
+    """Carry out an allowed verdict: one versioned write of the case, its audit event, effects."""
     assert verdict.dest is not None and verdict.transition is not None
     now = ctx.clock.now()
     from_state = case.state
     # Only the values the transition's guards checked enter the case: anything else could
     # overwrite what earlier decisions (or the workflow's own actions) recorded unchecked.
     taken = {k: v for k, v in data.items() if k in verdict.transition.payload_fields()}
+    route = taken["route"] if isinstance(taken.get("route"), str) else case.route
+    draft = _draft(verdict.actions, Draft({**case.data, **taken}, route))
     changes: dict[str, Any] = {
         "state": verdict.dest,
         "final": defn.is_final(verdict.dest),
         "updated_at": now,
     }
-    if taken:
-        changes["data"] = {**case.data, **taken}
-        if isinstance(taken.get("route"), str):
-            changes["route"] = taken["route"]
+    if draft.data != case.data:
+        changes["data"] = draft.data
+    if draft.route != case.route:
+        changes["route"] = draft.route
+    # The one write of the case row: state, data and every action's change, version +1.
     write_state(ctx.session, case, changes)
     event = audit.record(
         session=ctx.session,
@@ -233,12 +207,28 @@ def _apply(
         },
     )
     _announce(ctx, case, defn, verdict.trigger, from_state, now)
-    for action in verdict.actions:
-        ACTIONS[action.name](ctx, case, dict(action.params), reason)
-    for hook in transition_hooks:
-        hook(ctx, case, defn, verdict, reason, evidence)
-    _run_hooks(ctx, case, defn)
+    fired = Fired(verdict.trigger, verdict.title or verdict.trigger, reason, evidence)
+    _effects(ctx, case, verdict.actions, fired)
+    case_deadlines.after_transition(ctx, case, defn, fired)
+    case_deadlines.on_case_changed(ctx.session, case, defn, now)
     return event
+
+
+def _draft(actions: Sequence[ActionRef], draft: Draft) -> Draft:
+    """The case as the actions' changes leave it (nothing is written here)."""
+    for ref in actions:
+        change = ACTIONS[ref.name].change
+        if change is not None:
+            change(draft, ref.params)
+    return draft
+
+
+def _effects(ctx: Ctx, case: Case, actions: Sequence[ActionRef], fired: Fired) -> None:
+    """Run the actions' effects on other rows, after the case row is written."""
+    for ref in actions:
+        effect = ACTIONS[ref.name].effect
+        if effect is not None:
+            effect(ctx, case, ref.params, fired)
 
 
 def _announce(
@@ -288,12 +278,7 @@ def write_state(session: Session, case: Case, changes: dict[str, Any]) -> None:
         set_committed_value(case, key, value)
 
 
-def _run_hooks(ctx: Ctx, case: Case, defn: WorkflowDefinition) -> None:
-    for hook in case_changed_hooks:
-        hook(ctx.session, case, defn, ctx.clock.now())
-
-
-def _open_case_action(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
+def _open_case_action(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: Fired) -> None:
     open_case(
         ctx,
         workflow=params["workflow"],
@@ -302,10 +287,13 @@ def _open_case_action(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str
     )
 
 
-def _cancel_open_children(
-    ctx: Ctx, case: Case, _params: dict[str, Any], reason: str | None
-) -> None:
+# The trigger cancel_open_children fires on each open child (workflows check verifies it).
+CHILD_CANCEL = "cancel"
+
+
+def _cancel_open_children(ctx: Ctx, case: Case, _params: Mapping[str, Any], fired: Fired) -> None:
     system = Ctx(ctx.session, ctx.registry, ctx.clock, SYSTEM)
+    reason = fired.reason
     why = f"parent case {case.id} was {case.state}" + (f": {reason}" if reason else "")
     children = ctx.session.scalars(
         select(Case).where(Case.parent_id == case.id, Case.final.is_(False)).order_by(Case.id)
@@ -313,9 +301,9 @@ def _cancel_open_children(
     for child in children:
         defn = definition_of(system, child)
         gctx = guard_context(ctx.session, child, actor=SYSTEM, clock=ctx.clock, reason=why)
-        verdict = get_engine().evaluate(defn, child.state, "cancel", gctx)
+        verdict = get_engine().evaluate(defn, child.state, CHILD_CANCEL, gctx)
         if verdict.allowed:
-            _apply(system, child, defn, verdict, reason=why, data={}, evidence=())
+            apply_verdict(system, child, defn, verdict, reason=why, data={}, evidence=())
         else:
             audit.record(
                 session=ctx.session,
@@ -329,26 +317,18 @@ def _cancel_open_children(
             )
 
 
-def _set_case_field(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
-    case.data = {**case.data, params["field"]: params["value"]}
-    ctx.session.flush()
-
-
-def _clear_case_fields(ctx: Ctx, case: Case, params: dict[str, Any], _reason: str | None) -> None:
-    fields = set(params["fields"])
-    if fields & set(case.data):
-        case.data = {k: v for k, v in case.data.items() if k not in fields}
-    if "route" in fields and case.route is not None:
-        case.route = None
-    ctx.session.flush()
-
-
-ActionImpl = Callable[[Ctx, Case, dict[str, Any], str | None], None]
-ACTIONS: dict[str, ActionImpl] = {
-    "open_case": _open_case_action,
-    "cancel_open_children": _cancel_open_children,
-    "set_case_field": _set_case_field,
-    "clear_case_fields": _clear_case_fields,
+# Every action a definition may name (engine/actions.py declares them), in one place.
+ACTIONS: dict[str, Action] = {
+    "open_case": Action(effect=_open_case_action),
+    "cancel_open_children": Action(effect=_cancel_open_children),
+    "set_case_field": Action(change=set_case_field),
+    "clear_case_fields": Action(change=clear_case_fields),
+    "apply_contract_extension": Action(effect=apply_contract_extension),
+    "schedule_deadline": Action(effect=case_deadlines.schedule_deadline),
+    "meet_deadlines": Action(effect=case_deadlines.meet_deadlines),
+    "resolve_contract_deadlines": Action(effect=case_deadlines.resolve_contract_deadlines),
+    "reopen_contract_deadlines": Action(effect=case_deadlines.reopen_contract_deadlines),
+    "recompute_contract_deadlines": Action(effect=case_deadlines.recompute_contract_deadlines),
 }
 
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy.orm import Session
 
+from app.cases.summaries import contract_cases
 from app.contracts.models import Contract
 from app.contracts.money import amount_text
-from app.contracts.schemas import ContractOut, ContractSummary, MoneyOut
-
-# Packages that hang things off a contract (deadlines, cases) register a filler here,
-# so the contracts package does not import them.
-Extra = Callable[[Session, Contract, ContractOut], None]
-contract_extras: list[Extra] = []
+from app.contracts.schemas import ContractOut, ContractSummary, DeadlineOut, MoneyOut
+from app.deadlines.actions import scope_deadlines
 
 
 def contract_summary(contract: Contract) -> ContractSummary:
@@ -54,6 +49,10 @@ def contract_summary(contract: Contract) -> ContractSummary:
 def contract_out(contract: Contract, session: Session) -> ContractOut:
     """One contract as the API shows it, with its deadlines and cases."""
     out = ContractOut(**dict(contract_summary(contract)))
-    for fill in contract_extras:
-        fill(session, contract, out)
+    # Its own deadlines and its cases', by date; then the cases about it.
+    out.deadlines = [
+        DeadlineOut.model_validate(d)
+        for d in scope_deadlines(session=session, contract_id=contract.id, include_cases=True)
+    ]
+    out.cases = contract_cases(session, contract.id)
     return out

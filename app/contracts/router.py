@@ -16,7 +16,13 @@ from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch, Co
 from app.db.session import SessionDep
 from app.etag import etag, parse_if_match
 from app.jsonbody import StrictJSONRoute
-from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.pagination import (
+    Cursor,
+    Limit,
+    Page,
+    decode_cursor,
+    keyset_page,
+)
 from app.params import IdPath
 
 router = APIRouter(prefix="/api/contracts", tags=["contracts"], route_class=StrictJSONRoute)
@@ -61,12 +67,7 @@ def list_contracts(
         ends_after=ends_after,
         after_id=decode_cursor(cursor),
     )
-    rows = list(session.scalars(stmt.limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(
-        items=[contract_summary(c) for c in rows], next=encode_cursor(rows[-1].id) if more else None
-    )
+    return keyset_page(session, stmt, limit, contract_summary)
 
 
 @router.get("/{contract_id}")

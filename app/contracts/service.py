@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -16,12 +15,9 @@ from app.contracts import rules
 from app.contracts.models import Contract, ContractSupplier
 from app.contracts.money import to_cents
 from app.contracts.schemas import ContractCreate, ContractPatch
-from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
-
-# Hooks run after a contract's terms are created or changed, in the same transaction
-# (the deadlines package registers its recomputation here; contracts must not import it).
-TermsHook = Callable[[Session, Contract, Actor | None, datetime], None]
-terms_changed_hooks: list[TermsHook] = []
+from app.deadlines import service as deadlines
+from app.errors import Conflict, NotFound, Unprocessable
+from app.etag import check_version
 
 
 def terms_of(c: Contract) -> dict[str, Any]:
@@ -162,21 +158,6 @@ def get(*, session: Session, contract_id: int) -> Contract:
     return contract
 
 
-def check_version(contract: Contract, *, if_match: int | None, expected: int | None) -> None:
-    """412 when If-Match is stale, 409 when the body's version is."""
-    if if_match is not None and if_match != contract.version:
-        raise PreconditionFailed(
-            f"If-Match names version {if_match}; the contract is at version {contract.version}",
-            code="stale_version",
-        )
-    if expected is not None and expected != contract.version:
-        raise Conflict(
-            f"the change was made against version {expected}; the contract is at version"
-            f" {contract.version}: reload and try again",
-            code="stale_version",
-        )
-
-
 def update(
     *,
     session: Session,
@@ -189,7 +170,7 @@ def update(
     details: dict[str, Any] | None = None,
 ) -> bool:
     """Apply a partial change; audit before/after of what changed. False if nothing did."""
-    check_version(contract, if_match=if_match, expected=patch.version)
+    check_version("contract", contract.version, if_match=if_match, expected=patch.version)
     sent = patch.model_dump(exclude_unset=True, exclude={"version", "reason"})
     for required in ("reference", "title", "buyer"):
         if required in sent and sent[required] is None:
@@ -231,8 +212,8 @@ def update(
 
 
 def _run_hooks(session: Session, contract: Contract, actor: Actor | None, now: datetime) -> None:
-    for hook in terms_changed_hooks:
-        hook(session, contract, actor, now)
+    # Terms created or changed: their deadlines and reminders follow in this transaction.
+    deadlines.on_terms_changed(session, contract, actor, now)
 
 
 def list_query(

@@ -31,7 +31,14 @@ from app.deadlines.schemas import (
     Resolution,
 )
 from app.jsonbody import StrictJSONRoute
-from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from app.pagination import (
+    Cursor,
+    Limit,
+    Page,
+    decode_cursor,
+    keyset_page,
+    offset_page,
+)
 from app.params import IdPath, IdQuery
 
 router = APIRouter(prefix="/api", tags=["deadlines"], route_class=StrictJSONRoute)
@@ -79,13 +86,7 @@ def list_deadlines(
         status=status,
     )
     # (date, id) order: the cursor is the position in it, opaque to clients.
-    start = decode_cursor(cursor) or 0
-    rows = list(session.scalars(stmt.offset(start).limit(limit + 1)))
-    more = len(rows) > limit
-    return Page(
-        items=[DeadlineOut.model_validate(r) for r in rows[:limit]],
-        next=encode_cursor(start + limit) if more else None,
-    )
+    return offset_page(session, stmt, limit, cursor, DeadlineOut.model_validate)
 
 
 @router.get("/deadlines/{deadline_id}")
@@ -169,13 +170,7 @@ def list_reminders(
         after_id=decode_cursor(cursor),
         user_id=None if user.has_any(OVERSEERS) else user.id,
     )
-    rows = list(session.scalars(stmt.limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(
-        items=[reminder_out(r, user) for r in rows],
-        next=encode_cursor(rows[-1].id) if more else None,
-    )
+    return keyset_page(session, stmt, limit, lambda r: reminder_out(r, user))
 
 
 @router.get("/reminders/status")
@@ -207,13 +202,7 @@ def list_notifications(
     stmt = actions.notifications_query(
         user_id=user.id, unread=unread, after_id=decode_cursor(cursor)
     )
-    rows = list(session.scalars(stmt.limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(
-        items=[NotificationOut.model_validate(r) for r in rows],
-        next=encode_cursor(rows[-1].id) if more else None,
-    )
+    return keyset_page(session, stmt, limit, NotificationOut.model_validate)
 
 
 @router.post("/notifications/{notification_id}/read")

@@ -1,4 +1,4 @@
-"""Wiring of the deadlines package into the application: hooks and the scheduler."""
+"""The deadlines package in the application: settings for its sessions, the scheduler."""
 
 from __future__ import annotations
 
@@ -8,22 +8,10 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.contracts import present
-from app.contracts import service as contracts_service
-from app.contracts.models import Contract
-from app.contracts.schemas import ContractOut, DeadlineOut
+from app.contracts.schemas import DeadlineOut
 from app.deadlines.actions import scope_deadlines
 from app.deadlines.delivery import SETTINGS_INFO_KEY
 from app.deadlines.scheduler import Scheduler
-from app.deadlines.service import on_terms_changed
-
-
-def fill_contract_deadlines(session: Session, contract: Contract, out: ContractOut) -> None:
-    """contracts.present filler: the contract's deadlines (its own and its cases'), by date."""
-    out.deadlines = [
-        DeadlineOut.model_validate(d)
-        for d in scope_deadlines(session=session, contract_id=contract.id, include_cases=True)
-    ]
 
 
 def case_deadlines(session: Session, case_id: int) -> list[DeadlineOut]:
@@ -33,16 +21,8 @@ def case_deadlines(session: Session, case_id: int) -> list[DeadlineOut]:
     ]
 
 
-def install_hooks() -> None:
-    """Recompute deadlines on contract changes and show them with contracts (once per process)."""
-    if on_terms_changed not in contracts_service.terms_changed_hooks:
-        contracts_service.terms_changed_hooks.append(on_terms_changed)
-    if fill_contract_deadlines not in present.contract_extras:
-        present.contract_extras.append(fill_contract_deadlines)
-
-
 def install(app: FastAPI) -> None:
-    """Give the app's sessions its settings (hooks: app.hooks.install_hooks)."""
+    """Give the app's sessions its settings."""
     settings: Settings = app.state.settings
     app.state.sessionmaker.configure(info={SETTINGS_INFO_KEY: settings})
     app.state.reminder_scheduler = None

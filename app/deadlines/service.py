@@ -44,8 +44,11 @@ from app.deadlines.planning import PlanChanges, replan
 from app.deadlines.policy import deadline_passed
 
 REOPENABLE = (*OPEN_STATUSES, "lapsed")
+# Named in code (verified by `workflows check`, app/workflows/named.py): the exit case
+# whose termination date, once it has ended the contract, is the contract's actual end.
 EXIT_WORKFLOW = "contract_exit"
 ENDED_STATES = ("terminated", "closed")
+TERMINATION_FIELD = "termination_date"
 PUBLICATION_KINDS = frozenset({"contract_details_notice", "termination_notice"})
 
 
@@ -114,7 +117,7 @@ def exit_end_date(session: Session, contract_id: int) -> date | None:
     ends = []
     for data in rows:
         try:
-            ends.append(date.fromisoformat(str((data or {}).get("termination_date"))))
+            ends.append(date.fromisoformat(str((data or {}).get(TERMINATION_FIELD))))
         except ValueError:
             continue
     return max(ends, default=None)

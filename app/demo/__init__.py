@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth
 from app.auth.models import User
+from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.service import Ctx
 from app.clock import Clock
 from app.contracts import service as contracts
 from app.contracts.models import Contract
@@ -24,7 +24,6 @@ from app.demo.data import DEMO_USERS, REAL_CONTRACTS, demo_contracts
 from app.demo.desk import Desk
 from app.demo.ocds import demo_files, demo_releases
 from app.demo.stories import tell_stories
-from app.hooks import install_hooks
 from app.imports.samples import ocds_samples
 from app.imports.service import import_ocds
 from app.workflows.registry import WorkflowRegistry
@@ -81,7 +80,6 @@ def load_demo(
     """Create the demo users and portfolio; None (nothing done) if the database has users."""
     if has_users(session):
         return None
-    install_hooks()
     now = clock.now()
     lines = []
     people: dict[str, auth.Actor] = {}

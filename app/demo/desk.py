@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.auth.service import Actor
 from app.cases import components
 from app.cases import service as cases
+from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.cases.service import Ctx
 from app.clock import Clock
 from app.contracts.models import Contract
 from app.deadlines.compute import notice_date

@@ -4,6 +4,7 @@ It never touches the database; services build a GuardContext and ask it for a Ve
 """
 
 from app.engine.actions import ACTION_SPECS, ActionSpec
+from app.engine.catalog import GUARDS
 from app.engine.context import GuardContext, resolve
 from app.engine.definitions import (
     ActionRef,
@@ -21,13 +22,14 @@ from app.engine.definitions import (
     parse_definition,
 )
 from app.engine.diagram import mermaid, svg
-from app.engine.guard_registry import GUARDS, GuardSpec, guard
+from app.engine.guard_registry import GuardSpec, guard
 from app.engine.machine import (
     Blocker,
     Engine,
     Verdict,
     evaluate,
     get_engine,
+    granted,
     machine_for,
     options,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "content_version",
     "evaluate",
     "get_engine",
+    "granted",
     "guard",
     "load_directory",
     "load_file",

@@ -1,42 +1,73 @@
-"""Declared on-enter actions. The case service implements them; the engine only validates."""
+"""Declared actions, each described by its parameters. The case service implements them.
+
+An action runs on entering a state (`on_enter`) or when one transition fires (`actions`).
+The engine only validates them; app/cases/service.py's ACTIONS holds the implementations,
+and the application refuses to start when one is missing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from app.engine.params import ParamSpec
+from app.engine.params import Param, ParamSpec, spec
 
 # An action spec is a parameter spec; the alias keeps the public name the service expects.
 ActionSpec = ParamSpec
 
 ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
     {
-        # Open a case of another workflow about the same subject, by default as a child.
-        "open_case": ActionSpec(
-            required=("workflow",),
-            optional=("as_child",),
-            types={"workflow": "str", "as_child": "bool"},
-            defaults={"as_child": True},
+        "open_case": spec(
+            Param("workflow", names="workflow", doc="the workflow of the new case"),
+            Param("as_child", "bool", required=False, default=True, doc="open it as a child"),
+            doc="Open a case of another workflow about the same subject, by default as a child.",
         ),
-        # Cancel every child case that is not yet in a final state.
-        "cancel_open_children": ActionSpec(),
-        # Set case.data[field] = value.
-        "set_case_field": ActionSpec(
-            required=("field", "value"), types={"field": "str", "value": "any"}
+        "cancel_open_children": spec(
+            doc="Cancel every child case that is not yet in a final state (as the system).",
         ),
-        # Remove case.data[field] for each field; `route` also clears the case's route.
-        "clear_case_fields": ActionSpec(required=("fields",), types={"fields": "list[str]"}),
-        # Move the contract's end date and value to the case's new_end_date and new_value
-        # (a signed extension), using up the extension options it exercised.
-        "apply_contract_extension": ActionSpec(),
-        # Create a deadline of `kind` dated `days_from_now` days after entry, or after the
-        # date in case.data[`from_field`] when the case has one; the transition named by
-        # `met_by` marks it met (its reminders stop).
-        "schedule_deadline": ActionSpec(
-            required=("kind", "days_from_now"),
-            optional=("met_by", "from_field"),
-            types={"kind": "str", "days_from_now": "int", "met_by": "str", "from_field": "str"},
+        "set_case_field": spec(
+            Param("field", names="field", root="case.data.", defines=True, doc="the data key"),
+            Param("value", "any", doc="the value it is set to"),
+            doc="Set case.data[field] = value.",
+        ),
+        "clear_case_fields": spec(
+            Param("fields", "list[str]", names="field", root="case.data.", doc="the data keys"),
+            doc="Remove each of `fields` from case.data; `route` also clears the case's route.",
+        ),
+        "meet_deadlines": spec(
+            Param("kinds", "list[str]", doc="deadline kinds"),
+            doc="Mark the case's open deadlines of `kinds` met, with the transition's evidence.",
+        ),
+        "resolve_contract_deadlines": spec(
+            Param("kinds", "list[str]", doc="deadline kinds"),
+            Param("status", one_of=("met", "waived"), doc="what they become"),
+            doc="Mark the contract's own open deadlines of `kinds` met or waived (audited).",
+        ),
+        "reopen_contract_deadlines": spec(
+            Param("kinds", "list[str]", doc="deadline kinds"),
+            doc="Reopen the contract's waived deadlines of `kinds` (a decision reversed).",
+        ),
+        "recompute_contract_deadlines": spec(
+            doc="Recompute the contract's deadlines: once its exit records the end, only the"
+            " publication duties remain.",
+        ),
+        "apply_contract_extension": spec(
+            doc="Move the contract's end date and value to the case's new_end_date and"
+            " new_value (a signed extension), using up the extension options it exercised.",
+        ),
+        "schedule_deadline": spec(
+            Param("kind", doc="the deadline kind"),
+            Param("days_from_now", "int", doc="days after entry (or after `from_field`)"),
+            Param("met_by", required=False, names="trigger", doc="the trigger that meets it"),
+            Param(
+                "from_field",
+                required=False,
+                names="field",
+                root="case.data.",
+                doc="the case date it counts from, when recorded",
+            ),
+            doc="Create a deadline of `kind`, `days_from_now` days after entry or after the"
+            " date in case.data[`from_field`]; the transition `met_by` marks it met.",
         ),
     }
 )

@@ -31,6 +31,36 @@ class GuardContext:
     history: Mapping[str, str] = field(default_factory=dict)
 
 
+# What `case.` and `contract.` paths may name (cases/context.py builds these views; a test
+# holds the two to each other).
+CASE_FIELDS = frozenset(
+    {"id", "state", "data", "route", "workflow", "title", "name", "final", "parent"}
+)
+CONTRACT_FIELDS = frozenset(
+    {
+        "id",
+        "reference",
+        "title",
+        "description",
+        "buyer",
+        "value",
+        "start_date",
+        "end_date",
+        "max_end_date",
+        "date_signed",
+        "notice_period_days",
+        "notice_in_working_days",
+        "notice_deadline",
+        "break_clauses",
+        "extension_options",
+        "tier",
+        "exit_plan_url",
+        "ocid",
+        "source",
+        "version",
+    }
+)
+
 _ROOTS = frozenset({"data", "case", "contract", "today", "actor", "reason"})
 
 

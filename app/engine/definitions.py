@@ -21,6 +21,7 @@ from app.engine.model import (
     WorkflowDefinition,
 )
 from app.engine.parsing import DOCUMENT, parse_definition
+from app.engine.references import reference_problems
 from app.engine.versioning import canonical_json, content_version
 
 __all__ = [
@@ -38,8 +39,6 @@ __all__ = [
     "load_file",
     "parse_definition",
 ]
-
-_CHILD_GUARDS = frozenset({"has_children", "children_have", "child_in_state"})
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -80,24 +79,6 @@ def _files(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
-def _references(defn: WorkflowDefinition, source: str, known: set[str]) -> list[Problem]:
-    """Workflows named by open_case actions and child guards must exist in the set."""
-    problems: list[Problem] = []
-    for state in defn.states.values():
-        for j, action in enumerate(state.on_enter):
-            target = action.params.get("workflow")
-            if action.name == "open_case" and target not in known:
-                path = f"states.{state.name}.on_enter[{j}].params"
-                problems.append(Problem(source, path, f"unknown workflow '{target}'"))
-    for i, transition in enumerate(defn.transitions):
-        for j, ref in enumerate(transition.guards):
-            target = ref.params.get("workflow")
-            if ref.name in _CHILD_GUARDS and target is not None and target not in known:
-                path = f"transitions[{i}].guards[{j}]"
-                problems.append(Problem(source, path, f"unknown workflow '{target}'"))
-    return problems
-
-
 def _load_all(directory: Path) -> tuple[dict[str, WorkflowDefinition], list[Problem]]:
     if not directory.is_dir():
         return {}, [Problem(str(directory), DOCUMENT, "is not a directory")]
@@ -118,8 +99,7 @@ def _load_all(directory: Path) -> tuple[dict[str, WorkflowDefinition], list[Prob
         sources[defn.name] = str(path)
     # Files that failed to parse still count as known names, to avoid knock-on errors.
     known = set(loaded) | {p.stem for p in _files(directory)}
-    for name, defn in loaded.items():
-        problems.extend(_references(defn, sources[name], known))
+    problems.extend(reference_problems(loaded, sources, known))
     return loaded, problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
 
+from app.engine.actions import ACTION_SPECS
 from app.engine.model import ActionRef, StateDef, TransitionDef
 from app.engine.versioning import canonical_json
 
@@ -30,9 +31,9 @@ def graph_problems(
                 )
             )
     for path, action in actions:
-        met_by = action.params.get("met_by")
-        if met_by is not None and met_by not in triggers:
-            found.append((f"{path}.params.met_by", f"unknown trigger '{met_by}'"))
+        for param, value in ACTION_SPECS[action.name].named(action.params, "trigger"):
+            if value not in triggers:
+                found.append((f"{path}.params.{param.name}", f"unknown trigger '{value}'"))
     found += _ambiguous(indexed)
     for name, state in states.items():
         if not state.final and name not in outgoing:

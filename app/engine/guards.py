@@ -19,10 +19,11 @@ from app.engine.context import (
     shown,
     the,
 )
-from app.engine.guard_registry import WHEN, WHEN_TYPES, applies, guard
+from app.engine.guard_registry import WHEN, applies, guard
+from app.engine.params import Param
 
 
-@guard("contract_field_present", required=("field",), types={"field": "str"})
+@guard("contract_field_present", Param("field", names="field", root="contract."))
 def contract_field_present(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The contract has a non-empty `field` (dotted paths allowed)."""
     if ctx.contract is None:
@@ -32,7 +33,7 @@ def contract_field_present(ctx: GuardContext, params: Mapping[str, Any]) -> str 
     return f"The contract has no {label(params['field'])} recorded."
 
 
-@guard("case_field_present", required=("field",), types={"field": "str"})
+@guard("case_field_present", Param("field", names="field", root="case.data."))
 def case_field_present(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The case's data has a non-empty `field`."""
     if not is_blank(resolve(ctx, f"case.data.{params['field']}")):
@@ -40,7 +41,7 @@ def case_field_present(ctx: GuardContext, params: Mapping[str, Any]) -> str | No
     return f"The case has no {label(params['field'])} recorded."
 
 
-@guard("data_required", required=("fields",), types={"fields": "list[str]"})
+@guard("data_required", Param("fields", "list[str]", names="field", asks="text"))
 def data_required(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Every path in `fields` has a non-empty value (bare names mean `data.<name>`)."""
     missing = [f for f in params["fields"] if is_blank(resolve(ctx, f))]
@@ -49,7 +50,11 @@ def data_required(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     return f"Please provide: {', '.join(label(f) for f in missing)}."
 
 
-@guard("data_field_in", required=("field", "values"), types={"field": "str", "values": "list"})
+@guard(
+    "data_field_in",
+    Param("field", names="field", asks="choice", choices="values"),
+    Param("values", "list"),
+)
 def data_field_in(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The value at `field` is one of `values`."""
     field, values = params["field"], params["values"]
@@ -72,12 +77,7 @@ def _evidence_kinds(evidence: Sequence[Mapping[str, Any]]) -> set[str]:
     }
 
 
-@guard(
-    "evidence_kinds",
-    required=("kinds",),
-    optional=WHEN,
-    types={"kinds": "list[str]", **WHEN_TYPES},
-)
+@guard("evidence_kinds", Param("kinds", "list[str]", names="evidence_kind", asks="evidence"), *WHEN)
 def evidence_kinds(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Each of `kinds` appears among the evidence items' `kind` (when `when_field` applies)."""
     if not applies(ctx, params):
@@ -91,8 +91,10 @@ def evidence_kinds(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 
 @guard(
     "value_change_needs_evidence",
-    required=("field", "of", "percent", "kind"),
-    types={"field": "str", "of": "str", "percent": "number", "kind": "str"},
+    Param("field", names="field", asks="number", optional_input=True),
+    Param("of", names="limit"),
+    Param("percent", "number"),
+    Param("kind", names="evidence_kind", asks="evidence", optional_input=True),
 )
 def value_change_needs_evidence(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """A change of more than `percent`% from the value at `of` needs evidence of `kind`."""

@@ -16,7 +16,8 @@ from app.engine.context import (
     shown,
     the,
 )
-from app.engine.guard_registry import WHEN, WHEN_TYPES, applies, guard
+from app.engine.guard_registry import WHEN, applies, guard
+from app.engine.params import Param
 
 
 def _field_date(ctx: GuardContext, path: str) -> tuple[date | None, str | None]:
@@ -63,32 +64,29 @@ def _compare_dates(ctx: GuardContext, params: Mapping[str, Any], after: bool) ->
     return None
 
 
-_LIMIT_TYPES = {"field": "str", "limit": "str", "allow_missing_limit": "bool"}
-
-
-@guard(
-    "date_not_after",
-    required=("field", "limit"),
-    optional=("allow_missing_limit",),
-    types=_LIMIT_TYPES,
+_LIMIT = (
+    Param("field", names="field", asks="date"),
+    Param("limit", names="limit"),
+    Param("allow_missing_limit", "bool", required=False),
 )
+
+
+@guard("date_not_after", *_LIMIT)
 def date_not_after(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The date at `field` is on or before the date at `limit` (missing limit fails)."""
     return _compare_dates(ctx, params, after=True)
 
 
-@guard(
-    "date_not_before",
-    required=("field", "limit"),
-    optional=("allow_missing_limit",),
-    types=_LIMIT_TYPES,
-)
+@guard("date_not_before", *_LIMIT)
 def date_not_before(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The date at `field` is on or after the date at `limit` (missing limit fails)."""
     return _compare_dates(ctx, params, after=False)
 
 
-@guard("optional_dates", required=("fields",), types={"fields": "list[str]"})
+@guard(
+    "optional_dates",
+    Param("fields", "list[str]", names="field", asks="date", optional_input=True),
+)
 def optional_dates(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Each of `fields` may be left out, but when sent it is a date (e.g. a planned phase end)."""
     bad = [
@@ -103,8 +101,9 @@ def optional_dates(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 
 @guard(
     "date_within_days",
-    required=("field", "of", "days"),
-    types={"field": "str", "of": "str", "days": "int"},
+    Param("field", names="field", asks="date"),
+    Param("of", names="limit"),
+    Param("days", "int"),
 )
 def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The date at `field` is between the date at `of` and `days` days after it."""
@@ -130,9 +129,10 @@ def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None
 
 @guard(
     "after_working_days",
-    required=("field", "of", "days"),
-    optional=WHEN,
-    types={"field": "str", "of": "str", "days": "int", **WHEN_TYPES},
+    Param("field", names="field", asks="date"),
+    Param("of", names="limit"),
+    Param("days", "int"),
+    *WHEN,
 )
 def after_working_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The date at `field` is after the `days`th working day (England and Wales) after `of`."""

@@ -11,6 +11,7 @@ from app.engine.context import (
     label,
 )
 from app.engine.guard_registry import guard
+from app.engine.params import Param
 
 # --- children -------------------------------------------------------------------------
 
@@ -33,7 +34,7 @@ def _child_value(child: Mapping[str, Any], field: str) -> Any:
     return value
 
 
-@guard("all_children_final")
+@guard("all_children_final", looks_at=("children",))
 def all_children_final(ctx: GuardContext, _params: Mapping[str, Any]) -> str | None:
     """Every child case is in a final state (vacuously true with no children)."""
     open_children = [c for c in ctx.children if not c.get("final")]
@@ -43,7 +44,12 @@ def all_children_final(ctx: GuardContext, _params: Mapping[str, Any]) -> str | N
     return f"{len(open_children)} child case(s) are not finished yet: {listed}."
 
 
-@guard("has_children", optional=("min", "workflow"), types={"min": "int", "workflow": "str"})
+@guard(
+    "has_children",
+    Param("min", "int", required=False),
+    Param("workflow", required=False, names="workflow"),
+    looks_at=("children",),
+)
 def has_children(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The case has at least `min` children (of `workflow`, if given)."""
     minimum = params.get("min", 1)
@@ -54,7 +60,12 @@ def has_children(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     return f"This case needs at least {minimum} {kind}child case(s); it has {found}."
 
 
-@guard("children_have", required=("field",), optional=("workflow",), types={"field": "str"})
+@guard(
+    "children_have",
+    Param("field", names="field", of_workflow="workflow"),
+    Param("workflow", required=False, names="workflow"),
+    looks_at=("children",),
+)
 def children_have(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Every open child (of `workflow`) has a non-empty `field`."""
     field = params["field"]
@@ -72,8 +83,9 @@ def children_have(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 
 @guard(
     "child_in_state",
-    required=("workflow", "states"),
-    types={"workflow": "str", "states": "list[str]"},
+    Param("workflow", names="workflow"),
+    Param("states", "list[str]", names="state", of_workflow="workflow"),
+    looks_at=("children",),
 )
 def child_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Some child of `workflow` is in one of `states`."""
@@ -85,9 +97,9 @@ def child_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 
 @guard(
     "open_children_in_state",
-    required=("states",),
-    optional=("workflow",),
-    types={"states": "list[str]", "workflow": "str"},
+    Param("states", "list[str]", names="state", of_workflow="workflow"),
+    Param("workflow", required=False, names="workflow"),
+    looks_at=("children",),
 )
 def open_children_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Every open child (of `workflow`) is in one of `states`; finished children never block."""
@@ -104,9 +116,9 @@ def _open_behind(cases: Sequence[Mapping[str, Any]], states: list[str], kind: st
 
 @guard(
     "open_siblings_in_state",
-    required=("states",),
-    optional=("workflow",),
-    types={"states": "list[str]", "workflow": "str"},
+    Param("states", "list[str]", names="state", of_workflow="workflow"),
+    Param("workflow", required=False, names="workflow"),
+    looks_at=("siblings",),
 )
 def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """Every open case beside this one under its parent (of `workflow`) is in one of `states`."""
@@ -122,7 +134,11 @@ def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str 
     return _open_behind(siblings, params["states"], f"{workflow or 'sibling'}")
 
 
-@guard("parent_in_state", required=("states",), types={"states": "list[str]"})
+@guard(
+    "parent_in_state",
+    Param("states", "list[str]", names="state", of_workflow="parent"),
+    looks_at=("parent",),
+)
 def parent_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The case's parent case is in one of `states`."""
     states = params["states"]

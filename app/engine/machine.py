@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from transitions import Machine
 
+from app.engine.catalog import run_guard
 from app.engine.context import GuardContext
-from app.engine.guard_registry import run_guard
 from app.engine.model import ActionRef, TransitionDef, WorkflowDefinition
 
 Status = Literal["ok", "invalid_transition", "forbidden", "unprocessable"]
@@ -100,6 +100,12 @@ class Engine:
         """The cached `transitions.Machine` for this definition version."""
         return self._compiled(defn).machine
 
+    def candidates(
+        self, defn: WorkflowDefinition, state: str, trigger: str
+    ) -> tuple[TransitionDef, ...]:
+        """The transitions `trigger` may take from `state`, in definition order."""
+        return self._compiled(defn).candidates.get((trigger, state), ())
+
     def triggers(self, defn: WorkflowDefinition, state: str) -> list[str]:
         """Triggers that exist from `state`, in definition order."""
         if state not in defn.states:
@@ -160,6 +166,11 @@ def _invalid(defn: WorkflowDefinition, state: str, trigger: str, *, known: bool)
     )
 
 
+def granted(defn: WorkflowDefinition, t: TransitionDef) -> Verdict:
+    """The verdict firing `t` would get once every check passed (system work, write tests)."""
+    return _verdict(defn, t, (), "ok")
+
+
 def _verdict(
     defn: WorkflowDefinition, t: TransitionDef, blockers: tuple[Blocker, ...], status: Status
 ) -> Verdict:
@@ -169,7 +180,7 @@ def _verdict(
         allowed=status == "ok",
         status=status,
         blocked_by=blockers,
-        actions=defn.states[t.dest].on_enter,
+        actions=(*defn.states[t.dest].on_enter, *t.actions),
         title=t.title,
         transition=t,
     )

@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.engine.context import payload_key
-
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -73,15 +71,24 @@ class TransitionDef:
     requires_evidence: int = 0
     not_by_actor_of: str | None = None
     description: str = ""
+    # Run after the destination's on-enter actions, only when this transition fires.
+    actions: tuple[ActionRef, ...] = ()
+
+    # The request fields the guards ask for (parsing derives them from the guards' own
+    # descriptions): the data this transition takes into the case.
+    takes: frozenset[str] = frozenset()
 
     def payload_fields(self) -> frozenset[str]:
-        """The payload keys this transition's guards read: the data it takes into the case."""
-        paths: list[str] = []
-        for ref in self.guards:
-            field, fields = ref.params.get("field"), ref.params.get("fields")
-            paths += [field] if isinstance(field, str) else []
-            paths += [f for f in fields if isinstance(f, str)] if isinstance(fields, list) else []
-        return frozenset(k for k in map(payload_key, paths) if k)
+        """The payload keys this transition's guards ask for: the data it takes into the case."""
+        return self.takes
+
+
+@dataclass(frozen=True, slots=True)
+class Components:
+    """Decomposition: in `states`, each service line found opens a child case of `workflow`."""
+
+    workflow: str
+    states: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +104,7 @@ class WorkflowDefinition:
     states: Mapping[str, StateDef]
     transitions: tuple[TransitionDef, ...]
     body: Mapping[str, Any]
+    components: Components | None = None
 
     @property
     def key(self) -> tuple[str, str]:

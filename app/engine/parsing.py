@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from app.auth.roles import ALL_ROLES
 from app.engine.actions import ACTION_SPECS
-from app.engine.context import as_date
+from app.engine.catalog import GUARDS
 from app.engine.graph import graph_problems
-from app.engine.guard_registry import GUARDS
 from app.engine.model import (
     ActionRef,
+    Components,
     DefinitionError,
     GuardRef,
     Problem,
@@ -22,13 +21,21 @@ from app.engine.model import (
     TransitionDef,
     WorkflowDefinition,
 )
+from app.engine.param_checks import NAME_RE, evidence_kind_problems, takes, untrusted_references
 from app.engine.versioning import canonical_json, content_version
 
-# Names end up in Mermaid ids, URLs and audit records: keep them plain identifiers.
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DOCUMENT = "(document)"
 
-TOP_KEYS = ("name", "title", "label", "description", "initial", "states", "transitions")
+TOP_KEYS = (
+    "name",
+    "title",
+    "label",
+    "description",
+    "initial",
+    "states",
+    "transitions",
+    "components",
+)
 STATE_KEYS = ("name", "title", "description", "final", "tags", "on_enter")
 TRANSITION_KEYS = (
     "trigger",
@@ -41,6 +48,7 @@ TRANSITION_KEYS = (
     "requires_reason",
     "requires_evidence",
     "approval",
+    "actions",
 )
 _TYPE_NAMES = {
     str: "a string",
@@ -55,26 +63,6 @@ def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-# Parameters a guard compares the client's value against: they must not come from the
-# client too, or a request could carry its own limit.
-REFERENCE_PARAMS = ("limit", "of")
-TRUSTED_PREFIXES = ("contract.", "case.")
-
-
-def _untrusted_references(guard: str, params: Mapping[str, Any]) -> list[str]:
-    out: list[str] = []
-    for key in REFERENCE_PARAMS:
-        value = params.get(key)
-        if not isinstance(value, str) or value == "today" or value.startswith(TRUSTED_PREFIXES):
-            continue
-        if as_date(value) is None:
-            out.append(
-                f"parameter '{key}' of guard '{guard}' must be today, a contract. or case."
-                f" path, or a date; '{value}' would be read from the request"
-            )
-    return out
 
 
 class _Parser:
@@ -163,12 +151,7 @@ class _Parser:
         tags = self.take(item, path, "tags", list, default=[])
         if not all(isinstance(t, str) for t in tags):
             self.add(_join(path, "tags"), "must be a list of strings")
-        on_enter = self.take(item, path, "on_enter", list, default=[])
-        actions = tuple(
-            a
-            for j, raw in enumerate(on_enter)
-            if (a := self.action(raw, _join(_join(path, "on_enter"), j))) is not None
-        )
+        actions = self.action_list(item, path, "on_enter")
         if name is None:
             return None
         return StateDef(
@@ -178,6 +161,14 @@ class _Parser:
             final=self.take(item, path, "final", bool, default=False),
             tags=tuple(t for t in tags if isinstance(t, str)),
             on_enter=actions,
+        )
+
+    def action_list(self, item: Mapping[str, Any], path: str, key: str) -> tuple[ActionRef, ...]:
+        raw = self.take(item, path, key, list, default=[])
+        return tuple(
+            a
+            for j, entry in enumerate(raw)
+            if (a := self.action(entry, _join(_join(path, key), j))) is not None
         )
 
     def action(self, raw: Any, path: str) -> ActionRef | None:
@@ -272,7 +263,8 @@ class _Parser:
             self.add(path, f"unknown guard '{name}' (known: {', '.join(sorted(GUARDS))})")
             return None
         problems = spec.params.problems(f"guard '{name}'", params)
-        problems += _untrusted_references(name, params)
+        problems += untrusted_references(name, spec.params, params)
+        problems += evidence_kind_problems(f"guard '{name}'", spec.params, params)
         for message in problems:
             self.add(path, message)
         return None if problems else GuardRef(name, MappingProxyType(dict(params)))
@@ -307,6 +299,7 @@ class _Parser:
             "description": self.take(item, path, "description", str, default=""),
             "requires_reason": self.take(item, path, "requires_reason", bool, default=False),
             "not_by_actor_of": self.approval(item, path),
+            "actions": self.action_list(item, path, "actions"),
         }
         if trigger is None or dest is None or not sources:
             return None
@@ -316,9 +309,24 @@ class _Parser:
             dest=dest,
             roles=roles,
             guards=guards,
+            takes=takes(guards),
             requires_evidence=max(evidence, 0),
             **fields,
         )
+
+    def components(self, states: Mapping[str, StateDef]) -> Components | None:
+        raw = self.take(self.body, "", "components", dict, default={})
+        if not raw:
+            return None
+        self.unknown_keys(raw, "components", ("workflow", "states"))
+        workflow = self.name(raw, "components", "workflow")
+        names = self.take(raw, "components", "states", list)
+        for name in names or []:
+            if name not in states:
+                self.add("components.states", f"unknown state {name!r}")
+        if workflow is None or not names:
+            return None
+        return Components(workflow, tuple(str(n) for n in names))
 
     # --- document -------------------------------------------------------------------
 
@@ -346,6 +354,7 @@ class _Parser:
                 None if item is None else self.transition(item, f"transitions[{i}]", states)
             )
         transitions = [t for t in self.indexed if t is not None]
+        components = self.components(states)
         for path, message in graph_problems(
             initial, states, self.indexed, self.outgoing, self.actions
         ):
@@ -362,6 +371,7 @@ class _Parser:
             states=MappingProxyType(states),
             transitions=tuple(transitions),
             body=body,
+            components=components,
         )
 
 

@@ -1,8 +1,7 @@
 """What a transition's form asks for, and turning the posted form into the service's call.
 
-`transition_form` is the one place the fields are derived (from the definition's guards and
-requirements). When GET /api/cases/{id}/transitions gives each option its declared `inputs`,
-this function becomes a reading of `option.inputs`; nothing else changes.
+The fields are the option's declared `inputs` (derived from its guards' own descriptions, as
+GET /api/cases/{id}/transitions gives them): the page asks for exactly what the API documents.
 """
 
 from __future__ import annotations
@@ -13,24 +12,9 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.cases.schemas import Evidence, TransitionOption
-from app.engine.context import payload_key
+from app.cases.schemas import DataInputOut, Evidence, TransitionOption
+from app.engine.catalog import GUARDS
 from app.engine.model import TransitionDef
-
-_DATE_GUARDS = frozenset(
-    {"date_not_after", "date_not_before", "optional_dates", "date_within_days"}
-)
-
-
-@dataclass(frozen=True)
-class DataInput:
-    """One value the transition takes into the case's data."""
-
-    name: str
-    title: str
-    type: str = "text"  # text, date, choice
-    required: bool = True
-    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +31,7 @@ class TransitionForm:
     """Everything one transition's form shows."""
 
     reason_required: bool
-    data: list[DataInput] = field(default_factory=list)
+    data: list[DataInputOut] = field(default_factory=list)
     evidence: list[EvidenceSlot] = field(default_factory=list)
     fillable: frozenset[str] = frozenset()
     """Blocker codes this form's own inputs can satisfy (listing options sends none)."""
@@ -57,47 +41,23 @@ class TransitionForm:
         return option.allowed or all(b.code in self.fillable for b in option.blocked_by)
 
 
-def _title(name: str) -> str:
-    text = name.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
 def transition_form(option: TransitionOption, tdef: TransitionDef | None) -> TransitionForm:
-    """The fields of a transition's form, from its guards and requirements."""
-    data: dict[str, DataInput] = {}
-    kinds: list[str] = []
+    """The fields of a transition's form, from the inputs the option declares."""
     fillable = {"reason_required", "evidence_required"}
-    for ref in tdef.guards if tdef else ():
-        params = ref.params
-        paths = [params["field"]] if isinstance(params.get("field"), str) else []
-        paths += [p for p in params.get("fields", []) or [] if isinstance(p, str)]
-        for path in paths:
-            key = payload_key(path)
-            if key is None:
-                continue
-            fillable.add(ref.name)
-            values = params.get("values")
-            if ref.name == "data_field_in" and isinstance(values, list):
-                choices = tuple(str(v) for v in values)
-                data[key] = DataInput(key, _title(key), "choice", True, choices)
-            elif ref.name in _DATE_GUARDS:
-                data.setdefault(
-                    key, DataInput(key, _title(key), "date", ref.name != "optional_dates")
-                )
-            else:
-                data.setdefault(key, DataInput(key, _title(key)))
-        if ref.name in ("evidence_kinds", "value_change_needs_evidence"):
-            fillable.add(ref.name)
-        if ref.name == "evidence_kinds":
-            kinds += [str(k) for k in params.get("kinds", [])]
-        elif ref.name == "value_change_needs_evidence" and isinstance(params.get("kind"), str):
-            kinds.append(params["kind"])
-    slots = [EvidenceSlot(k, _title(k), True) for k in dict.fromkeys(kinds)]
-    needed = max(option.requires_evidence - len(slots), 0)
+    # A guard that asks for input is one the form itself can satisfy.
+    fillable |= {
+        ref.name
+        for ref in (tdef.guards if tdef else ())
+        if any(p.asks is not None for p in GUARDS[ref.name].params.params)
+    }
+    slots = [EvidenceSlot(e.kind, e.title, e.required) for e in option.inputs.evidence]
+    needed = max(option.requires_evidence - sum(s.required for s in slots), 0)
     slots += [EvidenceSlot(None, "Evidence link", True) for _ in range(needed)]
     if not needed:
         slots.append(EvidenceSlot(None, "Another evidence link", False))
-    return TransitionForm(option.requires_reason, list(data.values()), slots, frozenset(fillable))
+    return TransitionForm(
+        option.requires_reason, list(option.inputs.data), slots, frozenset(fillable)
+    )
 
 
 def definition_for(

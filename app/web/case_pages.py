@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from app.cases import components, service
-from app.cases.components import DECOMPOSE_STATES, ROUTES
 from app.cases.models import Case
 from app.cases.present import case_out, transition_options
 from app.cases.router import DECOMPOSERS
@@ -66,6 +65,7 @@ def _case_page(
         else None
     )
     out = case_out(ctx, case, full=True)
+    routes = components.decomposition_routes(ctx, case)
     return render(
         request,
         "case.html",
@@ -79,9 +79,8 @@ def _case_page(
         contract=contract,
         allowed=[a for a in actions if a["offered"]],
         blocked=[a for a in actions if not a["offered"]],
-        can_decompose=case.state in DECOMPOSE_STATES.get(case.workflow, frozenset())
-        and user.actor.has_any(DECOMPOSERS),
-        routes=ROUTES,
+        can_decompose=routes is not None and user.actor.has_any(DECOMPOSERS),
+        routes=routes or [],
         posted_component=posted if posted_trigger == "decompose" else None,
         tab="overview",
     )

@@ -9,9 +9,11 @@ import typer
 from app.clock import SystemClock
 from app.config import get_settings
 from app.db.command import transaction
-from app.engine import DefinitionError, check_directory
+from app.engine import DefinitionError, check_directory, load_directory
+from app.engine.guide import guide_markdown
 from app.errors import DomainError
 from app.workflows.migrate import migrate
+from app.workflows.named import code_name_problems
 from app.workflows.registry import WorkflowRegistry, workflows_path
 
 workflows_cli = typer.Typer(help="Workflow definitions.", no_args_is_help=True)
@@ -22,12 +24,20 @@ def check() -> None:
     """Validate every definition; print `file: path: message` lines and exit 1 on any problem."""
     directory = workflows_path(get_settings().workflows_dir)
     problems = check_directory(directory)
+    if not problems:
+        problems = code_name_problems(load_directory(directory), directory)
     for problem in problems:
         typer.echo(str(problem))
     if problems:
         raise typer.Exit(1)
     count = len([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     typer.echo(f"ok: {count} workflow definition(s) in {directory}")
+
+
+@workflows_cli.command("guide")
+def guide() -> None:
+    """Print the guard and action reference (docs/guards.md) from their own descriptions."""
+    typer.echo(guide_markdown(), nl=False)
 
 
 @workflows_cli.command("migrate")

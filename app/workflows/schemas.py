@@ -33,6 +33,7 @@ class TransitionOut(BaseModel):
     requires_reason: bool
     requires_evidence: int
     not_by_actor_of: str | None
+    actions: list[dict[str, Any]] = []
 
 
 class WorkflowSummary(BaseModel):
@@ -89,6 +90,7 @@ def detail(d: WorkflowDefinition) -> WorkflowOut:
                 requires_reason=t.requires_reason,
                 requires_evidence=t.requires_evidence,
                 not_by_actor_of=t.not_by_actor_of,
+                actions=[{"action": a.name, "params": dict(a.params)} for a in t.actions],
             )
             for t in d.transitions
         ],

@@ -261,7 +261,8 @@ def test_load_directory_collects_problems_across_files(tmp_path: Path) -> None:
         f"{tmp_path / 'b_other.yml'}: initial: unknown state 'zz'",
         f"{tmp_path / 'c_twin.yaml'}: name: workflow 'mini' is also defined in "
         f"{tmp_path / 'a_mini.yaml'}",
-        f"{tmp_path / 'a_mini.yaml'}: states.done.on_enter[0].params: unknown workflow 'ghost'",
+        f"{tmp_path / 'a_mini.yaml'}: states.done.on_enter[0].params.workflow:"
+        " unknown workflow 'ghost'",
     ]
     assert [str(p) for p in check_directory(tmp_path)] == expected
     with pytest.raises(DefinitionError) as info:

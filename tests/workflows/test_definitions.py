@@ -809,7 +809,8 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
                 "from_field": "termination_date",
                 "met_by": "close",
             },
-        )
+        ),
+        ("recompute_contract_deadlines", {}),
     ]
     both = ev("termination_notice", "lessons_learned")
     late = {"termination_notice_date": (ended + timedelta(days=31)).isoformat()}
