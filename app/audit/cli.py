@@ -52,8 +52,8 @@ def _verified(since_checkpoint: bool, workers: int) -> VerifyResult:
 
 def _say(result: VerifyResult) -> None:
     if not result.ok:
-        where = f"event {result.first_bad}" if result.first_bad else "the anchored head"
-        typer.echo(f"error: chain broken at {where}: {result.problem}", err=True)
+        where = f" at event {result.first_bad}" if result.first_bad else ""
+        typer.echo(f"error: chain broken{where}: {result.problem}", err=True)
         raise typer.Exit(1)
     since = f" after checkpoint seq {result.since_seq}" if result.since_seq else ""
     anchored = f", anchored up to seq {result.anchored_seq}" if result.anchored_seq else ""

@@ -76,7 +76,7 @@ def test_verify_exits_1_naming_the_missing_anchored_head(client, pm, db, db_url,
         session.execute(text("UPDATE audit_head SET seq = 2, hash = :h"), {"h": prev})
     out = _cli(db_url, "verify")
     assert out.returncode == 1
-    assert "chain broken at the anchored head: the anchored head seq 3" in out.stderr
+    assert "error: chain broken: the anchored head seq 3" in out.stderr
     assert _cli(db_url, "checkpoint").returncode == 1  # a broken chain is never checkpointed
 
 
