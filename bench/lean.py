@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel
 from sqlalchemy import (
     Column,
@@ -98,93 +98,106 @@ class Fire(BaseModel):
     reason: str | None = None
 
 
+router = APIRouter()
+
+
+def _engine(request: Request) -> Engine:
+    # Read from app.state, not a dependency: a dependency would add work the reference lacks.
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+@router.get("/ping")
+async def ping() -> dict[str, str]:
+    """The trivial GET: no database, no dependencies."""
+    return {"status": "ok"}
+
+
+@router.post("/cases/{case_id}/transitions")
+def fire(case_id: int, body: Fire, request: Request) -> dict[str, Any]:
+    """SELECT the row, UPDATE … WHERE version, INSERT an event: one transition's SQL."""
+    with write(_engine(request)) as conn:
+        row = conn.execute(
+            text('SELECT state, version FROM "case" WHERE id = :id'), {"id": case_id}
+        ).first()
+        if row is None:
+            raise HTTPException(404)
+        dest = NEXT_STATE.get((row.state, body.trigger))
+        if dest is None:
+            raise HTTPException(409, "trigger not allowed from this state")
+        now = datetime.now(UTC)
+        done = conn.execute(
+            text(
+                'UPDATE "case" SET state = :s, version = version + 1, updated_at = :now'
+                " WHERE id = :id AND version = :v"
+            ),
+            {"s": dest, "now": now, "id": case_id, "v": row.version},
+        )
+        if done.rowcount != 1:
+            raise HTTPException(409, "stale version")
+        event_id = conn.execute(
+            lean_event.insert().returning(lean_event.c.id),
+            {
+                "case_id": case_id,
+                "trigger": body.trigger,
+                "from_state": row.state,
+                "to_state": dest,
+                "version": row.version + 1,
+                "reason": body.reason,
+                "at": now,
+            },
+        ).scalar_one()
+    return {
+        "case": {"id": case_id, "state": dest, "version": row.version + 1},
+        "event": {"id": event_id, "trigger": body.trigger, "at": now.isoformat()},
+    }
+
+
+@router.get("/cases/{case_id}")
+def read_case(case_id: int, request: Request) -> dict[str, Any]:
+    """The case row and its deadlines: the rows Handover's case page reads."""
+    with _engine(request).connect() as conn:
+        row = conn.execute(text('SELECT * FROM "case" WHERE id = :id'), {"id": case_id})
+        case = row.mappings().first()
+        if case is None:
+            raise HTTPException(404)
+        deadlines = conn.execute(
+            text("SELECT * FROM deadline WHERE case_id = :id ORDER BY date"), {"id": case_id}
+        )
+        return {**case, "deadlines": [dict(d) for d in deadlines.mappings()]}
+
+
+@router.get("/contracts")
+def list_contracts(request: Request, limit: int = 50) -> dict[str, Any]:
+    """A page of contract rows with their suppliers, by id."""
+    with _engine(request).connect() as conn:
+        rows = conn.execute(
+            text("SELECT * FROM contract ORDER BY id LIMIT :n"), {"n": limit + 1}
+        ).mappings()
+        items = [dict(r) for r in rows]
+        more = len(items) > limit
+        items = items[:limit]
+        ids = [c["id"] for c in items]
+        suppliers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        if ids:
+            found = conn.execute(
+                text(
+                    "SELECT contract_id, name, companies_house_number FROM contract_supplier"
+                    f" WHERE contract_id IN ({','.join(str(int(i)) for i in ids)})"
+                )
+            ).mappings()
+            for s in found:
+                suppliers[s["contract_id"]].append(dict(s))
+        for c in items:
+            c["suppliers"] = suppliers[c["id"]]
+        return {"items": items, "next": str(ids[-1]) if more else None}
+
+
 def create_lean_app(url: str) -> FastAPI:
     """The reference app on the database at `url` (Handover's tables plus lean_event)."""
-    engine = lean_engine(url)
     app = FastAPI()
-
-    @app.get("/ping")
-    async def ping() -> dict[str, str]:
-        """The trivial GET: no database, no dependencies."""
-        return {"status": "ok"}
-
-    @app.post("/cases/{case_id}/transitions")
-    def fire(case_id: int, body: Fire) -> dict[str, Any]:
-        """SELECT the row, UPDATE … WHERE version, INSERT an event: one transition's SQL."""
-        with write(engine) as conn:
-            row = conn.execute(
-                text('SELECT state, version FROM "case" WHERE id = :id'), {"id": case_id}
-            ).first()
-            if row is None:
-                raise HTTPException(404)
-            dest = NEXT_STATE.get((row.state, body.trigger))
-            if dest is None:
-                raise HTTPException(409, "trigger not allowed from this state")
-            now = datetime.now(UTC)
-            done = conn.execute(
-                text(
-                    'UPDATE "case" SET state = :s, version = version + 1, updated_at = :now'
-                    " WHERE id = :id AND version = :v"
-                ),
-                {"s": dest, "now": now, "id": case_id, "v": row.version},
-            )
-            if done.rowcount != 1:
-                raise HTTPException(409, "stale version")
-            event_id = conn.execute(
-                lean_event.insert().returning(lean_event.c.id),
-                {
-                    "case_id": case_id,
-                    "trigger": body.trigger,
-                    "from_state": row.state,
-                    "to_state": dest,
-                    "version": row.version + 1,
-                    "reason": body.reason,
-                    "at": now,
-                },
-            ).scalar_one()
-        return {
-            "case": {"id": case_id, "state": dest, "version": row.version + 1},
-            "event": {"id": event_id, "trigger": body.trigger, "at": now.isoformat()},
-        }
-
-    @app.get("/cases/{case_id}")
-    def read_case(case_id: int) -> dict[str, Any]:
-        """The case row and its deadlines: the rows Handover's case page reads."""
-        with engine.connect() as conn:
-            row = conn.execute(text('SELECT * FROM "case" WHERE id = :id'), {"id": case_id})
-            case = row.mappings().first()
-            if case is None:
-                raise HTTPException(404)
-            deadlines = conn.execute(
-                text("SELECT * FROM deadline WHERE case_id = :id ORDER BY date"), {"id": case_id}
-            )
-            return {**case, "deadlines": [dict(d) for d in deadlines.mappings()]}
-
-    @app.get("/contracts")
-    def list_contracts(limit: int = 50) -> dict[str, Any]:
-        """A page of contract rows with their suppliers, by id."""
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT * FROM contract ORDER BY id LIMIT :n"), {"n": limit + 1}
-            ).mappings()
-            items = [dict(r) for r in rows]
-            more = len(items) > limit
-            items = items[:limit]
-            ids = [c["id"] for c in items]
-            suppliers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-            if ids:
-                found = conn.execute(
-                    text(
-                        "SELECT contract_id, name, companies_house_number FROM contract_supplier"
-                        f" WHERE contract_id IN ({','.join(str(int(i)) for i in ids)})"
-                    )
-                ).mappings()
-                for s in found:
-                    suppliers[s["contract_id"]].append(dict(s))
-            for c in items:
-                c["suppliers"] = suppliers[c["id"]]
-            return {"items": items, "next": str(ids[-1]) if more else None}
-
+    app.state.engine = lean_engine(url)
+    app.include_router(router)
     return app
 
 
