@@ -20,7 +20,6 @@ from app.db.session import make_engine
 from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
 from app.imports.cli import import_cli
-from app.web.cli import set_password
 from app.workflows.cli import workflows_cli
 
 cli = typer.Typer(help="Handover: leave outsourced IT contracts on time.", no_args_is_help=True)
@@ -32,7 +31,6 @@ cli.add_typer(audit_cli, name="audit")
 cli.add_typer(workflows_cli, name="workflows")
 cli.add_typer(reminders_cli, name="reminders")
 cli.add_typer(import_cli, name="import")
-users_cli.command("set-password")(set_password)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -115,6 +113,15 @@ def users_token(
         expires = now + timedelta(days=expires_days) if expires_days else None
         token = auth.issue_token(session=session, user=user, now=now, expires_at=expires)
     typer.echo(token)
+
+
+@users_cli.command("set-password")
+def users_set_password(name: str) -> None:
+    """Set a user's web password (prompts twice, or reads one line from stdin)."""
+    # Imported here: the web package pulls in the pages, which other commands do not need.
+    from app.web.cli import set_password
+
+    set_password(name)
 
 
 @users_cli.command("revoke")
