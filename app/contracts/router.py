@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
-from app.auth.roles import Role
 from app.auth.service import Actor
 from app.contracts import service
 from app.contracts.present import contract_out, contract_summary
+from app.contracts.rules import EDITORS
 from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch, ContractSummary
 from app.db.session import SessionDep
 from app.etag import etag, parse_if_match
@@ -27,10 +27,7 @@ from app.params import IdPath
 
 router = APIRouter(prefix="/api/contracts", tags=["contracts"], route_class=StrictJSONRoute)
 
-Editor = Annotated[
-    Actor,
-    Depends(require_roles(Role.programme_manager, Role.contract_manager, Role.commercial_lead)),
-]
+Editor = Annotated[Actor, Depends(require_roles(*EDITORS))]
 SearchText = Annotated[str | None, Query(max_length=200)]
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.auth.roles import Role
 from app.deadlines.compute import add_months
+
+# Who may register a contract and change its terms (admins always may).
+EDITORS = frozenset({Role.programme_manager, Role.contract_manager, Role.commercial_lead})
 
 
 def problems_in(terms: dict[str, Any]) -> list[dict[str, str]]:

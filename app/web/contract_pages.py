@@ -16,6 +16,7 @@ from app.cases.router import OPENERS
 from app.contracts import service
 from app.contracts.models import Contract
 from app.contracts.present import contract_out
+from app.contracts.rules import EDITORS
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.errors import Conflict, DomainError, Forbidden
 from app.params import IdPath
@@ -26,7 +27,6 @@ from app.web.signin import SignedIn
 
 router = APIRouter(include_in_schema=False)
 # The roles the API's PATCH/POST /api/contracts allow (app/contracts/router.py's Editor).
-EDITORS = frozenset({Role.programme_manager, Role.contract_manager, Role.commercial_lead})
 Text = Annotated[str, Query(max_length=200)]
 
 
