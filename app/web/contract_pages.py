@@ -26,7 +26,6 @@ from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.signin import SignedIn
 
 router = APIRouter(include_in_schema=False)
-# The roles the API's PATCH/POST /api/contracts allow (app/contracts/router.py's Editor).
 Text = Annotated[str, Query(max_length=200)]
 
 
