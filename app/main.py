@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import error_handlers
+from app import error_handlers, openapi
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     for router in routers:
         app.include_router(router)
+    openapi.install(app)
     install_hooks()
     deadlines_runtime.install(app)
 

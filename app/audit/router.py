@@ -25,7 +25,11 @@ router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=StrictJSONRo
 CSV_COLUMNS = list(AuditEventOut.model_fields)
 
 
-@router.get("/events", response_model=None)
+CSV_EXPORT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+"""How `?format=csv` answers, for the OpenAPI document."""
+
+
+@router.get("/events", response_model=Page[AuditEventOut], responses=CSV_EXPORT)
 def list_events(
     session: SessionDep,
     _user: CurrentUser,

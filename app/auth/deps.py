@@ -64,4 +64,6 @@ def require_roles(*roles: Role) -> Callable[[Actor], Actor]:
             )
         return user
 
+    # Read by app.openapi: a route behind this check documents 403.
+    check.required_roles = allowed  # type: ignore[attr-defined]
     return check

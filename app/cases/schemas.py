@@ -12,7 +12,7 @@ from app.contracts.schemas import DeadlineOut
 from app.params import MAX_ID
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -48,7 +48,7 @@ class TransitionRequest(Strict):
 
     trigger: Name
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
-    expected_version: Annotated[int, Field(ge=1)] | None = None
+    expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
     data: Annotated[dict[str, Any], Field(max_length=50)] = {}
     evidence: Annotated[list[Evidence], Field(max_length=50)] = []
 

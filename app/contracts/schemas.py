@@ -34,7 +34,7 @@ ContractDate = Annotated[date, AfterValidator(_sane)]
 
 
 class Strict(BaseModel):
-    """Input models refuse unknown fields."""
+    """Input models refuse unknown fields; their ints and bools are strict (no false for 0)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -79,14 +79,14 @@ class BreakClause(Strict):
     """A date the buyer may end the contract early, with its notice."""
 
     date: ContractDate
-    notice_days: Annotated[int, Field(ge=0, le=3650)]
+    notice_days: Annotated[int, Field(strict=True, ge=0, le=3650)]
 
 
 class ExtensionOption(Strict):
     """An optional extension, exercised by notice before the current end."""
 
-    months: Annotated[int, Field(ge=1, le=240)]
-    notice_days: Annotated[int, Field(ge=0, le=3650)]
+    months: Annotated[int, Field(strict=True, ge=1, le=240)]
+    notice_days: Annotated[int, Field(strict=True, ge=0, le=3650)]
 
 
 class ContractFields(Strict):
@@ -99,11 +99,11 @@ class ContractFields(Strict):
     end_date: ContractDate | None = None
     max_end_date: ContractDate | None = None
     date_signed: ContractDate | None = None
-    notice_period_days: Annotated[int, Field(ge=0, le=3650)] | None = None
-    notice_in_working_days: bool = False
+    notice_period_days: Annotated[int, Field(strict=True, ge=0, le=3650)] | None = None
+    notice_in_working_days: Annotated[bool, Field(strict=True)] = False
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
     extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
-    tier: Annotated[int, Field(ge=1, le=3)] | None = None
+    tier: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
     exit_plan_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
@@ -130,7 +130,7 @@ class ContractPatch(ContractFields):
         | None
     ) = None
     buyer: Buyer | None = None
-    version: Annotated[int, Field(ge=1)] | None = None
+    version: Annotated[int, Field(strict=True, ge=1)] | None = None
     """The version the change was made against (or send If-Match)."""
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
     """Why the terms changed; kept in the audit trail."""
