@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
@@ -25,7 +25,9 @@ router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=StrictJSONRo
 CSV_COLUMNS = list(AuditEventOut.model_fields)
 
 
-CSV_EXPORT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_EXPORT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
 """How `?format=csv` answers, for the OpenAPI document."""
 
 
