@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Header
+
 from app.errors import BadRequest
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        pattern=r'^(\*|(W/)?"[0-9]{1,18}")$',
+        description="The ETag of the version the change was made against.",
+    ),
+]
+"""The If-Match header as the document states it: `*` or an ETag this API issued."""
 
 
 def etag(version: int) -> str:

@@ -19,6 +19,7 @@ from app.db.admission import Admission, pool_slots
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
+from app.edge import SecurityHeaders
 from app.health import router as health_router
 from app.hooks import install_hooks
 from app.imports.router import router as imports_router
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.add_middleware(RefuseNul)
     app.add_middleware(RequestContext)
+    # Outermost: every response, errors and 404s included, carries the headers.
+    app.add_middleware(SecurityHeaders, hsts=settings.environment != "development")
     routers = (
         auth_router,
         contracts_router,

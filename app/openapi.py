@@ -92,8 +92,8 @@ def error_statuses(route: Any, method: str) -> set[int]:
     role_gated = any(getattr(c, "required_roles", None) for c in calls)
     if authenticated and (role_gated or method in WRITE_METHODS):
         out.add(403)
-    if route.dependant.path_params:
-        out.add(404)
+    if route.dependant.path_params or method in WRITE_METHODS:
+        out.add(404)  # an id in the path, or one a write's body refers to
     if method in WRITE_METHODS:
         out.add(409)
     if "if-match" in _headers(route.dependant):

@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -30,7 +31,19 @@ def _sane(value: date) -> date:
     return value
 
 
-ContractDate = Annotated[date, AfterValidator(_sane)]
+ContractDate = Annotated[
+    date,
+    AfterValidator(_sane),
+    # The range in the document too, so a client (or a fuzzer) can know it.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])"
+            r"-(0[1-9]|[12][0-9]|3[01])$",
+        }
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -121,15 +134,14 @@ class ContractCreate(ContractFields):
 class ContractPatch(ContractFields):
     """PATCH /api/contracts/{id}: only the fields sent change."""
 
-    reference: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
-    ) = None
-    title: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-        | None
-    ) = None
-    buyer: Buyer | None = None
+    # Not nullable: a contract keeps its reference, title and buyer (null is a 422).
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ] = None  # type: ignore[assignment]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    ] = None  # type: ignore[assignment]
+    buyer: Buyer = None  # type: ignore[assignment]
     version: Annotated[int, Field(strict=True, ge=1)] | None = None
     """The version the change was made against (or send If-Match)."""
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
