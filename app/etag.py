@@ -12,7 +12,8 @@ IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        pattern=r'^(\*|(W/)?"[0-9]{1,18}")$',
+        # Documented; parse_if_match enforces it with a 400 (malformed), not a 422.
+        json_schema_extra={"pattern": r'^(\*|(W/)?"?[0-9]{1,18}"?)$'},
         description="The ETag of the version the change was made against.",
     ),
 ]

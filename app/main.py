@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from app import error_handlers, openapi
 from app.audit.router import router as audit_router
+from app.auth.brake import AuthBrake
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
@@ -56,6 +57,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.admission = Admission(pool_slots(engine), settings.db_queue_timeout)
     app.state.clock = clock or SystemClock()
+    app.state.auth_brake = AuthBrake(
+        per_address=settings.auth_failures_per_address,
+        per_token=settings.auth_failures_per_token,
+    )
     # Invalid definitions stop start-up with every problem listed, not a 500 later.
     app.state.workflows = WorkflowRegistry.from_directory(settings.workflows_dir)
     error_handlers.install(app)

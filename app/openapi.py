@@ -103,6 +103,16 @@ def error_statuses(route: Any, method: str) -> set[int]:
     return out
 
 
+def _not_null(param: dict[str, Any]) -> None:
+    # An optional header or query value is sent by leaving it out; no request can send null.
+    branches = param.get("schema", {}).get("anyOf")
+    if param.get("in") in {"header", "query"} and isinstance(branches, list):
+        kept = [b for b in branches if b != {"type": "null"}]
+        if len(kept) == 1:
+            rest = {k: v for k, v in param["schema"].items() if k != "anyOf"}
+            param["schema"] = {**kept[0], **rest}
+
+
 def _error_response(status: int) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "description": DESCRIPTIONS[status],
@@ -141,6 +151,8 @@ def describe(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
                 responses[str(status)] = {**_error_response(status), **declared}
                 if status == 422:  # FastAPI's default points at HTTPValidationError
                     responses["422"]["content"] = _error_response(422)["content"]
+            for param in operation.get("parameters", []):
+                _not_null(param)
             if get_current_user in _calls(route.dependant):
                 operation["security"] = [{SECURITY_SCHEME: []}]
     return schema

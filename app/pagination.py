@@ -14,8 +14,12 @@ T = TypeVar("T")
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")]
 Cursor = Annotated[
     str | None,
-    # A pattern the document states, so every cursor it allows is one the API can read.
-    Query(pattern=r"^[0-9]{1,12}$", description="The `next` value of the previous page."),
+    # The document states the pattern, so every cursor it allows is one the API can read;
+    # decode_cursor enforces it with a 400 (malformed), not a 422.
+    Query(
+        json_schema_extra={"pattern": r"^[0-9]{1,12}$"},
+        description="The `next` value of the previous page.",
+    ),
 ]
 
 

@@ -22,3 +22,15 @@ def _iso_date(value: Any) -> Any:
 
 DateQuery = Annotated[date | None, BeforeValidator(_iso_date), Query()]
 """An optional date filter, ISO 8601 only."""
+
+
+def _json_int(value: Any) -> Any:
+    # JSON has no bool-as-number: `false` for a count is a slip, not 0. Integral floats (1.0)
+    # are integers by JSON Schema and stay accepted; "5" is text, not a number.
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+JsonInt = BeforeValidator(_json_int)
+"""Put in an int field's Annotated: refuses booleans and strings, keeps 1.0 as 1."""

@@ -31,7 +31,12 @@ from app.params import IdPath, IdQuery
 router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=StrictJSONRoute)
 
 IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", pattern=r"^[\x21-\x7e][\x20-\x7e]{0,199}$")
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        # Documented; app.idempotency refuses other keys with a 400.
+        json_schema_extra={"pattern": r"^[\x21-\x7e][\x20-\x7e]{0,199}$"},
+    ),
 ]
 OPENERS = frozenset({Role.programme_manager, Role.admin})
 DECOMPOSERS = frozenset({Role.programme_manager, Role.service_owner, Role.admin})

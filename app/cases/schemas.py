@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.audit.schemas import AuditEventOut
 from app.contracts.schemas import DeadlineOut
-from app.params import MAX_ID
+from app.params import MAX_ID, JsonInt
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInt]
 
 
 class Strict(BaseModel):
@@ -48,7 +48,7 @@ class TransitionRequest(Strict):
 
     trigger: Name
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
-    expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
+    expected_version: Annotated[int, Field(ge=1), JsonInt] | None = None
     data: Annotated[dict[str, Any], Field(max_length=50)] = {}
     evidence: Annotated[list[Evidence], Field(max_length=50)] = []
 

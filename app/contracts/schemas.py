@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from app.contracts.currencies import ISO_4217
+from app.params import JsonInt
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 MAX_AMOUNT = Decimal("1e13")  # ten trillion: above any public contract, catches unit slips
@@ -92,14 +93,14 @@ class BreakClause(Strict):
     """A date the buyer may end the contract early, with its notice."""
 
     date: ContractDate
-    notice_days: Annotated[int, Field(strict=True, ge=0, le=3650)]
+    notice_days: Annotated[int, Field(ge=0, le=3650), JsonInt]
 
 
 class ExtensionOption(Strict):
     """An optional extension, exercised by notice before the current end."""
 
-    months: Annotated[int, Field(strict=True, ge=1, le=240)]
-    notice_days: Annotated[int, Field(strict=True, ge=0, le=3650)]
+    months: Annotated[int, Field(ge=1, le=240), JsonInt]
+    notice_days: Annotated[int, Field(ge=0, le=3650), JsonInt]
 
 
 class ContractFields(Strict):
@@ -112,11 +113,11 @@ class ContractFields(Strict):
     end_date: ContractDate | None = None
     max_end_date: ContractDate | None = None
     date_signed: ContractDate | None = None
-    notice_period_days: Annotated[int, Field(strict=True, ge=0, le=3650)] | None = None
+    notice_period_days: Annotated[int, Field(ge=0, le=3650), JsonInt] | None = None
     notice_in_working_days: Annotated[bool, Field(strict=True)] = False
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
     extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
-    tier: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    tier: Annotated[int, Field(ge=1, le=3), JsonInt] | None = None
     exit_plan_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
@@ -142,7 +143,7 @@ class ContractPatch(ContractFields):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
     ] = None  # type: ignore[assignment]
     buyer: Buyer = None  # type: ignore[assignment]
-    version: Annotated[int, Field(strict=True, ge=1)] | None = None
+    version: Annotated[int, Field(ge=1), JsonInt] | None = None
     """The version the change was made against (or send If-Match)."""
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
     """Why the terms changed; kept in the audit trail."""
