@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -19,11 +20,20 @@ from pydantic import (
 from app.contracts.currencies import ISO_4217
 from app.params import JsonInt
 
-Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text300 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=300)
+]
 MAX_AMOUNT = Decimal("1e13")  # ten trillion: above any public contract, catches unit slips
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 """Contract dates outside this range are typing slips; refusing them keeps date arithmetic
 (notice periods, extensions, working days) far from the calendar's ends."""
+
+
+def _json_date(value: Any) -> Any:
+    # Lax parsing reads the number 0 as 1970-01-01 (Unix time); a JSON date is a string.
+    if isinstance(value, bool | int | float):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
 
 
 def _sane(value: date) -> date:
@@ -35,6 +45,7 @@ def _sane(value: date) -> date:
 ContractDate = Annotated[
     date,
     AfterValidator(_sane),
+    BeforeValidator(_json_date),
     # The range in the document too, so a client (or a fuzzer) can know it.
     WithJsonSchema(
         {
@@ -125,9 +136,11 @@ class ContractCreate(ContractFields):
     """POST /api/contracts."""
 
     reference: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
     ]
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=500)
+    ]
     buyer: Buyer
     ocid: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
@@ -137,10 +150,10 @@ class ContractPatch(ContractFields):
 
     # Not nullable: a contract keeps its reference, title and buyer (null is a 422).
     reference: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
     ] = None  # type: ignore[assignment]
     title: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=500)
     ] = None  # type: ignore[assignment]
     buyer: Buyer = None  # type: ignore[assignment]
     version: Annotated[int, Field(ge=1), JsonInt] | None = None
