@@ -17,7 +17,7 @@ Cursor = Annotated[
     # The document states the pattern, so every cursor it allows is one the API can read;
     # decode_cursor enforces it with a 400 (malformed), not a 422.
     Query(
-        json_schema_extra={"pattern": r"^[0-9]{1,12}$"},
+        json_schema_extra={"pattern": r"^[0-9]{1,9}$"},
         description="The `next` value of the previous page.",
     ),
 ]
@@ -39,7 +39,7 @@ def decode_cursor(cursor: str | None) -> int | None:
     """The key a cursor stands for, or 400 for a cursor we did not issue."""
     if cursor is None:
         return None
-    if not cursor.isdigit() or len(cursor) > 12:
+    if not cursor.isdigit() or len(cursor) > 9:  # keys are 32-bit
         raise BadRequest("invalid cursor; pass the 'next' value of a previous page")
     return int(cursor)
 

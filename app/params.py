@@ -1,7 +1,7 @@
 """Shared path and query parameter types."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -22,6 +22,17 @@ def _iso_date(value: Any) -> Any:
 
 DateQuery = Annotated[date | None, BeforeValidator(_iso_date), Query()]
 """An optional date filter, ISO 8601 only."""
+
+
+def _iso_instant(value: Any) -> Any:
+    # The lax parser reads `0.5` as a Unix time; an instant filter is ISO 8601 only.
+    if isinstance(value, str) and not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("must be an ISO 8601 date-time")
+    return value
+
+
+InstantQuery = Annotated[datetime | None, BeforeValidator(_iso_instant), Query()]
+"""An optional instant filter, ISO 8601 only."""
 
 
 def _json_int(value: Any) -> Any:
