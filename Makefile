@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: assets run test lint types workflows-check migrations-check pytest pytest-postgres bench clean
+.PHONY: assets run test lint types workflows-check migrations-check pytest pytest-postgres bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ pytest-postgres: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== pytest on PostgreSQL"; $(BIN)/pytest -q -p no:cacheprovider; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+# A longer randomised schemathesis session, by hand (the short one runs in `make test`).
+fuzz: $(STAMP)
+	HANDOVER_FUZZ_EXAMPLES=$${HANDOVER_FUZZ_EXAMPLES:-200} HANDOVER_FUZZ_SECONDS=$${HANDOVER_FUZZ_SECONDS:-900} \
+	HANDOVER_FUZZ_SEED=$${HANDOVER_FUZZ_SEED:-$$RANDOM} \
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_schemathesis.py
 
 # `make bench BENCHES=server` runs only the HTTP bench; PROFILE=1 adds a py-spy profile.
 # The HTTP bench drives the servers with wrk (Debian package wrk), installed here when missing.

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(default=30.0, gt=0)
     db_queue_timeout: float = Field(default=5.0, gt=0)
     """How long a request waits for a free database connection before a 503 with Retry-After."""
+    auth_failures_per_address: int = Field(default=30, ge=1)
+    """Failed authentications a client address may make in a minute before 429."""
+    auth_failures_per_token: int = Field(default=5, ge=1)
+    """Failed authentications with one token in a minute before 429 (revoked, expired)."""
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 
     smtp_host: str | None = None

@@ -9,10 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from app.catch import CatchUnexpected
 from app.errors import DomainError, Refusal
@@ -26,6 +28,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
@@ -52,10 +55,28 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, Refusal):
         return _domain(request, exc.error)
     code = HTTP_CODES.get(exc.status_code, "error")
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     if exc.status_code == 404 and detail == "Not Found":
         detail = "no such endpoint"
-    return _json(exc.status_code, {"error": code, "detail": detail}, exc.headers)
+    return _json(exc.status_code, {"error": code, "detail": detail}, headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette's 405 names only the first route matching the path; a path served by several
+    # routes (GET and POST on /api/contracts) allows the methods of them all.
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match == Match.NONE:
+            continue
+        for context in iter_route_contexts([route]):
+            inner, _ = context.matches({**request.scope, "method": "GET"})
+            if inner != Match.NONE:
+                methods |= context.methods or set()
+    return ", ".join(sorted(methods))
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -137,43 +158,6 @@ def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error", "detail"],
-    "properties": {
-        "error": {"type": "string"},
-        "detail": {"type": "string"},
-        "problems": {"type": "array", "items": {"type": "object"}},
-    },
-}
-_UNAVAILABLE_DOC: dict[str, Any] = {
-    "description": "The database is unavailable or at capacity (database_unavailable,"
-    " database_busy); retry after the Retry-After seconds",
-    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
-
-
-def _document_unavailable(app: FastAPI) -> None:
-    # Every /api operation opens a database session, so each may answer 503.
-    plain = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = plain()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-        for path, item in schema.get("paths", {}).items():
-            if not path.startswith("/api/"):
-                continue
-            for operation in item.values():
-                operation.setdefault("responses", {}).setdefault("503", _UNAVAILABLE_DOC)
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def install(app: FastAPI) -> None:
     """Register every handler on the app."""
     app.add_exception_handler(DomainError, _domain)
@@ -187,4 +171,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PoolTimeout, _unavailable)
     # Innermost of the middleware (added before the others), so the access log sees the 500.
     app.add_middleware(CatchUnexpected)
-    _document_unavailable(app)

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Header
+
 from app.errors import BadRequest, Conflict, PreconditionFailed
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        # Documented; parse_if_match enforces it with a 400 (malformed), not a 422.
+        json_schema_extra={"pattern": r'^(\*|(W/)?"?[0-9]{1,18}"?)$'},
+        description="The ETag of the version the change was made against.",
+    ),
+]
+"""The If-Match header as the document states it: `*` or an ETag this API issued."""
 
 
 def etag(version: int) -> str:

@@ -43,6 +43,8 @@ def _probe(engine: Engine) -> JSONResponse:
     if missing:  # every request would fail on the tables it lacks
         detail = f"the database {describe_missing(missing)}"
         return JSONResponse(
-            {"status": "unavailable", "detail": detail}, status_code=503, headers=_RETRY
+            {"status": "unavailable", "error": "database_not_migrated", "detail": detail},
+            status_code=503,
+            headers=_RETRY,
         )
     return JSONResponse({"status": "ok"})

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
@@ -89,14 +90,32 @@ def _refusal(exc: BodyValueError) -> Refusal:
     return Refusal(Unprocessable(f"{field or 'body'}: {exc.message}", problems=[problem]))
 
 
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
 class StrictJSONRoute(APIRoute):
     """An API route that reads its body with `StrictJSONRequest`."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap the standard handler so it sees the strict request."""
+        """Wrap the standard handler so it sees the strict request and known query names only."""
         handler = super().get_route_handler()
+        known = _query_names(self.dependant)
 
         async def strict(request: Request) -> Response:
+            # A misspelt filter (?suplier=) would otherwise be ignored and list everything.
+            unknown = sorted(set(request.query_params) - known)
+            if unknown and request.url.path.startswith("/api/"):
+                problems = [
+                    {"field": name, "in": "query", "message": "unknown parameter", "type": "extra"}
+                    for name in unknown
+                ]
+                raise Unprocessable(
+                    f"unknown query parameter(s): {', '.join(unknown)[:200]}", problems=problems
+                )
             return await handler(StrictJSONRequest(request.scope, request.receive))
 
         return strict

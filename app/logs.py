@@ -37,6 +37,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, default=str)
 
 
+_CONTROL = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F]} | {0x0A: "\\n", 0x0D: "\\r"}
+
+
+def escape(text: str) -> str:
+    """The text with control characters escaped: input (a path with %0a) cannot forge a line."""
+    return text.translate(_CONTROL)
+
+
+class TextFormatter(logging.Formatter):
+    """The text log: one line per record; only a traceback may span lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        """The line, with the message's control characters escaped."""
+        record.message = escape(record.message)
+        return super().formatMessage(record)
+
+
 def configure_logging(fmt: str, level: str) -> None:
     """Install one handler on the root logger, text or JSON."""
     handler = logging.StreamHandler(sys.stderr)
@@ -45,7 +62,7 @@ def configure_logging(fmt: str, level: str) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+            TextFormatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
         )
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import error_handlers
+from app import error_handlers, openapi
 from app.audit import setup as audit_setup
 from app.audit.router import router as audit_router
+from app.auth.brake import AuthBrake
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
@@ -20,6 +21,7 @@ from app.db.admission import Admission, pool_slots
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
+from app.edge import SecurityHeaders
 from app.engine import DefinitionError
 from app.health import router as health_router
 from app.imports.router import router as imports_router
@@ -59,6 +61,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.admission = Admission(pool_slots(engine), settings.db_queue_timeout)
     app.state.clock = clock or SystemClock()
+    app.state.auth_brake = AuthBrake(
+        per_address=settings.auth_failures_per_address,
+        per_token=settings.auth_failures_per_token,
+    )
     # Invalid definitions stop start-up with every problem listed, not a 500 later.
     app.state.workflows = WorkflowRegistry.from_directory(settings.workflows_dir)
     # So do names the code relies on that the definitions lack, and unimplemented actions.
@@ -71,6 +77,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.add_middleware(RefuseNul)
     app.add_middleware(RequestContext)
+    # Outermost: every response, errors and 404s included, carries the headers.
+    app.add_middleware(SecurityHeaders, hsts=settings.environment != "development")
     routers = (
         auth_router,
         contracts_router,
@@ -84,6 +92,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for router in routers:
         app.include_router(router)
     install_web(app)
+    openapi.install(app)
     deadlines_runtime.install(app)
 
     return app

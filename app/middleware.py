@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -15,6 +16,7 @@ from app.errors import BadRequest, PayloadTooLarge
 from app.logs import request_id_var
 
 log = logging.getLogger("handover.access")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class RequestContext:
@@ -29,7 +31,8 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = given if given and len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
+        # Echoed in a header and written to every log line: only a plain token is kept.
+        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         token = request_id_var.set(rid)
         started, status = time.perf_counter(), 500
 

@@ -6,8 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
@@ -18,14 +17,20 @@ from app.auth.deps import CurrentUser
 from app.db.session import SessionDep
 from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
-from app.params import IdQuery
+from app.params import IdQuery, InstantQuery
 
 router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=StrictJSONRoute)
 
 CSV_COLUMNS = list(AuditEventOut.model_fields)
 
 
-@router.get("/events", response_model=None)
+CSV_EXPORT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
+"""How `?format=csv` answers, for the OpenAPI document."""
+
+
+@router.get("/events", response_model=Page[AuditEventOut], responses=CSV_EXPORT)
 def list_events(
     session: SessionDep,
     _user: CurrentUser,
@@ -33,8 +38,8 @@ def list_events(
     contract_id: IdQuery = None,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     action: Annotated[str | None, Query(max_length=100)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: InstantQuery = None,
+    until: InstantQuery = None,
     format: Literal["json", "csv"] = "json",
     limit: Limit = 50,
     cursor: Cursor = None,

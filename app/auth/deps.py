@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app.auth.brake import AuthBrake
 from app.auth.roles import Role
 from app.auth.service import TOKEN_PREFIX, Actor, authenticate
 from app.clock import Clock
@@ -36,7 +37,12 @@ def get_current_user(request: Request, session: SessionDep, clock: ClockDep) -> 
         )
     scheme, _, token = header.partition(" ")
     token = token.strip()
+    brake: AuthBrake = request.app.state.auth_brake
+    address = request.client.host if request.client else "-"
+    # Checked before the token is: while braked, a right guess is refused like a wrong one.
+    brake.check(address=address, token=token, now=clock.now())
     if scheme.lower() != "bearer" or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        brake.failed(address=address, token="", now=clock.now())
         raise Unauthorized(
             "malformed Authorization header; expected 'Bearer hov_…'",
             code="invalid_token",
@@ -45,6 +51,7 @@ def get_current_user(request: Request, session: SessionDep, clock: ClockDep) -> 
     try:
         return authenticate(session=session, token=token, now=clock.now())
     except Unauthorized as exc:
+        brake.failed(address=address, token=token, now=clock.now())
         exc.headers.update(_CHALLENGE)
         raise
 
@@ -64,4 +71,6 @@ def require_roles(*roles: Role) -> Callable[[Actor], Actor]:
             )
         return user
 
+    # Read by app.openapi: a route behind this check documents 403.
+    check.required_roles = allowed  # type: ignore[attr-defined]
     return check

@@ -22,7 +22,7 @@ from app.cases.schemas import (
     TransitionResult,
 )
 from app.errors import Forbidden
-from app.etag import etag, parse_if_match
+from app.etag import IfMatch, etag, parse_if_match
 from app.idempotency import run_once
 from app.jsonbody import StrictJSONRoute
 from app.pagination import (
@@ -37,7 +37,14 @@ from app.params import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=StrictJSONRoute)
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        # Documented; app.idempotency refuses other keys with a 400.
+        json_schema_extra={"pattern": r"^[\x21-\x7e][\x20-\x7e]{0,199}$"},
+    ),
+]
 OPENERS = frozenset({Role.programme_manager, Role.admin})
 DECOMPOSERS = frozenset({Role.programme_manager, Role.service_owner, Role.admin})
 
@@ -120,7 +127,7 @@ def fire_transition(
     body: TransitionRequest,
     ctx: CtxDep,
     key: IdempotencyKey = None,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Fire a trigger; 200 with the case and the audit event recording it."""
     expected = parse_if_match(if_match)

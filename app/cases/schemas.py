@@ -9,10 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.audit.schemas import AuditEventOut
 from app.contracts.schemas import DeadlineOut
-from app.params import MAX_ID
+from app.params import MAX_ID, JsonInt
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
+]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), JsonInt]
 
 
 class Strict(BaseModel):
@@ -33,7 +35,9 @@ class CaseCreate(Strict):
 class Evidence(Strict):
     """A document or link a decision rests on."""
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=300)
+    ]
     url: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")
     ]
@@ -48,7 +52,7 @@ class TransitionRequest(Strict):
 
     trigger: Name
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
-    expected_version: Annotated[int, Field(ge=1)] | None = None
+    expected_version: Annotated[int, Field(ge=1), JsonInt] | None = None
     data: Annotated[dict[str, Any], Field(max_length=50)] = {}
     evidence: Annotated[list[Evidence], Field(max_length=50)] = []
 
@@ -56,7 +60,9 @@ class TransitionRequest(Strict):
 class ComponentCreate(Strict):
     """POST /api/cases/{id}/components: one service line of the contract."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200)
+    ]
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
     route: Name | None = None
     """A delivery route already in mind; it is proposed through the workflow."""

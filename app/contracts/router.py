@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
 from app.auth.service import Actor
@@ -14,16 +13,10 @@ from app.contracts.present import contract_out, contract_summary
 from app.contracts.rules import EDITORS
 from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch, ContractSummary
 from app.db.session import SessionDep
-from app.etag import etag, parse_if_match
+from app.etag import IfMatch, etag, parse_if_match
 from app.jsonbody import StrictJSONRoute
-from app.pagination import (
-    Cursor,
-    Limit,
-    Page,
-    decode_cursor,
-    keyset_page,
-)
-from app.params import IdPath
+from app.pagination import Cursor, Limit, Page, decode_cursor, keyset_page
+from app.params import DateQuery, IdPath
 
 router = APIRouter(prefix="/api/contracts", tags=["contracts"], route_class=StrictJSONRoute)
 
@@ -49,8 +42,8 @@ def list_contracts(
     q: SearchText = None,
     supplier: SearchText = None,
     buyer: SearchText = None,
-    ends_before: date | None = None,
-    ends_after: date | None = None,
+    ends_before: DateQuery = None,
+    ends_after: DateQuery = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ContractSummary]:
@@ -85,7 +78,7 @@ def patch_contract(
     user: Editor,
     clock: ClockDep,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> ContractOut:
     """Change terms; audited, deadlines recomputed; If-Match or `version` guards staleness."""
     contract = service.get(session=session, contract_id=contract_id)

@@ -9,19 +9,31 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
 
 from app.contracts.currencies import ISO_4217
+from app.params import JsonInt
 
-Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text300 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=300)
+]
 MAX_AMOUNT = Decimal("1e13")  # ten trillion: above any public contract, catches unit slips
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 """Contract dates outside this range are typing slips; refusing them keeps date arithmetic
 (notice periods, extensions, working days) far from the calendar's ends."""
+
+
+def _json_date(value: Any) -> Any:
+    # Lax parsing reads the number 0 as 1970-01-01 (Unix time); a JSON date is a string.
+    if isinstance(value, bool | int | float):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
 
 
 def _sane(value: date) -> date:
@@ -30,11 +42,24 @@ def _sane(value: date) -> date:
     return value
 
 
-ContractDate = Annotated[date, AfterValidator(_sane)]
+ContractDate = Annotated[
+    date,
+    AfterValidator(_sane),
+    BeforeValidator(_json_date),
+    # The range in the document too, so a client (or a fuzzer) can know it.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])"
+            r"-(0[1-9]|[12][0-9]|3[01])$",
+        }
+    ),
+]
 
 
 class Strict(BaseModel):
-    """Input models refuse unknown fields."""
+    """Input models refuse unknown fields; their ints and bools are strict (no false for 0)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -79,14 +104,14 @@ class BreakClause(Strict):
     """A date the buyer may end the contract early, with its notice."""
 
     date: ContractDate
-    notice_days: Annotated[int, Field(ge=0, le=3650)]
+    notice_days: Annotated[int, Field(ge=0, le=3650), JsonInt]
 
 
 class ExtensionOption(Strict):
     """An optional extension, exercised by notice before the current end."""
 
-    months: Annotated[int, Field(ge=1, le=240)]
-    notice_days: Annotated[int, Field(ge=0, le=3650)]
+    months: Annotated[int, Field(ge=1, le=240), JsonInt]
+    notice_days: Annotated[int, Field(ge=0, le=3650), JsonInt]
 
 
 class ContractFields(Strict):
@@ -99,11 +124,11 @@ class ContractFields(Strict):
     end_date: ContractDate | None = None
     max_end_date: ContractDate | None = None
     date_signed: ContractDate | None = None
-    notice_period_days: Annotated[int, Field(ge=0, le=3650)] | None = None
-    notice_in_working_days: bool = False
+    notice_period_days: Annotated[int, Field(ge=0, le=3650), JsonInt] | None = None
+    notice_in_working_days: Annotated[bool, Field(strict=True)] = False
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
     extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
-    tier: Annotated[int, Field(ge=1, le=3)] | None = None
+    tier: Annotated[int, Field(ge=1, le=3), JsonInt] | None = None
     exit_plan_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
@@ -111,9 +136,11 @@ class ContractCreate(ContractFields):
     """POST /api/contracts."""
 
     reference: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
     ]
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=500)
+    ]
     buyer: Buyer
     ocid: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
@@ -121,16 +148,15 @@ class ContractCreate(ContractFields):
 class ContractPatch(ContractFields):
     """PATCH /api/contracts/{id}: only the fields sent change."""
 
-    reference: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
-    ) = None
-    title: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-        | None
-    ) = None
-    buyer: Buyer | None = None
-    version: Annotated[int, Field(ge=1)] | None = None
+    # Not nullable: a contract keeps its reference, title and buyer (null is a 422).
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
+    ] = None  # type: ignore[assignment]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=500)
+    ] = None  # type: ignore[assignment]
+    buyer: Buyer = None  # type: ignore[assignment]
+    version: Annotated[int, Field(ge=1), JsonInt] | None = None
     """The version the change was made against (or send If-Match)."""
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
     """Why the terms changed; kept in the audit trail."""

@@ -7,7 +7,6 @@ often carry a secret): everyone else sees its scheme and host.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -31,15 +30,8 @@ from app.deadlines.schemas import (
     Resolution,
 )
 from app.jsonbody import StrictJSONRoute
-from app.pagination import (
-    Cursor,
-    Limit,
-    Page,
-    decode_cursor,
-    keyset_page,
-    offset_page,
-)
-from app.params import IdPath, IdQuery
+from app.pagination import Cursor, Limit, Page, decode_cursor, keyset_page, offset_page
+from app.params import DateQuery, IdPath, IdQuery
 
 router = APIRouter(prefix="/api", tags=["deadlines"], route_class=StrictJSONRoute)
 
@@ -67,8 +59,8 @@ Resolver = Annotated[
 def list_deadlines(
     session: SessionDep,
     _user: CurrentUser,
-    before: date | None = None,
-    after: date | None = None,
+    before: DateQuery = None,
+    after: DateQuery = None,
     kind: Kind = None,
     contract_id: IdQuery = None,
     case_id: IdQuery = None,

@@ -11,7 +11,9 @@ from app.contracts.schemas import DeadlineOut
 
 __all__ = ["DeadlineOut", "Evidence", "NotificationOut", "ReminderOut", "Resolution"]
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=2000)
+]
 
 
 class DeadlineDetailOut(DeadlineOut):
