@@ -24,6 +24,7 @@ from app.hooks import install_hooks
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
+from app.portfolio.router import router as portfolio_router
 from app.workflows.registry import WorkflowRegistry
 from app.workflows.router import router as workflows_router
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         cases_router,
         deadlines_router,
         imports_router,
+        portfolio_router,
         health_router,
     )
     for router in routers:
