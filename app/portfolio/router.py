@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
 from app.auth.roles import Role
 from app.auth.service import Actor
+from app.contracts.currencies import ISO_4217
 from app.db.session import SessionDep
+from app.errors import Unprocessable
 from app.jsonbody import StrictJSONRoute
+from app.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from app.params import IdPath
-from app.portfolio import service
+from app.portfolio import report, service
 from app.portfolio.present import contract_money_out, line_out
+from app.portfolio.queries import Filters
+from app.portfolio.report_schemas import CliffEdge, PortfolioOut
 from app.portfolio.schemas import ContractMoneyIn, ContractMoneyOut, LineMoneyIn, LineMoneyOut
 
 router = APIRouter(tags=["portfolio"], route_class=StrictJSONRoute)
@@ -90,3 +95,72 @@ def put_contract_money(
     )
     contract, money, lines = service.get_contract_money(session=session, contract_id=contract_id)
     return contract_money_out(contract, money, lines)
+
+
+Buyer = Annotated[str | None, Query(max_length=200, description="Part of the buyer's name.")]
+Tier = Annotated[int | None, Query(ge=1, le=3, description="Contract tier (1 most critical).")]
+Currency = Annotated[
+    str,
+    Query(
+        pattern="^[A-Z]{3}$",
+        description="Figures are in this currency; lines in others are counted apart.",
+    ),
+]
+Year = Annotated[
+    int | None,
+    Query(ge=1990, le=2200, description="Financial year by its first year (2026 is 2026-27)."),
+]
+
+
+def _filters(buyer: str | None, tier: int | None, currency: str) -> Filters:
+    if currency not in ISO_4217:
+        raise Unprocessable(
+            f"{currency} is not an ISO 4217 currency code",
+            problems=[{"field": "currency", "message": "unknown currency"}],
+        )
+    return Filters(currency=currency, buyer=buyer or None, tier=tier)
+
+
+@router.get(
+    "/api/portfolio",
+    responses=_doc(c401="No or invalid token", c422="Invalid filter, with every problem"),
+)
+def get_portfolio(
+    session: SessionDep,
+    _user: CurrentUser,
+    clock: ClockDep,
+    buyer: Buyer = None,
+    tier: Tier = None,
+    year: Year = None,
+    currency: Currency = "GBP",
+) -> PortfolioOut:
+    """Annual spend by standing, route, supplier and year; savings; extensions; what is due."""
+    return report.build(session, _filters(buyer, tier, currency), year, clock.today())
+
+
+@router.get(
+    "/api/portfolio/cliff-edges",
+    responses=_doc(
+        c400="A cursor this service did not issue",
+        c401="No or invalid token",
+        c422="Invalid filter, with every problem",
+    ),
+)
+def get_cliff_edges(
+    session: SessionDep,
+    _user: CurrentUser,
+    clock: ClockDep,
+    buyer: Buyer = None,
+    tier: Tier = None,
+    rating: Annotated[Literal["red", "amber", "green"] | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[CliffEdge]:
+    """Contracts with lines still without an approved route, soonest hard stop first, rated
+    red (cannot be ready), amber (ready with under 180 days to spare) or green."""
+    offset = decode_cursor(cursor) or 0
+    edges = report.cliff_edges(
+        session, _filters(buyer, tier, "GBP"), clock.today(), rating, offset, limit + 1
+    )
+    more = len(edges) > limit
+    return Page(items=edges[:limit], next=encode_cursor(offset + limit) if more else None)
