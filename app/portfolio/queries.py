@@ -117,7 +117,6 @@ def line_groups(session: Session, f: Filters, years: range) -> list[dict[str, An
             route,
             moved_in,
             func.count().label("lines"),
-            func.count(func.distinct(LineMoney.contract_id)).label("contracts"),
             func.coalesce(func.sum(base), 0).label("baseline"),
             func.coalesce(func.sum(func.coalesce(act, rrc, 0)), 0).label("moved_cost"),
             func.sum(case((base.is_(None), 1), else_=0)).label("no_baseline"),

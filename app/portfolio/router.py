@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
 from app.auth.roles import Role
@@ -18,6 +18,7 @@ from app.params import IdPath
 from app.portfolio import report, service
 from app.portfolio.present import contract_money_out, line_out
 from app.portfolio.queries import Filters
+from app.portfolio.report_csv import to_csv
 from app.portfolio.report_schemas import CliffEdge, PortfolioOut
 from app.portfolio.schemas import ContractMoneyIn, ContractMoneyOut, LineMoneyIn, LineMoneyOut
 
@@ -123,7 +124,11 @@ def _filters(buyer: str | None, tier: int | None, currency: str) -> Filters:
 
 @router.get(
     "/api/portfolio",
-    responses=_doc(c401="No or invalid token", c422="Invalid filter, with every problem"),
+    response_model=PortfolioOut,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"},
+        **_doc(c401="No or invalid token", c422="Invalid filter, with every problem"),
+    },
 )
 def get_portfolio(
     session: SessionDep,
@@ -133,9 +138,18 @@ def get_portfolio(
     tier: Tier = None,
     year: Year = None,
     currency: Currency = "GBP",
-) -> PortfolioOut:
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> Any:
     """Annual spend by standing, route, supplier and year; savings; extensions; what is due."""
-    return report.build(session, _filters(buyer, tier, currency), year, clock.today())
+    built = report.build(session, _filters(buyer, tier, currency), year, clock.today())
+    if format == "csv":
+        name = f"portfolio-{built.financial_year_label}.csv"
+        return Response(
+            to_csv(built),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return built
 
 
 @router.get(

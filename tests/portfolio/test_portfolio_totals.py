@@ -294,3 +294,16 @@ def test_cliff_edges_rated_soonest_first(portfolio: Desk) -> None:
     assert [e["reference"] for e in only_red["items"]] == ["C"]
     tier3 = _get(portfolio, "/api/portfolio/cliff-edges", tier=3)
     assert [e["reference"] for e in tier3["items"]] == ["D"]
+
+
+def test_csv_carries_the_same_figures(portfolio: Desk) -> None:
+    res = portfolio.client.get(
+        "/api/portfolio", params={"format": "csv"}, headers=portfolio.people["vic"]
+    )
+    assert res.status_code == 200 and res.headers["content-type"].startswith("text/csv")
+    assert 'filename="portfolio-2026-27.csv"' in res.headers["content-disposition"]
+    rows = [line.split(",") for line in res.text.splitlines()]
+    assert rows[0] == ["section", "item", "measure", "value", "currency", "financial_year"]
+    assert ["headline", "", "moved", "970000.00", "GBP", "2026-27"] in rows
+    assert ["by_supplier", "Capita", "annual_spend", "2150000.00", "GBP", "2026-27"] in rows
+    assert ["savings", "", "realised_annual", "430000.00", "GBP", "2026-27"] in rows
