@@ -78,19 +78,7 @@ def record_money(*, session: Session, clock: Clock, commercial: Actor, service_o
             session=session, component_id=component.id, data=data, actor=commercial, now=now
         )
         if case.state in MOVED and case.route in ROUTE_COST:
-            actual = baseline * ROUTE_COST[case.route][0] * OVERRUN
-            moved: dict[str, object] = {
-                "actual": {"annual_cost": _gbp(actual), "from_date": str(clock.today())}
-            }
-            if case.route == "build_in_house":
-                moved["in_house"] = {"team_size": 12, "annual_run_cost": _gbp(actual)}
-            service.record_line(
-                session=session,
-                component_id=component.id,
-                data=LineMoneyIn.model_validate(moved),
-                actor=service_owner,
-                now=now,
-            )
+            _record_actual(session, clock, service_owner, case, baseline)
         if component.contract_id is not None:
             per_contract[component.contract_id] = (
                 per_contract.get(component.contract_id, Decimal(0)) + baseline
@@ -103,3 +91,23 @@ def record_money(*, session: Session, clock: Clock, commercial: Actor, service_o
             session=session, contract_id=contract_id, data=rest, actor=commercial, now=now
         )
     return len(rows)
+
+
+def _record_actual(
+    session: Session, clock: Clock, actor: Actor, case: Case, baseline: Decimal
+) -> None:
+    """A moved line's actual cost from today: its route's expected cost, a little over."""
+    assert case.route is not None and case.component_id is not None
+    actual = baseline * ROUTE_COST[case.route][0] * OVERRUN
+    moved: dict[str, object] = {
+        "actual": {"annual_cost": _gbp(actual), "from_date": str(clock.today())}
+    }
+    if case.route == "build_in_house":
+        moved["in_house"] = {"team_size": 12, "annual_run_cost": _gbp(actual)}
+    service.record_line(
+        session=session,
+        component_id=case.component_id,
+        data=LineMoneyIn.model_validate(moved),
+        actor=actor,
+        now=clock.now(),
+    )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from app.contracts.models import Contract
 from app.contracts.money import amount_text
 from app.contracts.schemas import MoneyOut
-from app.portfolio.models import ContractMoney
+from app.portfolio.models import ContractMoney, LineMoney
 from app.portfolio.schemas import (
     ActualOut,
     AppraisalOut,
@@ -44,6 +45,54 @@ def _saving(baseline: Decimal | None, cost: Decimal | None, cur: str | None) -> 
     return SavingOut(amount=amount_text(baseline - cost), currency=cur)
 
 
+def _groups(m: LineMoney | None) -> dict[str, Any]:
+    """The recorded groups of a line's money, None where nothing is recorded."""
+    cur = m.currency if m else None
+    return {
+        "baseline": (
+            BaselineOut(
+                annual_cost=MoneyOut(amount=amount_text(m.baseline_amount), currency=m.currency),
+                source=m.baseline_source or "estimate",
+                financial_year=m.baseline_year or 0,
+                financial_year_label=year_label(m.baseline_year or 0),
+            )
+            if m and m.baseline_amount is not None
+            else None
+        ),
+        "appraisal": (
+            AppraisalOut(
+                should_cost=money(m.should_cost_amount, cur),
+                public_sector_comparator=money(m.comparator_amount, cur),
+            )
+            if m and (m.should_cost_amount is not None or m.comparator_amount is not None)
+            else None
+        ),
+        "route_cost": (
+            RouteCostOut(
+                annual_run_cost=money(m.route_run_cost_amount, cur),
+                transition_cost=money(m.transition_cost_amount, cur),
+            )
+            if m and (m.route_run_cost_amount is not None or m.transition_cost_amount is not None)
+            else None
+        ),
+        "in_house": (
+            InHouseOut(
+                team_size=m.team_size, annual_run_cost=money(m.in_house_run_cost_amount, cur)
+            )
+            if m and (m.team_size is not None or m.in_house_run_cost_amount is not None)
+            else None
+        ),
+        "actual": (
+            ActualOut(
+                annual_cost=MoneyOut(amount=amount_text(m.actual_amount), currency=m.currency),
+                from_date=m.actual_from,
+            )
+            if m and m.actual_amount is not None and m.actual_from is not None
+            else None
+        ),
+    }
+
+
 def line_out(line: Line) -> LineMoneyOut:
     """One line's money."""
     m, case = line.money, line.case
@@ -58,47 +107,7 @@ def line_out(line: Line) -> LineMoneyOut:
         route=case.route if case else None,
         standing=standing(state),
         currency=cur,
-        baseline=(
-            BaselineOut(
-                annual_cost=MoneyOut(amount=amount_text(m.baseline_amount), currency=m.currency),
-                source=m.baseline_source or "estimate",
-                financial_year=m.baseline_year or 0,
-                financial_year_label=year_label(m.baseline_year or 0),
-            )
-            if m and m.baseline_amount is not None
-            else None
-        ),
-        appraisal=(
-            AppraisalOut(
-                should_cost=money(m.should_cost_amount, cur),
-                public_sector_comparator=money(m.comparator_amount, cur),
-            )
-            if m and (m.should_cost_amount is not None or m.comparator_amount is not None)
-            else None
-        ),
-        route_cost=(
-            RouteCostOut(
-                annual_run_cost=money(m.route_run_cost_amount, cur),
-                transition_cost=money(m.transition_cost_amount, cur),
-            )
-            if m and (m.route_run_cost_amount is not None or m.transition_cost_amount is not None)
-            else None
-        ),
-        in_house=(
-            InHouseOut(
-                team_size=m.team_size, annual_run_cost=money(m.in_house_run_cost_amount, cur)
-            )
-            if m and (m.team_size is not None or m.in_house_run_cost_amount is not None)
-            else None
-        ),
-        actual=(
-            ActualOut(
-                annual_cost=MoneyOut(amount=amount_text(m.actual_amount), currency=m.currency),
-                from_date=m.actual_from,
-            )
-            if m and m.actual_amount is not None and m.actual_from is not None
-            else None
-        ),
+        **_groups(m),
         planned_annual_saving=(
             _saving(m.baseline_amount, m.route_run_cost_amount, cur) if m else None
         ),

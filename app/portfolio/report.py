@@ -74,21 +74,7 @@ def build(session: Session, f: Filters, year: int | None, today: date) -> Portfo
     groups = queries.line_groups(session, f, years)
     rest, _n = queries.unallocated(session, f)
     states = _by_state(groups, year, rest)
-    lines: dict[str, int] = defaultdict(int)
-    routes: dict[str, dict[str, Any]] = {}
-    moves: dict[int, list[Decimal]] = {y: [Decimal(0), Decimal(0), Decimal(0)] for y in years}
-    for g in groups:
-        s = _standing_in(g, year)
-        lines[s] += g["lines"]
-        r = routes.setdefault(g["route"], {"spend": Decimal(0), "base": Decimal(0), "n": 0})
-        r["spend"] += _spend(g, s)
-        r["base"] += _d(g["baseline"])
-        r["n"] += g["lines"]
-        if g["standing"] == "moved" and g["route"] == "build_in_house" and g["moved_in"] in moves:
-            m = moves[g["moved_in"]]
-            m[0] += _d(g["baseline"])
-            m[1] += _d(g["moved_cost"])
-            m[2] += g["lines"]
+    lines, routes, moves = _tally(groups, year, years)
     total = sum(states.values(), Decimal(0))
     return PortfolioOut(
         currency=f.currency,
@@ -137,6 +123,28 @@ def build(session: Session, f: Filters, year: int | None, today: date) -> Portfo
         due=_due(session, f, today),
         other_currencies=[OtherCurrency(**r) for r in queries.other_currencies(session, f)],
     )
+
+
+def _tally(
+    groups: list[dict[str, Any]], year: int, years: range
+) -> tuple[dict[str, int], dict[str, dict[str, Any]], dict[int, list[Decimal]]]:
+    """Lines by standing, spend by route, and moves in house by year, from the groups."""
+    lines: dict[str, int] = defaultdict(int)
+    routes: dict[str, dict[str, Any]] = {}
+    moves: dict[int, list[Decimal]] = {y: [Decimal(0), Decimal(0), Decimal(0)] for y in years}
+    for g in groups:
+        s = _standing_in(g, year)
+        lines[s] += g["lines"]
+        r = routes.setdefault(g["route"], {"spend": Decimal(0), "base": Decimal(0), "n": 0})
+        r["spend"] += _spend(g, s)
+        r["base"] += _d(g["baseline"])
+        r["n"] += g["lines"]
+        if g["standing"] == "moved" and g["route"] == "build_in_house" and g["moved_in"] in moves:
+            m = moves[g["moved_in"]]
+            m[0] += _d(g["baseline"])
+            m[1] += _d(g["moved_cost"])
+            m[2] += g["lines"]
+    return lines, routes, moves
 
 
 def _year(groups: list[dict[str, Any]], y: int, rest: Decimal) -> YearSpend:
