@@ -27,6 +27,7 @@ from app.health import router as health_router
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
+from app.portfolio.router import router as portfolio_router
 from app.web import install as install_web
 from app.workflows.named import code_name_problems
 from app.workflows.registry import WorkflowRegistry, workflows_path
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         cases_router,
         deadlines_router,
         imports_router,
+        portfolio_router,
         health_router,
     )
     for router in routers:

@@ -22,6 +22,7 @@ from app.contracts.models import Contract
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.demo.data import DEMO_USERS, REAL_CONTRACTS, demo_contracts
 from app.demo.desk import Desk
+from app.demo.money import record_money
 from app.demo.ocds import demo_files, demo_releases
 from app.demo.stories import tell_stories
 from app.imports.samples import ocds_samples
@@ -110,6 +111,9 @@ def load_demo(
     ids |= imported
     ctx = Ctx(session=session, registry=registry, clock=clock, actor=people["priya"])
     tell_stories(Desk(ctx=ctx, people=people, registry=registry, clock=clock), ids)
+    record_money(
+        session=session, clock=clock, commercial=people["chris"], service_owner=people["olu"]
+    )
     return DemoLoad(
         users=lines,
         contracts=len(ids),

@@ -1,0 +1,342 @@
+"""The portfolio's SQL: line money grouped in the database, never loaded row by row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from app.cases.models import Case, Component
+from app.contracts.models import Contract, ContractSupplier
+from app.deadlines.models import OPEN_STATUSES, Deadline
+from app.portfolio.models import ContractMoney, LineMoney
+from app.portfolio.states import (
+    AMBER_MARGIN_DAYS,
+    DECIDING,
+    LEAD_TIME_DAYS,
+    MOVED,
+    ROUTE_UNDECIDED,
+    STAYING,
+    year_start,
+)
+
+NO_SUPPLIER = "(no supplier recorded)"
+# Cases waiting for a second person's decision, by workflow and state.
+APPROVAL_STATES = {
+    ("service_component", "route_proposed"),
+    ("service_component", "extension_requested"),
+    ("contract_review", "awaiting_approval"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the portfolio is narrowed to."""
+
+    currency: str
+    buyer: str | None = None
+    tier: int | None = None
+
+
+def _contract_filters(f: Filters) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if f.buyer:
+        out.append(Contract.buyer_name.icontains(f.buyer, autoescape=True))
+    if f.tier is not None:
+        out.append(Contract.tier == f.tier)
+    return out
+
+
+def standing_expr() -> ColumnElement[str]:
+    """outsourced / in_transition / moved from the component case's state, in SQL."""
+    return case(
+        (Case.state.in_(sorted(MOVED)), "moved"),
+        (
+            or_(
+                Case.state.is_(None),
+                Case.state.in_(sorted(DECIDING | STAYING | {"route_approved"})),
+            ),
+            "outsourced",
+        ),
+        else_="in_transition",
+    )
+
+
+def route_expr() -> ColumnElement[str]:
+    """The approved route, or 'undecided' while the line has none."""
+    return case(
+        (or_(Case.route.is_(None), Case.state.in_(sorted(DECIDING))), ROUTE_UNDECIDED),
+        else_=Case.route,
+    )
+
+
+def _move_year(years: range) -> ColumnElement[int]:
+    """The financial year the line moved in, clamped to just outside the window."""
+    whens: list[tuple[ColumnElement[bool], int]] = [
+        (LineMoney.actual_from < year_start(y + 1), y) for y in years
+    ]
+    return case(
+        (LineMoney.actual_from.is_(None), years.start - 1),
+        (LineMoney.actual_from < year_start(years.start), years.start - 1),
+        *whens,
+        else_=years.stop,
+    )
+
+
+def line_groups(session: Session, f: Filters, years: range) -> list[dict[str, Any]]:
+    """Sums of line money by standing, route and the year the line moved."""
+    standing = standing_expr().label("standing")
+    route = route_expr().label("route")
+    moved_in = _move_year(years).label("moved_in")
+    approved = and_(Case.state.is_not(None), Case.state.not_in(sorted(DECIDING | {"cancelled"})))
+    base, rrc, act = (
+        LineMoney.baseline_amount,
+        LineMoney.route_run_cost_amount,
+        LineMoney.actual_amount,
+    )
+    planned_ok = and_(approved, base.is_not(None), rrc.is_not(None))
+    realised_ok = and_(base.is_not(None), act.is_not(None))
+    stmt = (
+        select(
+            standing,
+            route,
+            moved_in,
+            func.count().label("lines"),
+            func.coalesce(func.sum(base), 0).label("baseline"),
+            func.coalesce(func.sum(func.coalesce(act, rrc, 0)), 0).label("moved_cost"),
+            func.sum(case((base.is_(None), 1), else_=0)).label("no_baseline"),
+            func.sum(case((act.is_(None), 1), else_=0)).label("no_actual"),
+            func.coalesce(func.sum(case((planned_ok, base - rrc), else_=null())), 0).label(
+                "planned"
+            ),
+            func.sum(case((planned_ok, 1), else_=0)).label("planned_lines"),
+            func.coalesce(func.sum(case((realised_ok, base - act), else_=null())), 0).label(
+                "realised"
+            ),
+            func.sum(case((realised_ok, 1), else_=0)).label("realised_lines"),
+            func.coalesce(
+                func.sum(case((approved, LineMoney.transition_cost_amount), else_=null())), 0
+            ).label("transition_cost"),
+        )
+        .select_from(LineMoney)
+        .join(Contract, Contract.id == LineMoney.contract_id)
+        .outerjoin(Case, Case.component_id == LineMoney.component_id)
+        .where(LineMoney.currency == f.currency, *_contract_filters(f))
+        .group_by(standing, route, moved_in)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def unallocated(session: Session, f: Filters) -> tuple[Decimal, int]:
+    """The contracts' annual run cost outside their lines, and how many contracts have one."""
+    row = session.execute(
+        select(func.coalesce(func.sum(ContractMoney.unallocated_amount), 0), func.count())
+        .join(Contract, Contract.id == ContractMoney.contract_id)
+        .where(ContractMoney.currency == f.currency, *_contract_filters(f))
+    ).one()
+    return Decimal(row[0]), int(row[1])
+
+
+def contracts_with_money(session: Session, f: Filters) -> int:
+    """How many contracts have any money recorded in the currency."""
+    ids = (
+        select(LineMoney.contract_id.label("cid"))
+        .where(LineMoney.currency == f.currency)
+        .union(select(ContractMoney.contract_id).where(ContractMoney.currency == f.currency))
+        .subquery()
+    )
+    stmt = select(func.count()).select_from(ids).join(Contract, Contract.id == ids.c.cid)
+    return int(session.scalar(stmt.where(*_contract_filters(f))) or 0)
+
+
+def _lead_supplier() -> Any:
+    return func.coalesce(ContractSupplier.name, NO_SUPPLIER)
+
+
+def by_supplier(session: Session, f: Filters, year: int, top: int) -> list[dict[str, Any]]:
+    """Annual spend still with each lead supplier (lines not yet moved, plus unallocated)."""
+    moved_by = and_(
+        Case.state.in_(sorted(MOVED)),
+        or_(LineMoney.actual_from.is_(None), LineMoney.actual_from < year_start(year + 1)),
+    )
+    supplier = _lead_supplier().label("supplier")
+    lines = (
+        select(
+            supplier,
+            Contract.id.label("contract_id"),
+            case((moved_by, 0), else_=func.coalesce(LineMoney.baseline_amount, 0)).label("amount"),
+        )
+        .select_from(LineMoney)
+        .join(Contract, Contract.id == LineMoney.contract_id)
+        .outerjoin(Case, Case.component_id == LineMoney.component_id)
+        .outerjoin(
+            ContractSupplier,
+            and_(ContractSupplier.contract_id == Contract.id, ContractSupplier.position == 0),
+        )
+        .where(LineMoney.currency == f.currency, *_contract_filters(f))
+    )
+    rest = (
+        select(supplier, Contract.id, ContractMoney.unallocated_amount)
+        .select_from(ContractMoney)
+        .join(Contract, Contract.id == ContractMoney.contract_id)
+        .outerjoin(
+            ContractSupplier,
+            and_(ContractSupplier.contract_id == Contract.id, ContractSupplier.position == 0),
+        )
+        .where(ContractMoney.currency == f.currency, *_contract_filters(f))
+    )
+    both = lines.union_all(rest).subquery()
+    total = func.sum(both.c.amount)
+    stmt: Select[Any] = (
+        select(
+            both.c.supplier,
+            total.label("amount"),
+            func.count(func.distinct(both.c.contract_id)).label("contracts"),
+        )
+        .group_by(both.c.supplier)
+        .order_by(total.desc(), both.c.supplier)
+        .limit(top)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def other_currencies(session: Session, f: Filters) -> list[dict[str, Any]]:
+    """Lines recorded in other currencies, left out of the figures."""
+    stmt = (
+        select(LineMoney.currency, func.count().label("lines"))
+        .join(Contract, Contract.id == LineMoney.contract_id)
+        .where(LineMoney.currency != f.currency, *_contract_filters(f))
+        .group_by(LineMoney.currency)
+        .order_by(LineMoney.currency)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def deadlines_due(session: Session, f: Filters, today: date, until: date) -> list[dict[str, Any]]:
+    """Open deadlines from today to the horizon, by kind, with the first date of each."""
+    stmt = (
+        select(
+            Deadline.kind,
+            func.count().label("count"),
+            func.min(Deadline.date).label("first_date"),
+        )
+        .join(Contract, Contract.id == Deadline.contract_id)
+        .where(
+            Deadline.status.in_(OPEN_STATUSES),
+            Deadline.date >= today,
+            Deadline.date <= until,
+            *_contract_filters(f),
+        )
+        .group_by(Deadline.kind)
+        .order_by(func.min(Deadline.date), Deadline.kind)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def approvals_waiting(session: Session, f: Filters) -> list[dict[str, Any]]:
+    """Open cases waiting for an approver, by workflow and state."""
+    waiting = or_(*(and_(Case.workflow == w, Case.state == s) for w, s in APPROVAL_STATES))
+    stmt = (
+        select(Case.workflow, Case.state, func.count().label("count"))
+        .join(Contract, Contract.id == Case.contract_id)
+        .where(waiting, *_contract_filters(f))
+        .group_by(Case.workflow, Case.state)
+        .order_by(Case.workflow, Case.state)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def _by_route(dates: dict[str, date]) -> ColumnElement[date]:
+    route = func.coalesce(Case.route, ROUTE_UNDECIDED)
+    return case(
+        *((route == r, literal(d, Date)) for r, d in dates.items() if r != ROUTE_UNDECIDED),
+        else_=literal(dates[ROUTE_UNDECIDED], Date),
+    )
+
+
+def _hard_stop() -> Any:
+    return (
+        select(Deadline.contract_id.label("contract_id"), func.max(Deadline.date).label("stop"))
+        .where(Deadline.kind == "hard_stop", Deadline.status.in_((*OPEN_STATUSES, "met")))
+        .group_by(Deadline.contract_id)
+        .subquery()
+    )
+
+
+def cliff_edges(
+    session: Session, f: Filters, today: date, rating: str | None, offset: int, limit: int
+) -> list[dict[str, Any]]:
+    """Contracts with lines still without an approved route, rated against their hard stop."""
+    ready = {r: today + timedelta(days=d) for r, d in LEAD_TIME_DAYS.items()}
+    margin = {r: d + timedelta(days=AMBER_MARGIN_DAYS) for r, d in ready.items()}
+    stop = _hard_stop()
+    grouped = (
+        select(
+            Contract.id.label("contract_id"),
+            Contract.reference,
+            Contract.title,
+            Contract.buyer_name,
+            stop.c.stop.label("hard_stop"),
+            func.max(_by_route(ready)).label("ready"),
+            func.max(_by_route(margin)).label("margin"),
+            func.count().label("lines"),
+        )
+        .select_from(Case)
+        .join(Contract, Contract.id == Case.contract_id)
+        .join(stop, stop.c.contract_id == Contract.id)
+        .where(
+            Case.workflow == "service_component",
+            Case.state.in_(sorted(DECIDING)),
+            *_contract_filters(f),
+        )
+        .group_by(Contract.id, Contract.reference, Contract.title, Contract.buyer_name, stop.c.stop)
+        .subquery()
+    )
+    rated = case(
+        (grouped.c.hard_stop < grouped.c.ready, "red"),
+        (grouped.c.hard_stop < grouped.c.margin, "amber"),
+        else_="green",
+    ).label("rating")
+    stmt = select(grouped, rated).order_by(grouped.c.hard_stop, grouped.c.contract_id)
+    if rating:
+        stmt = stmt.where(rated == rating)
+    return [dict(r._mapping) for r in session.execute(stmt.offset(offset).limit(limit))]
+
+
+def undecided_lines(session: Session, contract_ids: list[int]) -> list[dict[str, Any]]:
+    """The lines without an approved route of the given contracts."""
+    if not contract_ids:
+        return []
+    stmt = (
+        select(
+            Case.contract_id,
+            Case.id.label("case_id"),
+            Case.state,
+            Case.route,
+            Component.id.label("component_id"),
+            Component.name,
+        )
+        .join(Component, Component.id == Case.component_id)
+        .where(
+            Case.workflow == "service_component",
+            Case.state.in_(sorted(DECIDING)),
+            Case.contract_id.in_(contract_ids),
+        )
+        .order_by(Case.contract_id, Case.id)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
