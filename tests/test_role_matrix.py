@@ -30,6 +30,7 @@ RESOLVERS = frozenset(
         "service_owner",
     }
 )
+MONEY = EDITORS | {"service_owner"}
 MATRIX: dict[tuple[str, str], object] = {
     ("GET", "/api/me"): ANY,
     ("POST", "/api/contracts"): EDITORS,
@@ -60,6 +61,12 @@ MATRIX: dict[tuple[str, str], object] = {
     ("GET", "/api/notifications"): ANY,
     ("POST", "/api/notifications/{notification_id}/read"): IN_ENDPOINT,
     ("POST", "/api/imports/ocds"): EDITORS,
+    ("GET", "/api/components/{component_id}/money"): ANY,
+    ("PATCH", "/api/components/{component_id}/money"): MONEY,
+    ("GET", "/api/contracts/{contract_id}/money"): ANY,
+    ("PUT", "/api/contracts/{contract_id}/money"): MONEY,
+    ("GET", "/api/portfolio"): ANY,
+    ("GET", "/api/portfolio/cliff-edges"): ANY,
 }
 
 
@@ -87,7 +94,7 @@ def _endpoints(settings, clock) -> set[tuple[str, str]]:
 
 def _url(path: str) -> str:
     return path.replace("{name}", "contract_review").format(
-        contract_id=1, case_id=1, deadline_id=1, reminder_id=1, notification_id=1
+        contract_id=1, case_id=1, deadline_id=1, reminder_id=1, notification_id=1, component_id=1
     )
 
 
