@@ -103,7 +103,7 @@ Tier = Annotated[int | None, Query(ge=1, le=3, description="Contract tier (1 mos
 Currency = Annotated[
     str,
     Query(
-        pattern="^[A-Z]{3}$",
+        json_schema_extra={"enum": sorted(ISO_4217)},
         description="Figures are in this currency; lines in others are counted apart.",
     ),
 ]
