@@ -67,7 +67,7 @@ def serve(
         log_config=None,
         access_log=False,
         # An idle keep-alive connection is closed after 5 s; request headers above 16 KiB are
-        # refused; a stalled body is cut by app.edge after 30 s.
+        # refused.
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=16_384,
     )

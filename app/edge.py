@@ -1,4 +1,4 @@
-"""Protections at the edge, for every response: security headers and a body that must keep coming.
+"""Protections at the edge, for every response: the security headers.
 
 Pure ASGI (no BaseHTTPMiddleware): one wrapper of `send` and `receive`, no threadpool hop.
 Headers another layer already set (the web pages' CSP, a route's own Cache-Control) win.
@@ -6,14 +6,9 @@ Headers another layer already set (the web pages' CSP, a route's own Cache-Contr
 
 from __future__ import annotations
 
-import asyncio
-
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS = b"max-age=31536000; includeSubDomains"
-BODY_TIMEOUT = 30.0
-"""Seconds a client may take to send the next chunk of a request body before a 408."""
 
 
 def _is_api(path: str) -> bool:
@@ -23,13 +18,12 @@ def _is_api(path: str) -> bool:
 class SecurityHeaders:
     """nosniff and Referrer-Policy everywhere, no-store on the API, HSTS outside development."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool, body_timeout: float = BODY_TIMEOUT) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
         self.hsts = hsts
-        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Add the headers to the response; refuse a body that stalls with 408."""
+        """Add the headers to the response."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -47,18 +41,4 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        body_done = False
-
-        async def timed_receive() -> Message:
-            nonlocal body_done
-            if body_done:  # waiting for a disconnect while streaming is not a stall
-                return await receive()
-            try:
-                message = await asyncio.wait_for(receive(), self.body_timeout)
-            except TimeoutError:
-                # A client trickling its body holds a worker slot; answer and let it go.
-                raise HTTPException(408, "the request body did not arrive in time") from None
-            body_done = message["type"] != "http.request" or not message.get("more_body", False)
-            return message
-
-        await self.app(scope, timed_receive, send_with_headers)
+        await self.app(scope, receive, send_with_headers)

@@ -141,6 +141,7 @@ def test_healthz_is_503_with_the_reason_while_migrations_are_missing(db_url, cap
     assert res.status_code == 503
     assert res.json() == {
         "status": "unavailable",
+        "error": "database_not_migrated",  # the one error shape, as documented
         "detail": f"the database is 1 migration(s) behind (missing {HEAD}): {FIX}",
     }
     logged = [line for line in capfd.readouterr().err.splitlines() if "handover.db" in line]
