@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     HANDOVER_ROUTE_LEAD_DAYS='{"reprocure": 300}'. They set route-decision deadlines."""
     transition_days: int = Field(default=90, ge=0, le=3650)
     """Days of handover and parallel running every route needs after procurement."""
+    assessment_booking_weeks: int = Field(default=4, ge=0, le=52)
+    """Weeks before a phase ends to book its service assessment: the GOV.UK Service Manual
+    ("Book a service assessment") says at least 4; some departments ask for 5."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

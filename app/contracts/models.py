@@ -40,7 +40,12 @@ class Contract(Base):
     date_signed: Mapped[date | None]
     notice_period_days: Mapped[int | None]
     notice_in_working_days: Mapped[bool] = mapped_column(default=False)
-    """Whether the notice period counts England and Wales working days."""
+    """Whether the notice period counts working days (on `calendar`)."""
+    calendar: Mapped[str] = mapped_column(
+        String(20), default="england_wales", server_default="england_wales"
+    )
+    """Bank holidays the contract's own notice periods count on: england_wales (the
+    default), scotland or northern_ireland, as the contract names."""
     break_clauses: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     """[{date, notice_days}]"""
     extension_options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

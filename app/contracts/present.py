@@ -39,6 +39,7 @@ def contract_summary(contract: Contract) -> ContractSummary:
         date_signed=contract.date_signed,
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
+        calendar=contract.calendar,
         break_clauses=contract.break_clauses,
         extension_options=contract.extension_options,
         tier=contract.tier,

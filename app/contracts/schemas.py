@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +31,7 @@ def _sane(value: date) -> date:
 
 
 ContractDate = Annotated[date, AfterValidator(_sane)]
+ContractCalendar = Literal["england_wales", "scotland", "northern_ireland"]
 
 
 class Strict(BaseModel):
@@ -101,6 +102,8 @@ class ContractFields(Strict):
     date_signed: ContractDate | None = None
     notice_period_days: Annotated[int, Field(ge=0, le=3650)] | None = None
     notice_in_working_days: bool = False
+    calendar: ContractCalendar = "england_wales"
+    """Bank holidays the contract's own notice periods count on (the contract names it)."""
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
     extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
@@ -186,6 +189,7 @@ class ContractSummary(BaseModel):
     date_signed: date | None
     notice_period_days: int | None
     notice_in_working_days: bool
+    calendar: str
     break_clauses: list[dict[str, Any]]
     extension_options: list[dict[str, Any]]
     tier: int | None

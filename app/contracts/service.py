@@ -46,6 +46,7 @@ def terms_of(c: Contract) -> dict[str, Any]:
         "date_signed": c.date_signed,
         "notice_period_days": c.notice_period_days,
         "notice_in_working_days": c.notice_in_working_days,
+        "calendar": c.calendar,
         "break_clauses": [
             {"date": date.fromisoformat(b["date"]), "notice_days": b["notice_days"]}
             for b in c.break_clauses
@@ -68,6 +69,7 @@ def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
         "date_signed",
         "notice_period_days",
         "notice_in_working_days",
+        "calendar",
         "tier",
         "exit_plan_url",
     )

@@ -57,6 +57,7 @@ def contract_terms(contract: Contract) -> ContractTerms:
         max_end_date=contract.max_end_date,
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
+        calendar=contract.calendar or "england_wales",
         break_clauses=[
             BreakClause(date=date.fromisoformat(str(b["date"])), notice_days=int(b["notice_days"]))
             for b in contract.break_clauses or []
