@@ -549,7 +549,8 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
         evidence=ev("evaluation_report"),
         expect="tenders_evaluated",
     )
-    # Published on Friday 16 January 2026: the standstill runs to the end of Wednesday 28th.
+    # Published on Friday 16 January 2026: PA 2023 s.51(2), eight working days beginning with
+    # the day of publication, so the standstill runs to the end of Tuesday 27th.
     published = {"award_notice_date": "2026-01-16"}
     # The evaluator may not award.
     notice = ev("award_notice")
@@ -560,9 +561,9 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
     )
     future = {"contract_signed_date": (TODAY + timedelta(days=1)).isoformat()}
     assert case.refused("sign_contract", "cleo", [CL], data=future) == {"date_not_after"}
-    early = {"contract_signed_date": "2026-01-28"}
+    early = {"contract_signed_date": "2026-01-27"}
     assert case.refused("sign_contract", "cleo", [CL], data=early) == {"after_working_days"}
-    signed = date(2026, 1, 29)
+    signed = date(2026, 1, 28)
     verdict = case.fire(
         "sign_contract",
         "cleo",
@@ -575,17 +576,17 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
             "schedule_deadline",
             {
                 "kind": "contract_details_notice",
-                "days_from_now": 30,
+                "days_from_now": 29,
                 "from_field": "contract_signed_date",
                 "met_by": "mobilise",
             },
         )
     ]
-    # The contract details notice must be published within 30 days of signature.
-    late = {"contract_details_notice_date": (signed + timedelta(days=31)).isoformat()}
+    # PA 2023 s.53(1): within the 30 days beginning with signature, so day + 29 at the latest.
+    late = {"contract_details_notice_date": (signed + timedelta(days=30)).isoformat()}
     notice = ev("contract_details_notice")
     assert case.refused("mobilise", "cam", [CM], data=late, evidence=notice) == {"date_within_days"}
-    on_time = {"contract_details_notice_date": (signed + timedelta(days=30)).isoformat()}
+    on_time = {"contract_details_notice_date": (signed + timedelta(days=29)).isoformat()}
     assert case.refused("mobilise", "cam", [CM], data=on_time) == {"evidence_kinds"}
     case.fire("mobilise", "cam", [CM], data=on_time, evidence=notice, expect="mobilised")
     case.fire("go_live", "owen", [SO], expect="new_contract_live")
@@ -805,14 +806,15 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
             "schedule_deadline",
             {
                 "kind": "termination_notice",
-                "days_from_now": 30,
+                "days_from_now": 29,
                 "from_field": "termination_date",
                 "met_by": "close",
             },
         )
     ]
     both = ev("termination_notice", "lessons_learned")
-    late = {"termination_notice_date": (ended + timedelta(days=31)).isoformat()}
+    # PA 2023 s.80(1): the 30 days begin with the termination date; day + 30 is late.
+    late = {"termination_notice_date": (ended + timedelta(days=30)).isoformat()}
     assert case.refused("close", "cam", [CM], data=late, evidence=both) == {"date_within_days"}
     on_time = {"termination_notice_date": (ended + timedelta(days=20)).isoformat()}
     assert case.refused("close", "cam", [CM], data=on_time, evidence=both[:1]) == {"evidence_kinds"}
