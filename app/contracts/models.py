@@ -46,6 +46,8 @@ class Contract(Base):
     )
     """Bank holidays the contract's own notice periods count on: england_wales (the
     default), scotland or northern_ireland, as the contract names."""
+    regime: Mapped[str] = mapped_column(String(10), default="pcr2015", server_default="pcr2015")
+    """The law it was let under: pcr2015, pa2023 or other (see app/contracts/regime.py)."""
     break_clauses: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     """[{date, notice_days}]"""
     extension_options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

@@ -40,6 +40,7 @@ def contract_summary(contract: Contract) -> ContractSummary:
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
         calendar=contract.calendar,
+        regime=contract.regime,
         break_clauses=contract.break_clauses,
         extension_options=contract.extension_options,
         tier=contract.tier,

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from app.contracts.currencies import ISO_4217
+from app.contracts.regime import Regime
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 MAX_AMOUNT = Decimal("1e13")  # ten trillion: above any public contract, catches unit slips
@@ -104,6 +105,9 @@ class ContractFields(Strict):
     notice_in_working_days: bool = False
     calendar: ContractCalendar = "england_wales"
     """Bank holidays the contract's own notice periods count on (the contract names it)."""
+    regime: Regime | None = None
+    """The law the contract was let under; on create, inferred from its dates when not given
+    (signed, or else started, from 24 February 2025: pa2023; before: pcr2015)."""
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
     extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
@@ -190,6 +194,7 @@ class ContractSummary(BaseModel):
     notice_period_days: int | None
     notice_in_working_days: bool
     calendar: str
+    regime: str
     break_clauses: list[dict[str, Any]]
     extension_options: list[dict[str, Any]]
     tier: int | None

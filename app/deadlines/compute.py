@@ -89,6 +89,9 @@ class ContractTerms:
     actual_end_date: date | None = None
     calendar: str = ENGLAND_WALES
     """The bank-holiday calendar the contract's own notice periods count on."""
+    regime: str = "pa2023"
+    """The law the contract was let under. Only pa2023 contracts owe the Act's UK7 and UK11
+    notices; callers pass the contract's own (pure computations default to the Act)."""
 
     def __post_init__(self) -> None:
         # Fail loudly on nonsense rather than silently computing a wrong legal date.
@@ -237,7 +240,10 @@ def compute_contract_deadlines(
     if terms.actual_end_date is not None:
         # The contract has ended: obligations dated after the end no longer apply.
         specs = [s for s in specs if s.date <= terms.actual_end_date]
-    specs += _total(_publication_notices, terms)
+    if terms.regime == "pa2023":
+        # PCR 2015 contracts publish no UK7/UK11: the Act's notices apply to contracts
+        # awarded under it (Procurement Act 2023 ss.53, 80; SI 2024/1013 transitional rules).
+        specs += _total(_publication_notices, terms)
     specs = [_flagged(s, terms.calendar) for s in specs]
     return sorted(specs, key=lambda s: (s.date, s.kind, s.key))
 

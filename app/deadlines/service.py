@@ -29,6 +29,7 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.config import Settings
 from app.contracts.models import Contract
+from app.contracts.regime import has_act_notices
 from app.deadlines.compute import (
     BreakClause,
     ContractTerms,
@@ -47,6 +48,9 @@ REOPENABLE = (*OPEN_STATUSES, "lapsed")
 EXIT_WORKFLOW = "contract_exit"
 ENDED_STATES = ("terminated", "closed")
 PUBLICATION_KINDS = frozenset({"contract_details_notice", "termination_notice"})
+# Notices about the incumbent contract itself, owed only when it was let under the Act (a
+# component's contract_details_notice is about its new contract, so it is not here).
+INCUMBENT_ACT_NOTICES = frozenset({"termination_notice"})
 
 
 def contract_terms(contract: Contract) -> ContractTerms:
@@ -58,6 +62,7 @@ def contract_terms(contract: Contract) -> ContractTerms:
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
         calendar=contract.calendar or "england_wales",
+        regime=contract.regime or "pcr2015",
         break_clauses=[
             BreakClause(date=date.fromisoformat(str(b["date"])), notice_days=int(b["notice_days"]))
             for b in contract.break_clauses or []
@@ -232,6 +237,12 @@ def sync_case_deadlines(
     superseded and their pending reminders cancelled. Build specs with
     `case_route_decision` and `compute.assessment_booking_deadline`.
     """
+    if contract_id is not None and any(s.kind in INCUMBENT_ACT_NOTICES for s in specs):
+        contract = session.get(Contract, contract_id)
+        if contract is not None and not has_act_notices(contract.regime):
+            # A PCR 2015 contract has no contract termination notice (UK11) to publish:
+            # Procurement Act 2023 s.80 applies to contracts awarded under the Act.
+            specs = [s for s in specs if s.kind not in INCUMBENT_ACT_NOTICES]
     return sync_scope(
         session=session,
         scope=f"case:{case_id}",

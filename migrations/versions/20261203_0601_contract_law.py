@@ -1,7 +1,10 @@
-"""contract.calendar: the bank-holiday calendar a contract's own notice periods count on.
+"""contract.calendar and contract.regime: which calendar and which law a contract follows.
 
-England and Wales by default; Scotland or Northern Ireland where the contract names it.
-The Procurement Act 2023's own clocks count UK-wide working days (s.123) whatever this is.
+calendar: the bank holidays a contract's own notice periods count on, England and Wales
+by default, Scotland or Northern Ireland where the contract names it (the Procurement Act
+2023's own clocks count UK-wide working days, s.123, whatever this is).
+regime: pcr2015, pa2023 or other. Existing rows are inferred from their dates: signed (or
+else started) on or after 24 February 2025, when the Act came into force, is pa2023.
 
 Revision ID: 0601
 Revises: 0007
@@ -26,8 +29,16 @@ def upgrade() -> None:
                 "calendar", sa.String(length=20), nullable=False, server_default="england_wales"
             )
         )
+        batch.add_column(
+            sa.Column("regime", sa.String(length=10), nullable=False, server_default="pcr2015")
+        )
+    op.execute(
+        "UPDATE contract SET regime = 'pa2023' WHERE COALESCE(date_signed, start_date)"
+        " >= '2025-02-24'"
+    )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("contract", recreate="never") as batch:
+        batch.drop_column("regime")
         batch.drop_column("calendar")

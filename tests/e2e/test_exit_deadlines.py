@@ -41,7 +41,7 @@ def events(flow: Flow, contract_id: int, action: str) -> list[dict]:
 
 def to_handover(flow: Flow) -> tuple[dict, dict]:
     """An exit whose notice is served and whose one service line is switched off."""
-    review, (printing,) = flow.approved_review(["decommission"])
+    review, (printing,) = flow.approved_review(["decommission"], regime="pa2023")
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
     exit_case = flow.fire(
         flow.manager, exit_case, "agree_exit_plan", evidence=ev("supplier_exit_plan")

@@ -20,7 +20,7 @@ def _exit_case(flow: Flow, review: dict) -> dict:
 
 
 def test_the_contract_ends_only_once_every_line_is_off_it(flow: Flow) -> None:
-    review, (printing,) = flow.approved_review(["decommission"])
+    review, (printing,) = flow.approved_review(["decommission"], regime="pa2023")
     exit_case = flow.fire(
         flow.manager, _exit_case(flow, review), "agree_exit_plan", evidence=ev("supplier_exit_plan")
     )
