@@ -104,10 +104,13 @@ def optional_dates(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
 @guard(
     "date_within_days",
     required=("field", "of", "days"),
-    types={"field": "str", "of": "str", "days": "int"},
+    optional=WHEN,
+    types={"field": "str", "of": "str", "days": "int", **WHEN_TYPES},
 )
 def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The date at `field` is between the date at `of` and `days` days after it."""
+    if not applies(ctx, params):
+        return None
     field, of, days = params["field"], params["of"], int(params["days"])
     value, problem = _field_date(ctx, field)
     if value is None:

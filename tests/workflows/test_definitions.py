@@ -750,8 +750,10 @@ def test_extension_without_recorded_limits(defs: dict[str, WorkflowDefinition]) 
 # --- contract_exit --------------------------------------------------------------------
 
 
-def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
-    case = Case(defs["contract_exit"])
+def walk_exit(
+    defs: dict[str, WorkflowDefinition], *, serve: bool, regime: str = "pa2023"
+) -> list[str]:
+    case = Case(defs["contract_exit"], contract={**CONTRACT, "regime": regime})
     assert case.refused("agree_exit_plan", "cam", [CM]) == {"evidence_kinds"}
     case.fire(
         "agree_exit_plan", "cam", [CM], evidence=ev("supplier_exit_plan"), expect="notice_due"
@@ -812,6 +814,11 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
             },
         )
     ]
+    if regime != "pa2023":
+        # PA 2023 s.80 binds contracts awarded under the Act: a PCR 2015 contract's exit
+        # closes on its lessons learned, with no UK11 to attach or date.
+        case.fire("close", "cam", [CM], evidence=ev("lessons_learned"), expect="closed")
+        return case.visited
     both = ev("termination_notice", "lessons_learned")
     # PA 2023 s.80(1): the 30 days begin with the termination date; day + 30 is late.
     late = {"termination_notice_date": (ended + timedelta(days=30)).isoformat()}
@@ -829,6 +836,13 @@ def test_exit_by_serving_notice(defs: dict[str, WorkflowDefinition]) -> None:
 
 def test_exit_by_running_to_expiry(defs: dict[str, WorkflowDefinition]) -> None:
     assert "running_to_expiry" in walk_exit(defs, serve=False)
+
+
+def test_a_pcr2015_exit_closes_without_a_termination_notice(
+    defs: dict[str, WorkflowDefinition],
+) -> None:
+    # Procurement Act 2023 s.80 (contract termination notice, UK11): contracts under the Act.
+    assert "closed" in walk_exit(defs, serve=True, regime="pcr2015")
 
 
 # --- every state is visited by some walk ----------------------------------------------
