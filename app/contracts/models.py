@@ -48,6 +48,11 @@ class Contract(Base):
     default), scotland or northern_ireland, as the contract names."""
     regime: Mapped[str] = mapped_column(String(10), default="pcr2015", server_default="pcr2015")
     """The law it was let under: pcr2015, pa2023 or other (see app/contracts/regime.py)."""
+    agreement: Mapped[str] = mapped_column(
+        String(10), default="contract", server_default="contract"
+    )
+    """contract (call-offs included), framework or dps: only contracts are exited, so a
+    framework or dynamic purchasing system is kept and searchable but has no deadlines."""
     break_clauses: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     """[{date, notice_days}]"""
     extension_options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

@@ -41,6 +41,7 @@ def contract_summary(contract: Contract) -> ContractSummary:
         notice_in_working_days=contract.notice_in_working_days,
         calendar=contract.calendar,
         regime=contract.regime,
+        agreement=contract.agreement,
         break_clauses=contract.break_clauses,
         extension_options=contract.extension_options,
         tier=contract.tier,

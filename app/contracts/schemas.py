@@ -105,6 +105,8 @@ class ContractFields(Strict):
     notice_in_working_days: bool = False
     calendar: ContractCalendar = "england_wales"
     """Bank holidays the contract's own notice periods count on (the contract names it)."""
+    agreement: Literal["contract", "framework", "dps"] | None = None
+    """contract (the default; call-offs are contracts), framework or dps (no exit deadlines)."""
     regime: Regime | None = None
     """The law the contract was let under; on create, inferred from its dates when not given
     (signed, or else started, from 24 February 2025: pa2023; before: pcr2015)."""
@@ -195,6 +197,7 @@ class ContractSummary(BaseModel):
     notice_in_working_days: bool
     calendar: str
     regime: str
+    agreement: str
     break_clauses: list[dict[str, Any]]
     extension_options: list[dict[str, Any]]
     tier: int | None

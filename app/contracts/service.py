@@ -49,6 +49,7 @@ def terms_of(c: Contract) -> dict[str, Any]:
         "notice_in_working_days": c.notice_in_working_days,
         "calendar": c.calendar,
         "regime": c.regime,
+        "agreement": c.agreement,
         "break_clauses": [
             {"date": date.fromisoformat(b["date"]), "notice_days": b["notice_days"]}
             for b in c.break_clauses
@@ -73,6 +74,7 @@ def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
         "notice_in_working_days",
         "calendar",
         "regime",
+        "agreement",
         "tier",
         "exit_plan_url",
     )
@@ -139,6 +141,8 @@ def create(
 ) -> Contract:
     """Create a contract, audit it and compute its deadlines."""
     terms = data.model_dump(exclude={"ocid"})
+    if terms.get("agreement") is None:
+        terms["agreement"] = "contract"
     if terms.get("regime") is None:
         terms["regime"] = infer_regime(date_signed=data.date_signed, start_date=data.start_date)
     _check(terms)
@@ -198,7 +202,7 @@ def update(
     """Apply a partial change; audit before/after of what changed. False if nothing did."""
     check_version(contract, if_match=if_match, expected=patch.version)
     sent = patch.model_dump(exclude_unset=True, exclude={"version", "reason"})
-    for required in ("reference", "title", "buyer", "regime", "calendar"):
+    for required in ("reference", "title", "buyer", "regime", "calendar", "agreement"):
         if required in sent and sent[required] is None:
             raise Unprocessable(
                 f"{required} cannot be removed",

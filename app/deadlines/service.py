@@ -51,6 +51,8 @@ PUBLICATION_KINDS = frozenset({"contract_details_notice", "termination_notice"})
 # Notices about the incumbent contract itself, owed only when it was let under the Act (a
 # component's contract_details_notice is about its new contract, so it is not here).
 INCUMBENT_ACT_NOTICES = frozenset({"termination_notice"})
+# Agreements that are not contracts with a supplier to exit (their call-offs are).
+NOT_EXITED = frozenset({"framework", "dps"})
 
 
 def contract_terms(contract: Contract) -> ContractTerms:
@@ -160,6 +162,8 @@ def sync_contract_deadlines(
     )
     if ended is not None:
         specs = _after_the_end(session, contract.id, specs)
+    if contract.agreement in NOT_EXITED:
+        specs = []  # a framework or DPS is not a contract to exit: nothing to serve or decide
     # A contract that has already ended (an imported historical one) has nothing left to
     # escalate: its past deadlines are history, not alarms.
     running = ended is None and (contract.end_date is None or contract.end_date >= today)

@@ -5,6 +5,7 @@ by default, Scotland or Northern Ireland where the contract names it (the Procur
 2023's own clocks count UK-wide working days, s.123, whatever this is).
 regime: pcr2015, pa2023 or other. Existing rows are inferred from their dates: signed (or
 else started) on or after 24 February 2025, when the Act came into force, is pa2023.
+agreement: contract, framework or dps; only contracts are exited (get deadlines).
 
 Revision ID: 0601
 Revises: 0007
@@ -32,6 +33,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("regime", sa.String(length=10), nullable=False, server_default="pcr2015")
         )
+        batch.add_column(
+            sa.Column("agreement", sa.String(length=10), nullable=False, server_default="contract")
+        )
     op.execute(
         "UPDATE contract SET regime = 'pa2023' WHERE COALESCE(date_signed, start_date)"
         " >= '2025-02-24'"
@@ -40,5 +44,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("contract", recreate="never") as batch:
+        batch.drop_column("agreement")
         batch.drop_column("regime")
         batch.drop_column("calendar")
