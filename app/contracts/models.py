@@ -48,6 +48,9 @@ class Contract(Base):
     default), scotland or northern_ireland, as the contract names."""
     regime: Mapped[str] = mapped_column(String(10), default="pcr2015", server_default="pcr2015")
     """The law it was let under: pcr2015, pa2023 or other (see app/contracts/regime.py)."""
+    renewal: Mapped[str | None] = mapped_column(String(20))
+    """How the term can continue: fixed_term, buyer_option or automatic (None: not recorded).
+    Deadlines and reminders are worded to match: a UK public contract does not roll on."""
     agreement: Mapped[str] = mapped_column(
         String(10), default="contract", server_default="contract"
     )

@@ -42,6 +42,7 @@ def contract_summary(contract: Contract) -> ContractSummary:
         calendar=contract.calendar,
         regime=contract.regime,
         agreement=contract.agreement,
+        renewal=contract.renewal,
         break_clauses=contract.break_clauses,
         extension_options=contract.extension_options,
         tier=contract.tier,

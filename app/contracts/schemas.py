@@ -105,6 +105,9 @@ class ContractFields(Strict):
     notice_in_working_days: bool = False
     calendar: ContractCalendar = "england_wales"
     """Bank holidays the contract's own notice periods count on (the contract names it)."""
+    renewal: Literal["fixed_term", "buyer_option", "automatic"] | None = None
+    """How the term can continue: fixed_term (it expires), buyer_option (the buyer must
+    exercise an option by its deadline) or automatic (it renews unless notice is served)."""
     agreement: Literal["contract", "framework", "dps"] | None = None
     """contract (the default; call-offs are contracts), framework or dps (no exit deadlines)."""
     regime: Regime | None = None
@@ -198,6 +201,7 @@ class ContractSummary(BaseModel):
     calendar: str
     regime: str
     agreement: str
+    renewal: str | None
     break_clauses: list[dict[str, Any]]
     extension_options: list[dict[str, Any]]
     tier: int | None

@@ -50,6 +50,7 @@ def terms_of(c: Contract) -> dict[str, Any]:
         "calendar": c.calendar,
         "regime": c.regime,
         "agreement": c.agreement,
+        "renewal": c.renewal,
         "break_clauses": [
             {"date": date.fromisoformat(b["date"]), "notice_days": b["notice_days"]}
             for b in c.break_clauses
@@ -75,6 +76,7 @@ def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
         "calendar",
         "regime",
         "agreement",
+        "renewal",
         "tier",
         "exit_plan_url",
     )

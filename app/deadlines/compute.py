@@ -89,6 +89,8 @@ class ContractTerms:
     actual_end_date: date | None = None
     calendar: str = ENGLAND_WALES
     """The bank-holiday calendar the contract's own notice periods count on."""
+    renewal: str | None = None
+    """fixed_term, buyer_option or automatic; None when not recorded."""
     regime: str = "pa2023"
     """The law the contract was let under. Only pa2023 contracts owe the Act's UK7 and UK11
     notices; callers pass the contract's own (pure computations default to the Act)."""
@@ -290,7 +292,14 @@ def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
     if when is None or terms.end_date is None:
         return []
     unit = "working days" if terms.notice_in_working_days else "days"
-    if terms.extension_options:
+    end = terms.end_date.isoformat()
+    # A UK public contract does not lawfully roll on: a fixed term or a buyer's option that is
+    # not exercised expires on its end date, with nothing to replace it (the cliff edge).
+    if terms.renewal == "automatic":
+        consequence = f"it renews automatically beyond {end}"
+    elif terms.renewal in ("fixed_term", "buyer_option"):
+        consequence = f"plan for it to expire on {end}: it does not roll on, it stops"
+    elif terms.extension_options:
         runs_to = extended_end_date(terms.end_date, terms.extension_options[0].months)
         consequence = f"the contract may run on to {runs_to.isoformat()}"
     elif terms.max_end_date is not None and terms.max_end_date > terms.end_date:
@@ -325,11 +334,18 @@ def _extension_options(terms: ContractTerms) -> list[DeadlineSpec]:
                 term_end - timedelta(days=option.notice_days),
                 f"Decide on extension option {index + 1} ({option.months} months, to "
                 f"{new_end.isoformat()}) by this date: {option.notice_days} days before the "
-                f"term ends on {term_end.isoformat()}",
+                f"term ends on {term_end.isoformat()}" + _lapse(terms, term_end),
             )
         )
         months_before += option.months
     return specs
+
+
+def _lapse(terms: ContractTerms, term_end: date) -> str:
+    # Only a buyer's option lapses if not exercised; the contract then stops on that date.
+    if terms.renewal != "buyer_option":
+        return ""
+    return f"; missed, the option lapses and the contract expires on {term_end.isoformat()}"
 
 
 def _break_clauses(terms: ContractTerms) -> list[DeadlineSpec]:

@@ -65,6 +65,7 @@ def contract_terms(contract: Contract) -> ContractTerms:
         notice_in_working_days=contract.notice_in_working_days,
         calendar=contract.calendar or "england_wales",
         regime=contract.regime or "pcr2015",
+        renewal=contract.renewal,
         break_clauses=[
             BreakClause(date=date.fromisoformat(str(b["date"])), notice_days=int(b["notice_days"]))
             for b in contract.break_clauses or []

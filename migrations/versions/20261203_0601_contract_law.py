@@ -6,6 +6,7 @@ by default, Scotland or Northern Ireland where the contract names it (the Procur
 regime: pcr2015, pa2023 or other. Existing rows are inferred from their dates: signed (or
 else started) on or after 24 February 2025, when the Act came into force, is pa2023.
 agreement: contract, framework or dps; only contracts are exited (get deadlines).
+renewal: fixed_term, buyer_option or automatic, or null when not recorded.
 
 Revision ID: 0601
 Revises: 0007
@@ -33,6 +34,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("regime", sa.String(length=10), nullable=False, server_default="pcr2015")
         )
+        batch.add_column(sa.Column("renewal", sa.String(length=20), nullable=True))
         batch.add_column(
             sa.Column("agreement", sa.String(length=10), nullable=False, server_default="contract")
         )
@@ -45,5 +47,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("contract", recreate="never") as batch:
         batch.drop_column("agreement")
+        batch.drop_column("renewal")
         batch.drop_column("regime")
         batch.drop_column("calendar")

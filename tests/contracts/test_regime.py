@@ -81,3 +81,13 @@ def test_contract_calendar_is_read_and_patched(client, pm) -> None:
         "/api/contracts", json={**BASE, "reference": "W", "calendar": "wales"}, headers=pm
     )
     assert bad.status_code == 422
+
+
+def test_renewal_mechanism_is_read_set_and_refused_when_unknown(client, pm) -> None:
+    made = _create(client, pm, reference="R", renewal="buyer_option")
+    assert made["renewal"] == "buyer_option"
+    assert _create(client, pm, reference="U")["renewal"] is None
+    bad = client.post(
+        "/api/contracts", json={**BASE, "reference": "X", "renewal": "rolling"}, headers=pm
+    )
+    assert bad.status_code == 422

@@ -8,6 +8,7 @@ import pytest
 
 from app.deadlines.compute import (
     ContractTerms,
+    ExtensionOption,
     assessment_booking_date,
     compute_contract_deadlines,
     notice_date,
@@ -86,3 +87,23 @@ def test_contract_notice_periods_count_on_the_calendar_the_contract_names() -> N
 def test_service_manual_assessment_booking_is_four_weeks_by_default() -> None:
     # GOV.UK Service Manual, "Book a service assessment": at least 4 weeks before.
     assert assessment_booking_date(date(2027, 3, 31)) == date(2027, 3, 3)
+
+
+def test_the_renewal_mechanism_words_the_notice_and_option_deadlines() -> None:
+    # Issue 14 ("the cliff edge, not the roll-on"): a UK public contract does not lawfully
+    # roll on; a missed buyer's option lapses and the contract expires.
+    base = {"end_date": date(2027, 3, 31), "notice_period_days": 90}
+
+    def details(renewal: str) -> dict[str, str]:
+        terms = ContractTerms(
+            renewal=renewal,
+            extension_options=[ExtensionOption(months=12, notice_days=90)],
+            **base,  # type: ignore[arg-type]
+        )
+        return {s.kind: s.detail for s in compute_contract_deadlines(terms, today=TODAY)}
+
+    assert "renews automatically" in details("automatic")["notice"]
+    option = details("buyer_option")
+    assert "does not roll on" in option["notice"]
+    assert "option lapses and the contract expires on 2027-03-31" in option["extension_option"]
+    assert "lapses" not in details("fixed_term")["extension_option"]
