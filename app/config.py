@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     production; development keeps one per database beside the generated key."""
     audit_anchor_every: int = Field(default=1000, ge=1)
     """Anchor the chain head each time it passes a multiple of this many events."""
+    assessment_booking_weeks: int = Field(default=4, ge=0, le=52)
+    """Weeks before a phase ends to book its service assessment: the GOV.UK Service Manual
+    ("Book a service assessment") says at least 4; some departments ask for 5."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

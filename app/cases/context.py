@@ -103,6 +103,7 @@ def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
             end_date=view["end_date"],
             notice_period_days=view["notice_period_days"],
             notice_in_working_days=bool(view["notice_in_working_days"]),
+            calendar=view.get("calendar") or "england_wales",
         )
     )
     return view

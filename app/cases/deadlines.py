@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.cases.actions import Fired
 from app.cases.ctx import Ctx
 from app.cases.models import Case
+from app.config import get_settings
 from app.contracts.models import Contract
 from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
@@ -164,11 +165,12 @@ def _route_decision(session: Session, case: Case, tags: Sequence[str]) -> list[D
 
 
 def _assessment_deadlines(case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
-    """Booking the phase's service assessment five weeks ahead; amber actions when due."""
+    """Booking the phase's service assessment (4 weeks ahead by default); amber actions."""
     specs = []
     planned_end = as_date(case.data.get(f"{case.state}_end_date"))
     if ASSESSED_PHASE in tags and planned_end is not None:
-        specs.append(assessment_booking_deadline(case.state, planned_end))
+        weeks = get_settings().assessment_booking_weeks
+        specs.append(assessment_booking_deadline(case.state, planned_end, weeks))
     amber_due = as_date(case.data.get("amber_actions_due_date"))
     if amber_due is not None:
         specs.append(

@@ -40,7 +40,22 @@ class Contract(Base):
     date_signed: Mapped[date | None]
     notice_period_days: Mapped[int | None]
     notice_in_working_days: Mapped[bool] = mapped_column(default=False)
-    """Whether the notice period counts England and Wales working days."""
+    """Whether the notice period counts working days (on `calendar`)."""
+    calendar: Mapped[str] = mapped_column(
+        String(20), default="england_wales", server_default="england_wales"
+    )
+    """Bank holidays the contract's own notice periods count on: england_wales (the
+    default), scotland or northern_ireland, as the contract names."""
+    regime: Mapped[str] = mapped_column(String(10), default="pcr2015", server_default="pcr2015")
+    """The law it was let under: pcr2015, pa2023 or other (see app/contracts/regime.py)."""
+    renewal: Mapped[str | None] = mapped_column(String(20))
+    """How the term can continue: fixed_term, buyer_option or automatic (None: not recorded).
+    Deadlines and reminders are worded to match: a UK public contract does not roll on."""
+    agreement: Mapped[str] = mapped_column(
+        String(10), default="contract", server_default="contract"
+    )
+    """contract (call-offs included), framework or dps: only contracts are exited, so a
+    framework or dynamic purchasing system is kept and searchable but has no deadlines."""
     break_clauses: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     """[{date, notice_days}]"""
     extension_options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

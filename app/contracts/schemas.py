@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from app.contracts.currencies import ISO_4217
+from app.contracts.regime import Regime
 from app.params import JsonInt
 
 Text300 = Annotated[
@@ -56,6 +57,7 @@ ContractDate = Annotated[
         }
     ),
 ]
+ContractCalendar = Literal["england_wales", "scotland", "northern_ireland"]
 
 
 class Strict(BaseModel):
@@ -126,6 +128,16 @@ class ContractFields(Strict):
     date_signed: ContractDate | None = None
     notice_period_days: Annotated[int, Field(ge=0, le=3650), JsonInt] | None = None
     notice_in_working_days: Annotated[bool, Field(strict=True)] = False
+    calendar: ContractCalendar = "england_wales"
+    """Bank holidays the contract's own notice periods count on (the contract names it)."""
+    renewal: Literal["fixed_term", "buyer_option", "automatic"] | None = None
+    """How the term can continue: fixed_term (it expires), buyer_option (the buyer must
+    exercise an option by its deadline) or automatic (it renews unless notice is served)."""
+    agreement: Literal["contract", "framework", "dps"] | None = None
+    """contract (the default; call-offs are contracts), framework or dps (no exit deadlines)."""
+    regime: Regime | None = None
+    """The law the contract was let under; on create, inferred from its dates when not given
+    (signed, or else started, from 24 February 2025: pa2023; before: pcr2015)."""
     break_clauses: Annotated[list[BreakClause], Field(max_length=50)] = []
     extension_options: Annotated[list[ExtensionOption], Field(max_length=20)] = []
     tier: Annotated[int, Field(ge=1, le=3), JsonInt] | None = None
@@ -212,6 +224,10 @@ class ContractSummary(BaseModel):
     date_signed: date | None
     notice_period_days: int | None
     notice_in_working_days: bool
+    calendar: str
+    regime: str
+    agreement: str
+    renewal: str | None
     break_clauses: list[dict[str, Any]]
     extension_options: list[dict[str, Any]]
     tier: int | None

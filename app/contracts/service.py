@@ -14,6 +14,7 @@ from app.auth.service import Actor
 from app.contracts import rules
 from app.contracts.models import Contract, ContractSupplier
 from app.contracts.money import to_cents
+from app.contracts.regime import infer_regime
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.deadlines import service as deadlines
 from app.errors import Conflict, NotFound, Unprocessable
@@ -42,6 +43,10 @@ def terms_of(c: Contract) -> dict[str, Any]:
         "date_signed": c.date_signed,
         "notice_period_days": c.notice_period_days,
         "notice_in_working_days": c.notice_in_working_days,
+        "calendar": c.calendar,
+        "regime": c.regime,
+        "agreement": c.agreement,
+        "renewal": c.renewal,
         "break_clauses": [
             {"date": date.fromisoformat(b["date"]), "notice_days": b["notice_days"]}
             for b in c.break_clauses
@@ -64,6 +69,10 @@ def apply_terms(c: Contract, terms: dict[str, Any]) -> None:
         "date_signed",
         "notice_period_days",
         "notice_in_working_days",
+        "calendar",
+        "regime",
+        "agreement",
+        "renewal",
         "tier",
         "exit_plan_url",
     )
@@ -130,6 +139,10 @@ def create(
 ) -> Contract:
     """Create a contract, audit it and compute its deadlines."""
     terms = data.model_dump(exclude={"ocid"})
+    if terms.get("agreement") is None:
+        terms["agreement"] = "contract"
+    if terms.get("regime") is None:
+        terms["regime"] = infer_regime(date_signed=data.date_signed, start_date=data.start_date)
     _check(terms)
     _check_unique(
         session, buyer=data.buyer.name, reference=data.reference, ocid=data.ocid, own_id=None
@@ -172,7 +185,7 @@ def update(
     """Apply a partial change; audit before/after of what changed. False if nothing did."""
     check_version("contract", contract.version, if_match=if_match, expected=patch.version)
     sent = patch.model_dump(exclude_unset=True, exclude={"version", "reason"})
-    for required in ("reference", "title", "buyer"):
+    for required in ("reference", "title", "buyer", "regime", "calendar", "agreement"):
         if required in sent and sent[required] is None:
             raise Unprocessable(
                 f"{required} cannot be removed",

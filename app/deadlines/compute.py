@@ -8,14 +8,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from app.deadlines.workdays import is_working_day, previous_working_day, subtract_working_days
+from app.deadlines.workdays import (
+    ENGLAND_WALES,
+    is_working_day,
+    last_day_of_days_beginning_with,
+    previous_working_day,
+    subtract_working_days,
+)
 
-# Procurement Act 2023: contract details notice (s.53, form UK7) within 30 days of
-# entering into the contract; contract termination notice (s.80, form UK12) within 30
-# days of the contract ending.
+# Procurement Act 2023 s.53(1): publish the contract details notice (form UK7) "before the
+# end of the period of 30 days beginning with the day" the contract is entered into;
+# s.80(1): the contract termination notice (form UK11) likewise from the day it ends.
+# https://www.legislation.gov.uk/ukpga/2023/54/section/53 and /section/80. "Beginning
+# with the day" counts that day as day 1, so the 30th and last day is day + 29.
 PUBLICATION_WINDOW_DAYS = 30
-# GDS service manual: book a service assessment at least five weeks before it is needed.
-ASSESSMENT_BOOKING_WEEKS = 5
+# GOV.UK Service Manual, "Book a service assessment": book at least 4 weeks before the
+# assessment is needed (five is one department's practice). Overridable by the setting
+# HANDOVER_ASSESSMENT_BOOKING_WEEKS.
+ASSESSMENT_BOOKING_WEEKS = 4
 
 ROUTES: tuple[str, ...] = (
     "build_in_house",
@@ -77,6 +87,13 @@ class ContractTerms:
     extension_options: Sequence[ExtensionOption] = ()
     date_signed: date | None = None
     actual_end_date: date | None = None
+    calendar: str = ENGLAND_WALES
+    """The bank-holiday calendar the contract's own notice periods count on."""
+    renewal: str | None = None
+    """fixed_term, buyer_option or automatic; None when not recorded."""
+    regime: str = "pa2023"
+    """The law the contract was let under. Only pa2023 contracts owe the Act's UK7 and UK11
+    notices; callers pass the contract's own (pure computations default to the Act)."""
 
     def __post_init__(self) -> None:
         # Fail loudly on nonsense rather than silently computing a wrong legal date.
@@ -138,23 +155,25 @@ def extended_end_date(end_date: date, months: int) -> date:
     return moved
 
 
-def assessment_booking_date(planned_phase_end: date) -> date:
-    """The date to book a service assessment by: five weeks before the phase ends."""
+def assessment_booking_date(planned_phase_end: date, weeks: int = ASSESSMENT_BOOKING_WEEKS) -> date:
+    """The date to book a service assessment by: `weeks` (default 4) before the phase ends."""
     try:
-        return planned_phase_end - timedelta(weeks=ASSESSMENT_BOOKING_WEEKS)
+        return planned_phase_end - timedelta(weeks=weeks)
     except OverflowError:  # in the calendar's first weeks: as early as there is
         return date.min
 
 
-def assessment_booking_deadline(phase: str, planned_phase_end: date) -> DeadlineSpec:
+def assessment_booking_deadline(
+    phase: str, planned_phase_end: date, weeks: int = ASSESSMENT_BOOKING_WEEKS
+) -> DeadlineSpec:
     """The assessment_booking deadline for a phase (e.g. "alpha") of a component case."""
-    when = assessment_booking_date(planned_phase_end)
+    when = assessment_booking_date(planned_phase_end, weeks)
     return _spec(
         "assessment_booking",
         f"assessment_booking:{phase}",
         when,
         f"Book the {phase} service assessment by this date: it is needed by "
-        f"{planned_phase_end.isoformat()} and must be booked five weeks ahead",
+        f"{planned_phase_end.isoformat()} and must be booked {weeks} weeks ahead (Service Manual)",
     )
 
 
@@ -164,7 +183,7 @@ def notice_date(terms: ContractTerms) -> date | None:
         return None
     try:
         if terms.notice_in_working_days:
-            return subtract_working_days(terms.end_date, terms.notice_period_days)
+            return subtract_working_days(terms.end_date, terms.notice_period_days, terms.calendar)
         return terms.end_date - timedelta(days=terms.notice_period_days)
     except OverflowError:  # before the calendar starts: there is no such day
         return None
@@ -189,6 +208,7 @@ def route_decision_deadline(
         f"Start the {route} route by this date: {lead_times.for_route(route)} days to deliver "
         f"and {lead_times.transition_days} days' transition must fit before "
         f"{terms.end_date.isoformat()}, after the notice period",
+        terms.calendar,
     )
 
 
@@ -222,7 +242,11 @@ def compute_contract_deadlines(
     if terms.actual_end_date is not None:
         # The contract has ended: obligations dated after the end no longer apply.
         specs = [s for s in specs if s.date <= terms.actual_end_date]
-    specs += _total(_publication_notices, terms)
+    if terms.regime == "pa2023":
+        # PCR 2015 contracts publish no UK7/UK11: the Act's notices apply to contracts
+        # awarded under it (Procurement Act 2023 ss.53, 80; SI 2024/1013 transitional rules).
+        specs += _total(_publication_notices, terms)
+    specs = [_flagged(s, terms.calendar) for s in specs]
     return sorted(specs, key=lambda s: (s.date, s.kind, s.key))
 
 
@@ -237,17 +261,30 @@ def _total(
         return []
 
 
-def _spec(kind: str, key: str, when: date, detail: str) -> DeadlineSpec:
-    # Notices are served by people: flag dates that fall on a weekend or bank holiday.
-    if not is_working_day(when):
-        try:
-            act_by = previous_working_day(when).isoformat()
-        except OverflowError:  # the calendar's first day has no working day before it
-            act_by = "the day before"
-        detail += (
-            f" ({when.strftime('%A')} {when.isoformat()} is not a working day: act by {act_by})"
-        )
+def _spec(
+    kind: str, key: str, when: date, detail: str, calendar: str = ENGLAND_WALES
+) -> DeadlineSpec:
+    return _flagged(_raw(kind, key, when, detail), calendar)
+
+
+def _raw(kind: str, key: str, when: date, detail: str) -> DeadlineSpec:
     return DeadlineSpec(kind=kind, key=key, date=when, detail=detail)
+
+
+def _flagged(spec: DeadlineSpec, calendar: str) -> DeadlineSpec:
+    # Notices are served by people: flag dates that fall on a weekend or a bank holiday of
+    # the calendar the contract names.
+    when = spec.date
+    if is_working_day(when, calendar):
+        return spec
+    try:
+        act_by = previous_working_day(when, calendar).isoformat()
+    except OverflowError:  # the calendar's first day has no working day before it
+        act_by = "the day before"
+    detail = spec.detail + (
+        f" ({when.strftime('%A')} {when.isoformat()} is not a working day: act by {act_by})"
+    )
+    return DeadlineSpec(kind=spec.kind, key=spec.key, date=when, detail=detail)
 
 
 def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
@@ -255,7 +292,14 @@ def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
     if when is None or terms.end_date is None:
         return []
     unit = "working days" if terms.notice_in_working_days else "days"
-    if terms.extension_options:
+    end = terms.end_date.isoformat()
+    # A UK public contract does not lawfully roll on: a fixed term or a buyer's option that is
+    # not exercised expires on its end date, with nothing to replace it (the cliff edge).
+    if terms.renewal == "automatic":
+        consequence = f"it renews automatically beyond {end}"
+    elif terms.renewal in ("fixed_term", "buyer_option"):
+        consequence = f"plan for it to expire on {end}: it does not roll on, it stops"
+    elif terms.extension_options:
         runs_to = extended_end_date(terms.end_date, terms.extension_options[0].months)
         consequence = f"the contract may run on to {runs_to.isoformat()}"
     elif terms.max_end_date is not None and terms.max_end_date > terms.end_date:
@@ -263,7 +307,7 @@ def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
     else:
         consequence = f"the contract may roll on beyond {terms.end_date.isoformat()}"
     return [
-        _spec(
+        _raw(
             "notice",
             "notice",
             when,
@@ -284,17 +328,24 @@ def _extension_options(terms: ContractTerms) -> list[DeadlineSpec]:
         term_end = extended_end_date(terms.end_date, months_before) if index else terms.end_date
         new_end = extended_end_date(terms.end_date, months_before + option.months)
         specs.append(
-            _spec(
+            _raw(
                 "extension_option",
                 f"extension_option:{index}",
                 term_end - timedelta(days=option.notice_days),
                 f"Decide on extension option {index + 1} ({option.months} months, to "
                 f"{new_end.isoformat()}) by this date: {option.notice_days} days before the "
-                f"term ends on {term_end.isoformat()}",
+                f"term ends on {term_end.isoformat()}" + _lapse(terms, term_end),
             )
         )
         months_before += option.months
     return specs
+
+
+def _lapse(terms: ContractTerms, term_end: date) -> str:
+    # Only a buyer's option lapses if not exercised; the contract then stops on that date.
+    if terms.renewal != "buyer_option":
+        return ""
+    return f"; missed, the option lapses and the contract expires on {term_end.isoformat()}"
 
 
 def _break_clauses(terms: ContractTerms) -> list[DeadlineSpec]:
@@ -303,7 +354,7 @@ def _break_clauses(terms: ContractTerms) -> list[DeadlineSpec]:
     for clause in terms.break_clauses:
         longest[clause.date] = max(clause.notice_days, longest.get(clause.date, 0))
     return [
-        _spec(
+        _raw(
             "break_clause",
             f"break_clause:{break_on.isoformat()}",
             break_on - timedelta(days=notice_days),
@@ -320,7 +371,7 @@ def _route_decision(terms: ContractTerms, lead: LeadTimes) -> list[DeadlineSpec]
     if when is None or terms.end_date is None:
         return []
     return [
-        _spec(
+        _raw(
             "route_decision",
             "route_decision",
             when,
@@ -343,7 +394,7 @@ def _exit_plan_review(terms: ContractTerms, today: date) -> list[DeadlineSpec]:
     if terms.end_date is not None and review >= terms.end_date:
         return []
     return [
-        _spec(
+        _raw(
             "exit_plan_review",
             f"exit_plan_review:{review.isoformat()}",
             review,
@@ -366,7 +417,7 @@ def _hard_stop(terms: ContractTerms) -> list[DeadlineSpec]:
     else:
         return []
     return [
-        _spec(
+        _raw(
             "hard_stop",
             "hard_stop",
             when,
@@ -377,26 +428,27 @@ def _hard_stop(terms: ContractTerms) -> list[DeadlineSpec]:
 
 def _publication_notices(terms: ContractTerms) -> list[DeadlineSpec]:
     specs = []
-    window = timedelta(days=PUBLICATION_WINDOW_DAYS)
+    window = PUBLICATION_WINDOW_DAYS
     if terms.date_signed is not None:
         specs.append(
-            _spec(
+            _raw(
                 "contract_details_notice",
                 "contract_details_notice",
-                terms.date_signed + window,
-                f"Publish the contract details notice (UK7) by this date: within 30 days of "
-                f"signature on {terms.date_signed.isoformat()} (Procurement Act 2023)",
+                last_day_of_days_beginning_with(terms.date_signed, window),
+                f"Publish the contract details notice (UK7) by this date: within the 30 days "
+                f"beginning with signature on {terms.date_signed.isoformat()} "
+                f"(Procurement Act 2023 s.53)",
             )
         )
     if terms.actual_end_date is not None:
         specs.append(
-            _spec(
+            _raw(
                 "termination_notice",
                 "termination_notice",
-                terms.actual_end_date + window,
-                f"Publish the contract termination notice (UK12) by this date: within 30 days "
-                f"of the contract ending on {terms.actual_end_date.isoformat()} "
-                f"(Procurement Act 2023)",
+                last_day_of_days_beginning_with(terms.actual_end_date, window),
+                f"Publish the contract termination notice (UK11) by this date: within the 30 "
+                f"days beginning with the day the contract ended, "
+                f"{terms.actual_end_date.isoformat()} (Procurement Act 2023 s.80)",
             )
         )
     return specs

@@ -29,6 +29,7 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.config import Settings
 from app.contracts.models import Contract
+from app.contracts.regime import has_act_notices
 from app.deadlines.compute import (
     BreakClause,
     ContractTerms,
@@ -50,6 +51,11 @@ EXIT_WORKFLOW = "contract_exit"
 ENDED_STATES = ("terminated", "closed")
 TERMINATION_FIELD = "termination_date"
 PUBLICATION_KINDS = frozenset({"contract_details_notice", "termination_notice"})
+# Notices about the incumbent contract itself, owed only when it was let under the Act (a
+# component's contract_details_notice is about its new contract, so it is not here).
+INCUMBENT_ACT_NOTICES = frozenset({"termination_notice"})
+# Agreements that are not contracts with a supplier to exit (their call-offs are).
+NOT_EXITED = frozenset({"framework", "dps"})
 
 
 def contract_terms(contract: Contract) -> ContractTerms:
@@ -60,6 +66,9 @@ def contract_terms(contract: Contract) -> ContractTerms:
         max_end_date=contract.max_end_date,
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
+        calendar=contract.calendar or "england_wales",
+        regime=contract.regime or "pcr2015",
+        renewal=contract.renewal,
         break_clauses=[
             BreakClause(date=date.fromisoformat(str(b["date"])), notice_days=int(b["notice_days"]))
             for b in contract.break_clauses or []
@@ -157,6 +166,8 @@ def sync_contract_deadlines(
     )
     if ended is not None:
         specs = _after_the_end(session, contract.id, specs)
+    if contract.agreement in NOT_EXITED:
+        specs = []  # a framework or DPS is not a contract to exit: nothing to serve or decide
     # A contract that has already ended (an imported historical one) has nothing left to
     # escalate: its past deadlines are history, not alarms.
     running = ended is None and (contract.end_date is None or contract.end_date >= today)
@@ -234,6 +245,12 @@ def sync_case_deadlines(
     superseded and their pending reminders cancelled. Build specs with
     `case_route_decision` and `compute.assessment_booking_deadline`.
     """
+    if contract_id is not None and any(s.kind in INCUMBENT_ACT_NOTICES for s in specs):
+        contract = session.get(Contract, contract_id)
+        if contract is not None and not has_act_notices(contract.regime):
+            # A PCR 2015 contract has no contract termination notice (UK11) to publish:
+            # Procurement Act 2023 s.80 applies to contracts awarded under the Act.
+            specs = [s for s in specs if s.kind not in INCUMBENT_ACT_NOTICES]
     return sync_scope(
         session=session,
         scope=f"case:{case_id}",

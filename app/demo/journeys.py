@@ -233,7 +233,6 @@ def _post_room_retired(desk: Desk, post: Case, switch_off: date) -> Case:
 
 
 def _exit_to_closed(desk: Desk, exit_case: Case, ended: date) -> Case:
-    published = min(ended + timedelta(days=14), desk.clock.today())
     return desk.walk(
         exit_case,
         [
@@ -254,13 +253,9 @@ def _exit_to_closed(desk: Desk, exit_case: Case, ended: date) -> Case:
             (
                 "morgan",
                 "close",
-                {
-                    "data": {"termination_notice_date": str(published)},
-                    "evidence": [
-                        ev("termination_notice", "Contract termination notice (UK11)"),
-                        ev("lessons_learned"),
-                    ],
-                },
+                # Let in 2019 under the Public Contracts Regulations 2015: no contract
+                # termination notice (UK11, Procurement Act 2023 s.80) is owed.
+                {"evidence": [ev("lessons_learned")]},
             ),
         ],
     )

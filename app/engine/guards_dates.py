@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from app.deadlines.workdays import add_working_days
+from app.deadlines.workdays import UK, last_of_working_days_beginning_with
 from app.engine.context import (
     GuardContext,
     as_date,
@@ -104,9 +104,12 @@ def optional_dates(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     Param("field", names="field", asks="date"),
     Param("of", names="limit"),
     Param("days", "int"),
+    *WHEN,
 )
 def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
     """The date at `field` is between the date at `of` and `days` days after it."""
+    if not applies(ctx, params):
+        return None
     field, of, days = params["field"], params["of"], int(params["days"])
     value, problem = _field_date(ctx, field)
     if value is None:
@@ -135,7 +138,7 @@ def date_within_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None
     *WHEN,
 )
 def after_working_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """The date at `field` is after the `days`th working day (England and Wales) after `of`."""
+    """The date at `field` is after the `days` UK working days beginning with `of`."""
     if not applies(ctx, params):
         return None
     field, of, days = params["field"], params["of"], int(params["days"])
@@ -143,13 +146,15 @@ def after_working_days(ctx: GuardContext, params: Mapping[str, Any]) -> str | No
     start, problem = (None, problem) if value is None else _reference_date(ctx, of)
     if value is None or start is None:
         return problem or f"Cannot check the {label(field)}: {the(of)} is not recorded."
-    # A period of n working days ends at midnight at the end of the nth working day after
-    # the start (a standstill, say): the first day after it is the earliest allowed.
-    last = add_working_days(start, days)
+    # Procurement Act 2023 s.51(2): the standstill is "eight working days beginning with the
+    # day" the contract award notice is published, so that day is the first of them; s.123:
+    # a working day is not a bank holiday "in any part of the United Kingdom".
+    # https://www.legislation.gov.uk/ukpga/2023/54/section/51 and /section/123
+    last = last_of_working_days_beginning_with(start, days, UK) if days > 0 else start
     if value > last:
         return None
     return (
-        f"The {label(field)} ({value}) must be after the {days} working days that follow"
+        f"The {label(field)} ({value}) must be after the {days} working days beginning with"
         f" {the(of)} ({start}), that is from {last + timedelta(days=1)}."
     )
 

@@ -22,6 +22,7 @@ from app.imports.ocds_fields import (
     parse_datetime,
     text,
 )
+from app.imports.ocds_kind import classify, is_placeholder, is_tender_only, supplier_key
 from app.imports.ocds_model import (
     ContractData,
     DatesSource,
@@ -51,6 +52,7 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
     released = parse_datetime(where, release.get("date"), "date")
     if released is None:
         raise where.error("date", "missing release date")
+
     contracts, awards = objs(release.get("contracts")), objs(release.get("awards"))
     tender = obj(release.get("tender"))
     first_contract = contracts[0] if contracts else {}
@@ -59,6 +61,7 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
     buyer_name, buyer_identifier = _buyer(release, parties)
     amount, currency = _value(where, release)
     period, source = _dates(where, release)
+    suppliers = _suppliers(release, parties)
     return ContractData(
         ocid=where.ocid,
         release_id=where.release_id,
@@ -73,7 +76,7 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
         ),
         buyer_name=buyer_name,
         buyer_identifier=buyer_identifier,
-        suppliers=_suppliers(release, parties),
+        suppliers=suppliers,
         value_amount=amount,
         value_currency=currency,
         start_date=period.start,
@@ -83,6 +86,8 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
         dates_source=source,
         amendments=_amendments(where, release),
         raw=json_native(release),
+        agreement=classify(release, len(suppliers)),
+        tender_only=is_tender_only(release) and source is None,
     )
 
 
@@ -171,7 +176,11 @@ def _suppliers(
         supplier = _supplier(ref, parties.get(party_id or "", ref))
         if supplier is None:
             continue
-        keys = {("id", party_id)} if party_id else {("name", supplier.name.casefold())}
+        # The same supplier under two party ids differs only in case, "Ltd"/"Limited" or
+        # punctuation (held-out Contracts Finder data): its folded name is a key too.
+        keys = {("name", supplier_key(supplier.name))}
+        if party_id:
+            keys.add(("id", party_id))
         if supplier.companies_house_number:
             keys.add(("coh", supplier.companies_house_number))
         # The same company may sit on several awards, or under two party ids.
@@ -194,7 +203,8 @@ def _value(where: Where, release: dict[str, Any]) -> tuple[Decimal | None, str |
     for sub, block in blocks:
         amount = parse_amount(where, block.get("amount"), f"{sub}.amount")
         currency = parse_currency(where, block.get("currency"), f"{sub}.currency")
-        if amount is not None and chosen[0] is None:
+        # A placeholder (£0, £0.10, £3) is an unknown value: a later block may know it.
+        if amount is not None and chosen[0] is None and not is_placeholder(amount):
             chosen = (amount, currency)
     return chosen
 
@@ -230,12 +240,28 @@ def _dates(where: Where, release: dict[str, Any]) -> tuple[_Period, DatesSource 
     blocks.append(
         ("tender", "tender.contractPeriod", obj(obj(release.get("tender")).get("contractPeriod")))
     )
-    chosen: tuple[_Period, DatesSource | None] = (_Period(None, None, None), None)
+    found: dict[DatesSource, list[_Period]] = {}
     for source, sub, block in blocks:
-        period = _period(where, block, sub)
-        if period is not None and chosen[1] is None:
-            chosen = (period, source)
-    return chosen
+        period = _period(where, block, sub)  # every block validated, so each error is named
+        if period is not None:
+            found.setdefault(source, []).append(period)
+    for source in ("contracts", "awards", "tender"):
+        if source in found:
+            return _spanning(found[source]), source
+    return _Period(None, None, None), None
+
+
+def _spanning(periods: list[_Period]) -> _Period:
+    """Several awards or contracts in one release: the earliest start, the latest end."""
+    # The contract runs until its last current term ends, not the first block's.
+    starts = [p.start for p in periods if p.start]
+    ends = [p.end for p in periods if p.end]
+    maxes = [p.max_end for p in periods if p.max_end]
+    end = max(ends) if ends else None
+    max_end = max(maxes) if maxes else None
+    if max_end is not None and end is not None and max_end < end:
+        max_end = None  # another block runs past this maximum: the latest end is not known
+    return _Period(min(starts) if starts else None, end, max_end)
 
 
 def _amendments(where: Where, release: dict[str, Any]) -> tuple[dict[str, str | None], ...]:

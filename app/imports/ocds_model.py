@@ -85,3 +85,7 @@ class ContractData:
     dates_source: DatesSource | None
     amendments: tuple[dict[str, str | None], ...]
     raw: dict[str, Any]
+    agreement: str = "contract"
+    """contract, framework or dps (app/imports/ocds_kind.py)."""
+    tender_only: bool = False
+    """No award, no contract and no dates yet: a pipeline entry, not a contract to create."""

@@ -31,7 +31,7 @@ def unsupported(data: ContractData, release_path: str) -> OcdsSkipError | None:
     reason = None
     if len(data.ocid) > MAX_REFERENCE:
         reason = f"ocid is longer than {MAX_REFERENCE} characters, the longest contract reference"
-    elif len(data.suppliers) > MAX_SUPPLIERS:
+    elif len(data.suppliers) > MAX_SUPPLIERS and data.agreement == "contract":
         reason = (
             f"names {len(data.suppliers)} suppliers (a framework?); a contract holds at most"
             f" {MAX_SUPPLIERS}"
@@ -66,7 +66,8 @@ def ocds_terms(data: ContractData, release_path: str) -> dict[str, Any]:
     if data.suppliers:
         terms["suppliers"] = [
             {"name": clip(s.name, MAX_NAME), "companies_house_number": s.companies_house_number}
-            for s in data.suppliers
+            # A framework's suppliers beyond the register's limit stay in the raw release.
+            for s in data.suppliers[:MAX_SUPPLIERS]
         ]
     if data.value_amount is not None:
         if data.value_currency is None:
@@ -82,6 +83,7 @@ def ocds_terms(data: ContractData, release_path: str) -> dict[str, Any]:
         }
     if data.date_signed is not None:
         terms["date_signed"] = data.date_signed
+    terms["agreement"] = data.agreement
     return terms
 
 

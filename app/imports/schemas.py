@@ -32,5 +32,7 @@ class ImportReportOut(BaseModel):
     created: int
     updated: int
     unchanged: int
+    tender_only: int = 0
+    """Releases skipped as pipeline entries (a tender, no award or contract yet)."""
     skipped: list[SkippedRelease]
     contracts: list[ImportedContract]

@@ -49,7 +49,8 @@ def test_every_kind_for_a_full_contract() -> None:
         "break_clause:2026-03-31": date(2026, 1, 30),
         "route_decision": date(2025, 10, 2),  # notice date - (365 + 90)
         "exit_plan_review:2026-04-01": date(2026, 4, 1),
-        "contract_details_notice": date(2024, 3, 31),
+        # PA 2023 s.53(1): 30 days beginning with signature (1 March) end on 30 March.
+        "contract_details_notice": date(2024, 3, 30),
         "hard_stop": date(2029, 3, 31),
     }
     assert [s.date for s in specs] == sorted(s.date for s in specs)
@@ -144,11 +145,12 @@ def test_actual_end_drops_later_deadlines_and_adds_termination_notice() -> None:
         date_signed=date(2024, 3, 1),
     )
     specs = by_key(compute_contract_deadlines(terms, today=TODAY))
-    assert specs["termination_notice"].date == date(2026, 7, 30)
-    assert "UK12" in specs["termination_notice"].detail
+    # PA 2023 s.80(1): 30 days beginning with the end (30 June) end on 29 July; form UK11.
+    assert specs["termination_notice"].date == date(2026, 7, 29)
+    assert "UK11" in specs["termination_notice"].detail
     assert "notice" not in specs and "hard_stop" not in specs
     assert specs["exit_plan_review:2026-04-01"].date == date(2026, 4, 1)
-    assert specs["contract_details_notice"].date == date(2024, 3, 31)
+    assert specs["contract_details_notice"].date == date(2024, 3, 30)
 
 
 def test_route_decision_for_a_chosen_route() -> None:
@@ -175,13 +177,15 @@ def test_contract_level_route_decision_uses_the_longest_lead_time() -> None:
     assert "decommission" in spec["route_decision"].detail
 
 
-def test_assessment_booking_is_five_weeks_before() -> None:
-    assert assessment_booking_date(date(2027, 6, 30)) == date(2027, 5, 26)
+def test_assessment_booking_is_four_weeks_before() -> None:
+    # GOV.UK Service Manual, "Book a service assessment": at least 4 weeks ahead.
+    assert assessment_booking_date(date(2027, 6, 30)) == date(2027, 6, 2)
+    assert assessment_booking_date(date(2027, 6, 30), weeks=5) == date(2027, 5, 26)
     spec = assessment_booking_deadline("beta", date(2027, 6, 30))
     assert (spec.kind, spec.key, spec.date) == (
         "assessment_booking",
         "assessment_booking:beta",
-        date(2027, 5, 26),
+        date(2027, 6, 2),
     )
 
 

@@ -114,9 +114,11 @@ class Flow:
         )
         return self.fire(self.pm, review, "submit_for_approval")
 
-    def approved_review(self, routes: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def approved_review(
+        self, routes: list[str], **terms: Any
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """A contract, a review with one component per route, routes and review approved."""
-        review = self.review(self.contract())
+        review = self.review(self.contract(**terms))
         parts = [
             self.approve_route(self.component(review, f"Line {i}"), route)
             for i, route in enumerate(routes)

@@ -79,8 +79,10 @@ def test_phase_ends_and_amber_actions_become_deadlines(client, pm, sro, make_use
     alpha_end = clock.today() + timedelta(days=120)
     case = fire(owner, component, "start_alpha", data={"alpha_end_date": str(alpha_end)})
     booking = [d for d in case["deadlines"] if d["kind"] == "assessment_booking"]
+    # GOV.UK Service Manual, "Book a service assessment": at least 4 weeks ahead (the
+    # HANDOVER_ASSESSMENT_BOOKING_WEEKS default; 5 was one department's practice).
     assert [(d["date"], d["status"]) for d in booking] == [
-        (str(alpha_end - timedelta(days=35)), "pending")
+        (str(alpha_end - timedelta(weeks=4)), "pending")
     ]
 
     amber_due = clock.today() + timedelta(days=90)

@@ -41,7 +41,7 @@ def events(flow: Flow, contract_id: int, action: str) -> list[dict]:
 
 def to_handover(flow: Flow) -> tuple[dict, dict]:
     """An exit whose notice is served and whose one service line is switched off."""
-    review, (printing,) = flow.approved_review(["decommission"])
+    review, (printing,) = flow.approved_review(["decommission"], regime="pa2023")
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
     exit_case = flow.fire(
         flow.manager, exit_case, "agree_exit_plan", evidence=ev("supplier_exit_plan")
@@ -100,14 +100,15 @@ def test_the_contract_ending_closes_its_other_deadlines(flow: Flow, clock, run) 
     [ended] = [e for e in events(flow, contract_id, "deadline.recomputed") if e["reason"]]
     assert ended["reason"] == "the contract ended on 2026-11-25"
     assert ended["actor"] == "colin"
-    # One termination notice (the exit's), counted from the actual end.
+    # One termination notice (the exit's), counted from the actual end: PA 2023 s.80(1),
+    # the 30 days beginning with 25 November end on 24 December.
     contract = flow.client.get(f"/api/contracts/{contract_id}", headers=flow.pm).json()
     due = [
         (d["date"], d["case_id"])
         for d in contract["deadlines"]
         if d["kind"] == "termination_notice"
     ]
-    assert due == [("2026-12-25", exit_case["id"])]
+    assert due == [("2026-12-24", exit_case["id"])]
     # A later change of terms does not bring the ended contract's deadlines back.
     res = flow.client.patch(
         f"/api/contracts/{contract_id}", json={"notice_period_days": 60}, headers=flow.pm

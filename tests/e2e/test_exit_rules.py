@@ -20,7 +20,7 @@ def _exit_case(flow: Flow, review: dict) -> dict:
 
 
 def test_the_contract_ends_only_once_every_line_is_off_it(flow: Flow) -> None:
-    review, (printing,) = flow.approved_review(["decommission"])
+    review, (printing,) = flow.approved_review(["decommission"], regime="pa2023")
     exit_case = flow.fire(
         flow.manager, _exit_case(flow, review), "agree_exit_plan", evidence=ev("supplier_exit_plan")
     )
@@ -46,9 +46,10 @@ def test_the_contract_ends_only_once_every_line_is_off_it(flow: Flow) -> None:
     printing = flow.fire(owner, printing, "archive_data", evidence=ev("data_archive_record"))
     printing = flow.fire(owner, printing, "switch_off")  # the certificate may follow the end
     exit_case = flow.fire(flow.manager, exit_case, "confirm_termination", data=ended)
-    # The UK11 is due 30 days after the contract ended, not 30 days after it was recorded.
+    # PA 2023 s.80(1): the UK11 is due within the 30 days beginning with the day the
+    # contract ended (day + 29), not counted from when the end was recorded.
     due = [d for d in exit_case["deadlines"] if d["kind"] == "termination_notice"]
-    assert [(d["date"], d["status"]) for d in due] == [("2026-12-20", "pending")]
+    assert [(d["date"], d["status"]) for d in due] == [("2026-12-19", "pending")]
 
 
 def test_the_sro_may_reconsider_running_to_expiry_before_the_notice_deadline(

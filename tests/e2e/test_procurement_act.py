@@ -37,7 +37,9 @@ def test_an_open_procedure_observes_the_standstill(flow: Flow, clock) -> None:
     hosting = flow.fire(
         flow.sro, hosting, "award", reason="Best value", data=published, evidence=ev("award_notice")
     )
-    # Eight working days from Wednesday 25 November end with Monday 7 December.
+    # PA 2023 s.51(2) and s.123: eight UK working days beginning with Wednesday 25 November
+    # (the day itself counts; Monday 30 November, St Andrew's Day, does not) end with
+    # Monday 7 December.
     _advance_to(clock, date(2026, 12, 9))
     early = {"contract_signed_date": "2026-12-07"}
     res = flow.send(flow.manager, hosting, "sign_contract", data=early)
@@ -45,9 +47,10 @@ def test_an_open_procedure_observes_the_standstill(flow: Flow, clock) -> None:
     assert "from 2026-12-08" in res.json()["detail"]
     signed = {"contract_signed_date": "2026-12-08"}
     hosting = flow.fire(flow.manager, hosting, "sign_contract", data=signed)
-    # The contract details notice is due 30 days after signature, not after it was recorded.
+    # PA 2023 s.53(1): due within the 30 days beginning with signature (8 December), so by
+    # 6 January, counted from signature, not from when it was recorded.
     due = [(d["kind"], d["date"]) for d in hosting["deadlines"] if d["status"] == "pending"]
-    assert ("contract_details_notice", "2027-01-07") in due
+    assert ("contract_details_notice", "2027-01-06") in due
 
 
 def test_a_framework_call_off_may_be_signed_at_once(flow: Flow) -> None:

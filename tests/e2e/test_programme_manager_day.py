@@ -742,8 +742,9 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         colin, hosting, "sign_contract", to="contracted", data={"contract_signed_date": str(signed)}
     )
     due = [d for d in hosting["deadlines"] if d["kind"] == "contract_details_notice"]
+    # PA 2023 s.53(1): within the 30 days beginning with signature, so by signature + 29.
     assert [(d["date"], d["status"]) for d in due] == [
-        (str(signed + timedelta(days=30)), "pending")
+        (str(signed + timedelta(days=29)), "pending")
     ]
 
     # ---- 30 April 2027: the UK7 is published and the new supplier mobilised -------------------
@@ -853,39 +854,21 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
         to="terminated",
         data={"termination_date": str(ended)},
     )
-    due = [d for d in exit_case["deadlines"] if d["kind"] == "termination_notice"]
-    assert [(d["date"], d["status"]) for d in due] == [(str(ended + timedelta(days=30)), "pending")]
+    # Let in 2019, the contract stays under the Public Contracts Regulations 2015 to its end:
+    # the Procurement Act 2023's contract termination notice (s.80, UK11) is not owed.
+    assert exit_case["contract_id"] and not [
+        d for d in exit_case["deadlines"] if d["kind"] == "termination_notice"
+    ]
     # Still open: the exit case is not closed, so the review cannot close yet.
     body = desk.refused(
         priya, review, "close", 422, "transition_blocked", ["all_children_final", "child_in_state"]
     )
     assert f"#{exit_case['id']}" in body["detail"] and "terminated" in body["detail"]
 
-    # ---- 14 April 2028: the termination notice is published; lessons learned -----------------
+    # ---- 14 April 2028: lessons learned; a PCR 2015 exit needs no UK11 ------------------------
     clock.advance(days=14)
-    closing = [ev("termination_notice"), ev("lessons_learned")]
-    body = desk.refused(
-        priya,
-        exit_case,
-        "close",
-        422,
-        "transition_blocked",
-        ["date_within_days"],
-        data={"termination_notice_date": str(ended + timedelta(days=45))},
-        evidence=closing,
-    )
-    assert "within 30 days" in body["detail"]
-    exit_case = desk.step(
-        priya,
-        exit_case,
-        "close",
-        to="closed",
-        data={"termination_notice_date": str(clock.today())},
-        evidence=closing,
-    )
+    exit_case = desk.step(priya, exit_case, "close", to="closed", evidence=[ev("lessons_learned")])
     assert exit_case["final"] is True
-    due = [d for d in exit_case["deadlines"] if d["kind"] == "termination_notice"]
-    assert [d["status"] for d in due] == ["met"]
 
     # ---- The review closes -----------------------------------------------------------------------
     review = desk.step(priya, review, "close", to="closed")

@@ -17,6 +17,7 @@ from app.audit.chain import verify
 from app.audit.models import AuditEvent
 from app.contracts import service as contracts
 from app.contracts.schemas import ContractCreate
+from app.deadlines.models import Deadline
 from app.imports.models import ContractOcdsRelease
 from app.imports.service import OcdsImportError
 from tests.imports.helpers import (
@@ -60,8 +61,8 @@ def test_every_fixture_imports_and_reimports_unchanged(db) -> None:
         with db.begin() as session:
             reports.append(import_path(session, path).as_dict())
     # One contract each: Contracts Finder style, two awards, the call-off, the lifecycle;
-    # four currencies.
-    assert sum(r["created"] for r in reports) == 8
+    # four currencies; and the framework itself, now kept as a framework (issue 14).
+    assert sum(r["created"] for r in reports) == 9
     with db() as session:
         before = snapshot(session)
         assert verify(session).ok
@@ -130,15 +131,20 @@ def test_amounts_are_held_to_the_cent_in_their_currency(db) -> None:
     }
 
 
-def test_a_framework_is_skipped_and_its_call_off_imported(db) -> None:
+def test_a_framework_is_kept_as_a_framework_and_its_call_off_imported_as_a_contract(db) -> None:
+    # Issue 14: a framework (101 suppliers) is not a contract to exit: it is kept and
+    # searchable as a framework, with no deadlines; its call-off is a contract.
     with db.begin() as session:
         report = import_path(session, FIXTURES / "framework.json").as_dict()
-    assert (report["created"], [s["ocid"] for s in report["skipped"]]) == (1, ["ocds-hvtest-fw-01"])
-    assert report["skipped"][0]["reason"] == (
-        "names 101 suppliers (a framework?); a contract holds at most 100"
-    )
+    assert (report["created"], report["skipped"]) == (2, [])
     with db() as session:
+        framework = by_ocid(session, "ocds-hvtest-fw-01")
+        assert framework.agreement == "framework" and len(framework.suppliers) == 100
+        assert not session.scalars(
+            select(Deadline).where(Deadline.scope == f"contract:{framework.id}")
+        ).all()
         call_off = by_ocid(session, "ocds-hvtest-fw-01-co-07")
+        assert call_off.agreement == "contract"
         assert [s.companies_house_number for s in call_off.suppliers] == ["09000007"]
 
 
@@ -286,6 +292,7 @@ def test_unsupported_releases_are_skipped_with_reasons(db) -> None:
     no_buyer = release(ocid="ocds-nobuyer", buyer=None, parties=[])
     many = release(
         ocid="ocds-framework",
+        tender={"title": "Call-off: managed IT"},  # a call-off, so a contract: at most 100
         awards=[{"suppliers": [{"name": f"S{i}"} for i in range(101)]}],
     )
     doc = {"records": [{"ocid": "ocds-x"}, {"ocid": "ocds-y", "compiledRelease": release()}]}

@@ -47,8 +47,11 @@ def test_every_contracts_finder_file_maps(cf: Path, name: str) -> None:
     assert contract.ocid == path.stem
     assert contract.release_date.tzinfo is not None
     assert contract.dates_source == "awards"
-    assert contract.value_currency == "GBP"
-    assert contract.value_amount is not None and contract.value_amount >= 0
+    # Issue 14: Contracts Finder's placeholders (£0, £0.10, £3) are unknown values, and 7 of
+    # these 100 real releases give only a placeholder.
+    if contract.value_amount is not None:
+        assert contract.value_currency == "GBP"
+        assert contract.value_amount >= 10
     assert contract.start_date is not None and contract.end_date is not None
     assert contract.suppliers and contract.buyer_name and contract.title
     # raw must survive a JSON round trip so persistence can store it beside the contract.

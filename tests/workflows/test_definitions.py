@@ -549,7 +549,8 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
         evidence=ev("evaluation_report"),
         expect="tenders_evaluated",
     )
-    # Published on Friday 16 January 2026: the standstill runs to the end of Wednesday 28th.
+    # Published on Friday 16 January 2026: PA 2023 s.51(2), eight working days beginning with
+    # the day of publication, so the standstill runs to the end of Tuesday 27th.
     published = {"award_notice_date": "2026-01-16"}
     # The evaluator may not award.
     notice = ev("award_notice")
@@ -560,9 +561,9 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
     )
     future = {"contract_signed_date": (TODAY + timedelta(days=1)).isoformat()}
     assert case.refused("sign_contract", "cleo", [CL], data=future) == {"date_not_after"}
-    early = {"contract_signed_date": "2026-01-28"}
+    early = {"contract_signed_date": "2026-01-27"}
     assert case.refused("sign_contract", "cleo", [CL], data=early) == {"after_working_days"}
-    signed = date(2026, 1, 29)
+    signed = date(2026, 1, 28)
     verdict = case.fire(
         "sign_contract",
         "cleo",
@@ -575,17 +576,17 @@ def walk_reprocure(defs: dict[str, WorkflowDefinition]) -> list[str]:
             "schedule_deadline",
             {
                 "kind": "contract_details_notice",
-                "days_from_now": 30,
+                "days_from_now": 29,
                 "from_field": "contract_signed_date",
                 "met_by": "mobilise",
             },
         )
     ]
-    # The contract details notice must be published within 30 days of signature.
-    late = {"contract_details_notice_date": (signed + timedelta(days=31)).isoformat()}
+    # PA 2023 s.53(1): within the 30 days beginning with signature, so day + 29 at the latest.
+    late = {"contract_details_notice_date": (signed + timedelta(days=30)).isoformat()}
     notice = ev("contract_details_notice")
     assert case.refused("mobilise", "cam", [CM], data=late, evidence=notice) == {"date_within_days"}
-    on_time = {"contract_details_notice_date": (signed + timedelta(days=30)).isoformat()}
+    on_time = {"contract_details_notice_date": (signed + timedelta(days=29)).isoformat()}
     assert case.refused("mobilise", "cam", [CM], data=on_time) == {"evidence_kinds"}
     case.fire("mobilise", "cam", [CM], data=on_time, evidence=notice, expect="mobilised")
     case.fire("go_live", "owen", [SO], expect="new_contract_live")
@@ -749,8 +750,10 @@ def test_extension_without_recorded_limits(defs: dict[str, WorkflowDefinition]) 
 # --- contract_exit --------------------------------------------------------------------
 
 
-def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
-    case = Case(defs["contract_exit"])
+def walk_exit(
+    defs: dict[str, WorkflowDefinition], *, serve: bool, regime: str = "pa2023"
+) -> list[str]:
+    case = Case(defs["contract_exit"], contract={**CONTRACT, "regime": regime})
     assert case.refused("agree_exit_plan", "cam", [CM]) == {"evidence_kinds"}
     case.fire(
         "agree_exit_plan", "cam", [CM], evidence=ev("supplier_exit_plan"), expect="notice_due"
@@ -805,15 +808,21 @@ def walk_exit(defs: dict[str, WorkflowDefinition], *, serve: bool) -> list[str]:
             "schedule_deadline",
             {
                 "kind": "termination_notice",
-                "days_from_now": 30,
+                "days_from_now": 29,
                 "from_field": "termination_date",
                 "met_by": "close",
             },
         ),
         ("recompute_contract_deadlines", {}),
     ]
+    if regime != "pa2023":
+        # PA 2023 s.80 binds contracts awarded under the Act: a PCR 2015 contract's exit
+        # closes on its lessons learned, with no UK11 to attach or date.
+        case.fire("close", "cam", [CM], evidence=ev("lessons_learned"), expect="closed")
+        return case.visited
     both = ev("termination_notice", "lessons_learned")
-    late = {"termination_notice_date": (ended + timedelta(days=31)).isoformat()}
+    # PA 2023 s.80(1): the 30 days begin with the termination date; day + 30 is late.
+    late = {"termination_notice_date": (ended + timedelta(days=30)).isoformat()}
     assert case.refused("close", "cam", [CM], data=late, evidence=both) == {"date_within_days"}
     on_time = {"termination_notice_date": (ended + timedelta(days=20)).isoformat()}
     assert case.refused("close", "cam", [CM], data=on_time, evidence=both[:1]) == {"evidence_kinds"}
@@ -828,6 +837,13 @@ def test_exit_by_serving_notice(defs: dict[str, WorkflowDefinition]) -> None:
 
 def test_exit_by_running_to_expiry(defs: dict[str, WorkflowDefinition]) -> None:
     assert "running_to_expiry" in walk_exit(defs, serve=False)
+
+
+def test_a_pcr2015_exit_closes_without_a_termination_notice(
+    defs: dict[str, WorkflowDefinition],
+) -> None:
+    # Procurement Act 2023 s.80 (contract termination notice, UK11): contracts under the Act.
+    assert "closed" in walk_exit(defs, serve=True, regime="pcr2015")
 
 
 # --- every state is visited by some walk ----------------------------------------------
