@@ -30,7 +30,8 @@ def test_one_trigger_told_apart_by_outcome_pools_the_choices() -> None:
     inputs = merged_inputs(candidates("service_component", "record_assessment", "alpha"))
     by_name = {d.name: d for d in inputs.data}
     assert by_name["outcome"].type == "choice"
-    assert by_name["outcome"].choices == ("met", "amber", "not_met")
+    # The Service Manual's green / amber / red, with met / not met kept for older reports.
+    assert by_name["outcome"].choices == ("met", "green", "amber", "not_met", "red")
     assert by_name["outcome"].required
     # Only the amber outcome needs the actions: not required of every outcome.
     assert not by_name["amber_actions"].required
