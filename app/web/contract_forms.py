@@ -90,9 +90,15 @@ def payload(values: dict[str, str], *, partial: bool = False) -> dict[str, Any]:
         body["suppliers"] = [{"name": values["supplier_name"]}]
     if values["value_amount"]:
         body["value"] = {"amount": values["value_amount"].replace(",", ""), "currency": "GBP"}
-    for key in ("start_date", "end_date", "max_end_date", "notice_period_days", "tier"):
+    for key in ("start_date", "end_date", "max_end_date"):
         if values[key] or partial:
             body[key] = values[key] or None
+    for key in ("notice_period_days", "tier"):
+        if values[key] or partial:
+            # The API takes JSON integers only; a form posts text, so whole numbers convert
+            # here and anything else stays text for the validator to refuse in words.
+            text = values[key].strip()
+            body[key] = int(text) if text.isdigit() else (text or None)
     if values["description"] or partial:
         body["description"] = values["description"] or None
     return body
@@ -105,7 +111,7 @@ def _message(field: str, error: Any) -> str:
         return f"Enter the {label.lower()}"
     if kind.startswith("date"):
         return f"{label} must be a real date, like 2027-03-31"
-    if kind.startswith(("int", "decimal", "float")):
+    if kind.startswith(("int", "decimal", "float")) or "JSON integer" in error.get("msg", ""):
         return f"{label} must be a number"
     if kind.startswith(("greater_than", "less_than")):
         return f"{label}: {error.get('msg', 'out of range').lower()}"

@@ -222,7 +222,12 @@ def save_contract(
     reason = str(form.get("reason") or "").strip() or None
     try:
         patch = ContractPatch.model_validate(
-            {**forms.payload(values, partial=True), "version": version or None, "reason": reason}
+            {
+                **forms.payload(values, partial=True),
+                # The form posts text; the API's version is a JSON integer.
+                "version": int(version) if version.isdigit() else (version or None),
+                "reason": reason,
+            }
         )
         with ctx.session.begin_nested():
             service.update(
