@@ -219,13 +219,15 @@ def save_contract(
     contract = service.get(session=ctx.session, contract_id=contract_id)
     values = forms.values_from(form)
     version = str(form.get("version") or "")
+    # The form posts text: a whole number is the version it was opened at; anything else is
+    # left as text for the validator to refuse.
+    posted = int(version) if version.isdigit() else None
     reason = str(form.get("reason") or "").strip() or None
     try:
         patch = ContractPatch.model_validate(
             {
                 **forms.payload(values, partial=True),
-                # The form posts text; the API's version is a JSON integer.
-                "version": int(version) if version.isdigit() else (version or None),
+                "version": posted if posted is not None else (version or None),
                 "reason": reason,
             }
         )
@@ -245,7 +247,7 @@ def save_contract(
             values=values,
             errors=errors,
             contract=contract,
-            version=int(version) if version.isdigit() else contract.version,
+            version=posted if posted is not None else contract.version,
             status_code=422,
         )
     except Conflict as exc:
@@ -257,7 +259,7 @@ def save_contract(
                 values=values,
                 errors=errors,
                 contract=contract,
-                version=int(version) if version.isdigit() else contract.version,
+                version=posted if posted is not None else contract.version,
                 status_code=409,
             )
         message = _stale_message(ctx, contract)
