@@ -20,7 +20,11 @@ run: $(STAMP) assets
 	@$(BIN)/handover demo --if-empty
 	$(BIN)/handover serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) assets lint types workflows-check migrations-check pytest pytest-postgres
+# The SQLite and PostgreSQL runs are independent processes: with TEST_DATABASE_URL set they
+# run side by side (one per core), each printing its output as a block when it finishes
+# (pytest's numbered temporary folders are safe for concurrent sessions).
+test: $(STAMP) assets lint types workflows-check migrations-check
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 # The web frontend's packages and compiled CSS (app/web/built/, git-ignored); without
 # node/npm it says so in one line and the pages are served unstyled.
