@@ -76,6 +76,8 @@ def _months(start: date, end: date) -> list[Tick]:
     ticks: list[Tick] = []
     first = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     while first < end:
+        if _x(first, start) > WIDTH - RIGHT - 30:
+            break  # no room left for the month's name
         ticks.append(
             Tick(_x(first, start), f"{first:%b} {first:%y}" if first.month == 1 else f"{first:%b}")
         )

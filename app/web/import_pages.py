@@ -29,6 +29,8 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     errors = [{"text": error, "href": "#file"}] if error else []
+    # Beside the field, a refused file's words point at its problems (listed above it).
+    field_error = "Choose a corrected file: its problems are listed above" if refused else error
     return render(
         request,
         "import.html",
@@ -36,7 +38,7 @@ def _page(
         status_code=status_code,
         errors=errors,
         title="Import an OCDS file",
-        error=error,
+        error=field_error,
         report=report,
         problems=refused.problems if refused else [],
     )
