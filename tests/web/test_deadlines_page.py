@@ -43,6 +43,8 @@ def test_the_page_draws_twelve_months_and_lists_them_in_a_table(
     assert svg, page.text
     assert 'role="img"' in svg.group(0) and "<title id=" in svg.group(0) and "<desc" in svg.group(0)
     assert "style" not in svg.group(0)
+    assert ' style="' not in page.text and "<style" not in page.text
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
     assert "app-deadline-timeline__dot--pending" in svg.group(0)
     assert f'href="/contracts/{contract_id}"' in page.text
     deadline = _first_open(db, contract_id)

@@ -10,6 +10,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock import FrozenClock
+from app.config import Settings
+from app.main import create_app
 from tests.imports.helpers import counts, package, release
 from tests.web.conftest import csrf_of, sign_in
 
@@ -42,6 +45,7 @@ def test_upload_shows_created_updated_unchanged_and_skipped(
     form = client.get("/imports")
     assert form.status_code == 200
     assert 'enctype="multipart/form-data"' in form.text
+    assert form.text.count("<h1") == 1 and ' style="' not in form.text
     assert "<title>Import an OCDS file \u2013 Handover</title>" in form.text
     done = _upload(client, _doc())
     assert done.status_code == 200, done.text
@@ -125,3 +129,32 @@ def test_a_viewer_sees_the_history_but_cannot_import(
     )
     assert forged.status_code == 403
     assert counts(db) == before
+
+
+def test_the_page_takes_the_apis_upload_limits_not_the_json_body_limit(
+    settings: Settings, clock: FrozenClock, web_user: Callable[..., str]
+) -> None:
+    # Small limits, so the test sends kilobytes: bodies above 2 KiB would be refused as
+    # JSON bodies; an upload may be 192 KiB, with releases of at most 32 KiB each.
+    small = settings.model_copy(
+        update={"max_body_bytes": 2048, "max_upload_bytes": 196_608, "max_release_bytes": 32_768}
+    )
+    web_user("priya", "programme_manager")
+    app = create_app(small, clock)
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        sign_in(client, "priya")
+        padded = [
+            release(ocid=f"ocds-pad-{i}", id=f"pad-{i}", description="x" * 500) for i in range(8)
+        ]
+        body = json.dumps(package(*padded)).encode()
+        assert 2048 < len(body) < 32_768
+        first = _upload(client, body)
+        assert first.status_code == 200, first.text
+        huge = release(description="x" * 40_000)
+        refused = _upload(client, json.dumps(package(huge)).encode(), "huge.json")
+        assert refused.status_code == 413
+        assert (
+            "govuk-error-summary" in refused.text and "huge.json was not imported" in refused.text
+        )
+        too_big = _upload(client, b" " * 200_000)
+        assert too_big.status_code == 413
