@@ -39,6 +39,7 @@ def deadline_list(
     ctx: WebCtx,
     kind: Text = "",
     status: Text = "",
+    sort: Text = "date",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """The next twelve months of deadlines, filtered by a GET form, as a picture and a table."""
@@ -55,8 +56,11 @@ def deadline_list(
         status=chosen_status or None,
         page=page,
         page_size=queries.PAGE_SIZE,
+        latest_first=sort == "-date",
     )
-    query = {k: v for k, v in {"kind": chosen_kind, "status": chosen_status}.items() if v}
+    chosen_sort = "-date" if sort == "-date" else ""
+    filters = {"kind": chosen_kind, "status": chosen_status, "sort": chosen_sort}
+    query = {k: v for k, v in filters.items() if v}
     here = "/deadlines" + (f"?{urlencode({**query, 'page': page})}" if query or page > 1 else "")
     return render(
         request,
@@ -73,7 +77,8 @@ def deadline_list(
         link=lambda n: "/deadlines?" + urlencode({**query, "page": n}),
         kinds=kinds,
         statuses=DEADLINE_STATUSES,
-        filters={"kind": chosen_kind, "status": chosen_status},
+        filters=filters,
+        sort_link="/deadlines?" + urlencode({**query, "sort": "date" if chosen_sort else "-date"}),
         back=urlencode({"back": here}),
     )
 

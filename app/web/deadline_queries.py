@@ -23,11 +23,14 @@ def deadlines_window(
     status: str | None,
     page: int,
     page_size: int,
+    latest_first: bool = False,
 ) -> tuple[list[Deadline], list[Deadline], int]:
     """Deadlines from start to before end: those to draw, one page for the table, the total."""
     stmt = actions.deadlines_query(after=start, before=end, kind=kind, status=status)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     drawn = list(session.scalars(stmt.limit(PICTURE_LIMIT)))
+    if latest_first:
+        stmt = stmt.order_by(None).order_by(Deadline.date.desc(), Deadline.id.desc())
     rows = list(session.scalars(stmt.offset((page - 1) * page_size).limit(page_size)))
     return drawn, rows, total
 

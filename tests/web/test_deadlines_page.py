@@ -152,3 +152,16 @@ def test_a_service_owner_may_mark_met_but_not_waive(
         post_form(client, f"/deadlines/{deadline.id}/waive", {"waive_reason": "x"}).status_code
         == 403
     )
+
+
+def test_the_table_sorts_latest_first_and_keeps_the_filters(
+    client: TestClient, web_user: Callable[..., str], db: sessionmaker[Session]
+) -> None:
+    _pm_with_contract(client, web_user)
+    soonest = client.get("/deadlines?status=pending").text
+    latest = client.get("/deadlines?status=pending&sort=-date").text
+    ids = re.findall(r'href="/deadlines/(\d+)\?', soonest)
+    assert len(ids) > 1
+    assert re.findall(r'href="/deadlines/(\d+)\?', latest) == ids[::-1]
+    assert 'href="/deadlines?status=pending&amp;sort=-date"' in soonest
+    assert '<input type="hidden" name="sort" value="-date">' in latest
