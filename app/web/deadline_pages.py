@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.cases.schemas import Evidence as CaseEvidence
 from app.deadlines import actions
 from app.deadlines.models import DEADLINE_STATUSES, OPEN_STATUSES, Deadline
 from app.deadlines.schemas import Resolution
@@ -140,7 +141,7 @@ def day(value: date) -> str:
 
 
 def _offered(field: str, can: dict[str, bool]) -> bool:
-    return can.get(field.removesuffix("_reason"), False)
+    return can.get(field.split("_", 1)[0], False)  # waive_reason, met_evidence_url, ...
 
 
 @router.get("/deadlines/{deadline_id}")
@@ -180,11 +181,12 @@ def _decide(
     deadline = actions.get_deadline(session=ctx.session, deadline_id=deadline_id)
     status, roles = DECISIONS[decision]
     field = f"{decision}_reason"
-    reason = str(form.get(field) or "")
+    values = {k: str(form.get(k) or "") for k in (field, *_evidence_fields(decision))}
     back = _back(str(form.get("back") or ""))
     try:
         require(user.actor, roles)
-        body = Resolution.model_validate({"reason": reason})
+        evidence = _evidence(decision, values)
+        body = Resolution.model_validate({"reason": values[field], "evidence": evidence})
         with ctx.session.begin_nested():
             actions.resolve(
                 session=ctx.session,
@@ -193,7 +195,11 @@ def _decide(
                 actor=ctx.actor,
                 reason=body.reason,
                 now=ctx.clock.now(),
+                evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
             )
+    except BadLink:
+        field, code = f"{decision}_evidence_url", 422
+        message = "Enter the evidence link as a web address starting https:// or http://"
     except ValidationError:
         verb = "waiving it" if decision == "waive" else "marking it met"
         message = f"Enter your reason for {verb}"
@@ -209,6 +215,27 @@ def _decide(
         deadline,
         back=back,
         errors={field: message},
-        values={field: reason},
+        values=values,
         status_code=code,
     )
+
+
+class BadLink(ValueError):
+    """The evidence link is not a web address someone else can open."""
+
+
+def _evidence_fields(decision: str) -> tuple[str, str]:
+    return f"{decision}_evidence_title", f"{decision}_evidence_url"
+
+
+def _evidence(decision: str, values: dict[str, str]) -> list[dict[str, str]]:
+    """The optional evidence link, checked as the case forms check theirs (http or https)."""
+    title_field, url_field = _evidence_fields(decision)
+    title, url = values[title_field].strip(), values[url_field].strip()
+    if not title and not url:
+        return []
+    try:
+        link = CaseEvidence.model_validate({"title": title or "Evidence", "url": url})
+    except ValidationError:
+        raise BadLink(url) from None
+    return [{"title": link.title, "url": link.url}]

@@ -87,15 +87,30 @@ def test_waive_needs_a_reason_then_is_recorded_and_cannot_be_repeated(
     assert "govuk-error-summary" in again.text and 'href="#status"' in again.text
 
 
-def test_mark_met_with_a_reason(
+def test_mark_met_with_a_reason_and_an_evidence_link(
     client: TestClient, web_user: Callable[..., str], db: sessionmaker[Session]
 ) -> None:
     contract_id = _pm_with_contract(client, web_user)
     deadline = _first_open(db, contract_id)
-    done = post_form(client, f"/deadlines/{deadline.id}/met", {"met_reason": "Served on time"})
+    url = f"/deadlines/{deadline.id}/met"
+    bad = post_form(
+        client, url, {"met_reason": "Served on time", "met_evidence_url": "javascript:alert(1)"}
+    )
+    assert bad.status_code == 422
+    assert 'href="#met_evidence_url"' in bad.text and "starting https://" in bad.text
+    assert "Served on time" in bad.text  # the input is kept
+    link = "https://files.example.org/notice.pdf"
+    done = post_form(
+        client,
+        url,
+        {"met_reason": "Served on time", "met_evidence_url": link, "met_evidence_title": "Notice"},
+    )
     assert done.status_code == 303
     with db() as session:
         assert session.get(Deadline, deadline.id).status == "met"  # type: ignore[union-attr]
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "deadline.met"))
+        assert event is not None
+        assert [e["url"] for e in event.evidence] == [link]
 
 
 def test_csrf_is_required(
