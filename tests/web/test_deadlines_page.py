@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.models import AuditEvent
 from app.deadlines.models import Deadline
+from app.web import deadline_timeline
 from tests.web.conftest import csrf_of, post_form, register, sign_in
 
 
@@ -180,3 +182,19 @@ def test_the_table_sorts_latest_first_and_keeps_the_filters(
     assert re.findall(r'href="/deadlines/(\d+)\?', latest) == ids[::-1]
     assert 'href="/deadlines?status=pending&amp;sort=-date"' in soonest
     assert '<input type="hidden" name="sort" value="-date">' in latest
+
+
+def test_the_picture_places_dates_along_the_twelve_months() -> None:
+    today = date(2026, 11, 25)
+    rows = [
+        Deadline(kind="notice_deadline", date=today, status="pending"),
+        Deadline(kind="hard_stop", date=today + timedelta(days=364), status="missed"),
+    ]
+    picture = deadline_timeline.build(rows, today, total=2)
+    first, last = picture.dots
+    assert first.x == picture.left and last.x < picture.right
+    assert [lane.label for lane in picture.lanes] == ["Hard stop", "Notice deadline"]
+    assert picture.ticks[0].label == "Dec" and picture.ticks[1].label == "Jan 27"
+    assert all(picture.left < t.x < picture.right for t in picture.ticks)
+    assert "2 deadlines from 25 November 2026 to 24 November 2027" in picture.description
+    assert "1 missed, 1 pending" in picture.description
