@@ -74,7 +74,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         raise DefinitionError(named)
     error_handlers.install(app)
     app.add_middleware(
-        BodyLimit, default_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
+        BodyLimit,
+        default_limit=settings.max_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+        # The web Import page posts the same files as the API: the same size limit.
+        upload_prefix=("/api/imports/", "/imports"),
     )
     app.add_middleware(RefuseNul)
     app.add_middleware(RequestContext)

@@ -82,7 +82,7 @@ class BodyLimit:
         *,
         default_limit: int,
         upload_limit: int,
-        upload_prefix: str = "/api/imports/",
+        upload_prefix: str | tuple[str, ...] = "/api/imports/",
     ) -> None:
         self.app = app
         self.default_limit = default_limit
