@@ -29,6 +29,7 @@ from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
 from app.portfolio.router import router as portfolio_router
 from app.web import install as install_web
+from app.work.router import router as work_router
 from app.workflows.named import code_name_problems
 from app.workflows.registry import WorkflowRegistry, workflows_path
 from app.workflows.router import router as workflows_router
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(SecurityHeaders, hsts=settings.environment != "development")
     routers = (
         auth_router,
+        work_router,
         contracts_router,
         audit_router,
         workflows_router,

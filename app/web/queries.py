@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,6 @@ from app.auth.models import User
 from app.cases.models import Case
 from app.contracts import service as contracts
 from app.contracts.models import Contract
-from app.deadlines.models import Deadline
 
 PAGE_SIZE = 25
 SORTS = {
@@ -58,34 +57,6 @@ def cases_of_contract(session: Session, contract_id: int) -> list[Case]:
     return list(
         session.scalars(select(Case).where(Case.contract_id == contract_id).order_by(Case.id))
     )
-
-
-def open_cases(session: Session, limit: int = 500) -> list[Case]:
-    """Open cases, most recently changed first (My work filters them by role)."""
-    stmt = select(Case).where(Case.final.is_(False)).order_by(Case.updated_at.desc()).limit(limit)
-    return list(session.scalars(stmt))
-
-
-def deadlines_due(session: Session, today: date, days: int = 90) -> list[Deadline]:
-    """Pending deadlines up to `days` ahead (and any already passed), soonest first."""
-    return list(
-        session.scalars(
-            select(Deadline)
-            .where(Deadline.status == "pending", Deadline.date <= today + timedelta(days=days))
-            .order_by(Deadline.date, Deadline.id)
-            .limit(100)
-        )
-    )
-
-
-def contract_titles(session: Session, ids: set[int]) -> dict[int, str]:
-    """Contract references and titles by id, for labelling deadlines and cases."""
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Contract.id, Contract.reference, Contract.title).where(Contract.id.in_(ids))
-    )
-    return {r.id: f"{r.reference}: {r.title}" for r in rows}
 
 
 def last_change(session: Session, contract_id: int) -> AuditEvent | None:
