@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import case_pages, contract_pages, home_pages, notice_pages
+from app.web import audit_pages, case_pages, contract_pages, home_pages, notice_pages
 
 router = APIRouter(include_in_schema=False)
-for _module in (home_pages, contract_pages, case_pages, notice_pages):
+for _module in (home_pages, contract_pages, case_pages, notice_pages, audit_pages):
     router.include_router(_module.router)

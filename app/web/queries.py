@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.cases.models import Case
@@ -84,3 +86,14 @@ def display_names(session: Session, names: set[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(User.name, User.display_name).where(User.name.in_(names)))
     return {r.name: r.display_name or r.name for r in rows}
+
+
+def audit_page(
+    session: Session, filters: dict[str, Any], page: int
+) -> tuple[list[AuditEvent], int]:
+    """One page of audit events matching the API's filters, newest first, and the total."""
+    stmt = audit.events_query(**filters).order_by(None)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    ordered = stmt.order_by(AuditEvent.seq.desc())
+    rows = session.scalars(ordered.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return list(rows), total
