@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.cases.context import TRANSITIONED
 from app.cases.models import Case
 from app.contracts import service as contracts
 from app.contracts.models import Contract
@@ -97,3 +98,13 @@ def audit_page(
     ordered = stmt.order_by(AuditEvent.seq.desc())
     rows = session.scalars(ordered.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return list(rows), total
+
+
+def path_taken(session: Session, case_id: int) -> list[tuple[str, str]]:
+    """The (from, to) states of a case's transitions, oldest first."""
+    rows = session.execute(
+        select(AuditEvent.from_state, AuditEvent.to_state)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == TRANSITIONED)
+        .order_by(AuditEvent.seq)
+    )
+    return [(r.from_state, r.to_state) for r in rows if r.from_state and r.to_state]
