@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version="0.1.0",
         summary="Leave outsourced IT contracts and re-deliver the work as in-house services.",
         lifespan=lifespan,
+        docs_url=None,  # app.web serves /docs from the local Swagger UI build (offline)
     )
     app.state.settings = settings
     app.state.engine = engine
