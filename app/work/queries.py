@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEvent
+from app.cases.context import TRANSITIONED
 from app.cases.models import Case
 from app.contracts.models import Contract
 from app.deadlines.models import Deadline, InAppNotification
@@ -52,3 +54,19 @@ def contract_titles(session: Session, ids: set[int]) -> dict[int, str]:
         select(Contract.id, Contract.reference, Contract.title).where(Contract.id.in_(ids))
     )
     return {r.id: f"{r.reference}: {r.title}" for r in rows}
+
+
+def trigger_histories(session: Session, case_ids: set[int]) -> dict[int, dict[str, str]]:
+    """For each case, who last fired each trigger (four-eyes), in one query for many cases."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(AuditEvent.case_id, AuditEvent.trigger, AuditEvent.actor)
+        .where(AuditEvent.case_id.in_(case_ids), AuditEvent.action == TRANSITIONED)
+        .order_by(AuditEvent.seq)
+    )
+    found: dict[int, dict[str, str]] = {}
+    for case_id, trigger, actor in rows:
+        if case_id is not None and trigger:
+            found.setdefault(case_id, {})[trigger] = actor
+    return found

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.auth.roles import Role
-from app.cases.context import trigger_history
 from app.cases.models import Case
 from app.cases.service import Ctx, definition_of
 from app.deadlines.models import Deadline, InAppNotification
@@ -70,15 +69,20 @@ def urgency(due: date, today: date) -> tuple[str, str]:
     return f"Due in {days} days", "govuk-tag--grey"
 
 
-def _work_item(ctx: Ctx, case: Case) -> WorkItem | None:
-    """What the user may do on one case now; four-eyes steps they proposed are not theirs."""
+def _open_to(ctx: Ctx, case: Case) -> list[TransitionDef]:
+    """The transitions from the case's state that the user's roles may fire."""
     roles = ctx.actor.roles
-    mine = [
+    return [
         t
         for t in definition_of(ctx, case).transitions
         if case.state in t.sources and (Role.admin in roles or not t.roles.isdisjoint(roles))
     ]
-    history = trigger_history(ctx.session, case.id) if any(t.not_by_actor_of for t in mine) else {}
+
+
+def _work_item(
+    ctx: Ctx, case: Case, mine: list[TransitionDef], history: dict[str, str]
+) -> WorkItem | None:
+    """What the user may do on one case now; four-eyes steps they proposed are not theirs."""
     actions: list[TransitionDef] = []
     approvals: list[TransitionDef] = []
     for t in mine:
@@ -94,7 +98,15 @@ def _work_item(ctx: Ctx, case: Case) -> WorkItem | None:
 
 def work_items(ctx: Ctx, limit: int = 50) -> list[WorkItem]:
     """Open cases where the user's roles can act now, assigned ones first, then newest."""
-    items = [i for c in queries.open_cases(ctx.session) if (i := _work_item(ctx, c)) is not None]
+    open_to = [(c, _open_to(ctx, c)) for c in queries.open_cases(ctx.session)]
+    # One query for the proposers of every case with a four-eyes step, not one per case.
+    four_eyes = {c.id for c, ts in open_to if any(t.not_by_actor_of for t in ts)}
+    histories = queries.trigger_histories(ctx.session, four_eyes)
+    items = [
+        item
+        for c, ts in open_to
+        if (item := _work_item(ctx, c, ts, histories.get(c.id, {}))) is not None
+    ]
     items.sort(key=lambda i: (not i.assigned, -i.case.updated_at.timestamp()))
     return items[:limit]
 
