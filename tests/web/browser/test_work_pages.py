@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser
+from datetime import UTC, datetime
 
+from playwright.sync_api import Browser
+from sqlalchemy import select, update
+
+from app.auth.models import User
+from app.config import Settings
+from app.db.session import make_engine, make_sessionmaker
+from app.deadlines.models import InAppNotification, Reminder
 from tests.web.browser.conftest import Server, new_page, screenshot
 from tests.web.browser.test_journey import Visit, _register
+
+
+def _seed(server: Server, run: str) -> int:
+    """A notice for priya and a failed delivery: no page makes either (the scheduler does)."""
+    engine = make_engine(Settings(database_url=server.url))
+    with make_sessionmaker(engine).begin() as s:
+        priya = s.scalar(select(User.id).where(User.name == "priya"))
+        now = datetime.now(UTC)
+        s.add(
+            InAppNotification(user_id=priya, subject=f"Notice due {run}", body="b", created_at=now)
+        )
+        reminder_id = s.scalar(
+            select(Reminder.id).where(Reminder.status == "pending").order_by(Reminder.id.desc())
+        )
+        s.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id)
+            .values(status="failed", attempts=5, last_error="550 mailbox unavailable")
+        )
+    engine.dispose()
+    assert reminder_id is not None
+    return reminder_id
 
 
 def test_notifications_audit_and_diagram_pages(
@@ -22,11 +51,19 @@ def test_notifications_audit_and_diagram_pages(
     region = page.get_by_role("region", name="Workflow diagram", exact=False)
     assert region.get_attribute("tabindex") == "0" and region.locator("svg").count() == 1
     visit.check("diagram")
+    reminder_id = _seed(server, run)
     page.get_by_role("link", name="Notifications", exact=True).click()
     page.wait_for_load_state()
     assert page.title().startswith("Notifications and reminders")
     assert page.get_by_role("heading", name="Failed reminders").is_visible()
     visit.check("notifications")
+    page.get_by_role("button", name=f"Notice due {run}", exact=False).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name=f"Notice due {run}", exact=False).count() == 0
+    page.get_by_role("button", name=f"Requeue reminder {reminder_id}", exact=True).click()
+    page.wait_for_load_state()
+    assert f"/reminders/{reminder_id}/requeue" not in page.content()
+    visit.check("requeued")
     page.get_by_role("link", name="Audit", exact=True).click()
     page.wait_for_load_state()
     page.get_by_label("Case number").fill(case_path.rsplit("/", 1)[1])
