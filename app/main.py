@@ -29,6 +29,7 @@ from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
 from app.portfolio.router import router as portfolio_router
 from app.web import install as install_web
+from app.work.router import router as work_router
 from app.workflows.named import code_name_problems
 from app.workflows.registry import WorkflowRegistry, workflows_path
 from app.workflows.router import router as workflows_router
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version="0.1.0",
         summary="Leave outsourced IT contracts and re-deliver the work as in-house services.",
         lifespan=lifespan,
+        docs_url=None,  # app.web serves /docs from the local Swagger UI build (offline)
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(SecurityHeaders, hsts=settings.environment != "development")
     routers = (
         auth_router,
+        work_router,
         contracts_router,
         audit_router,
         workflows_router,

@@ -33,6 +33,7 @@ RESOLVERS = frozenset(
 MONEY = EDITORS | {"service_owner"}
 MATRIX: dict[tuple[str, str], object] = {
     ("GET", "/api/me"): ANY,
+    ("GET", "/api/me/work"): ANY,
     ("POST", "/api/contracts"): EDITORS,
     ("GET", "/api/contracts"): ANY,
     ("GET", "/api/contracts/{contract_id}"): ANY,

@@ -98,7 +98,9 @@ def _layout(defn: WorkflowDefinition) -> tuple[dict[str, _Box], float, float]:
     return boxes, x - _COL_GAP + _MARGIN, height
 
 
-def _edge_svg(a: _Box, b: _Box, label: str, bottom: float, k: int) -> tuple[str, float]:
+def _edge_svg(
+    a: _Box, b: _Box, label: str, bottom: float, k: int, cls: str, arrow: str
+) -> tuple[str, float]:
     """Path and label for one edge; returns the SVG and the lowest y it reaches."""
     if a is b:
         x0, y0 = a.x + a.w * 0.7, a.y
@@ -116,23 +118,41 @@ def _edge_svg(a: _Box, b: _Box, label: str, bottom: float, k: int) -> tuple[str,
         x0, y0, x3, y3 = a.cx, a.y + a.h, b.cx + 8, b.y + b.h
         d = f"M{x0:.1f},{y0:.1f} C{x0:.1f},{drop:.1f} {x3:.1f},{drop:.1f} {x3:.1f},{y3:.1f}"
         lx, ly, low = (x0 + x3) / 2, (y0 + y3) / 8 + drop * 3 / 4 - 4, drop
-    path = f'<path class="edge" d="{d}" marker-end="url(#arrow)"/>'
+    path = f'<path class="{cls}" d="{d}" marker-end="url(#{arrow})"/>'
     text = f'<text class="label" x="{lx:.1f}" y="{ly:.1f}">{escape(label)}</text>'
     return path + text, low
 
 
+# app/web/scss/_app.scss repeats these rules under .app-diagram for the inline SVG.
 _STYLE = (
     ".state{fill:#fff;stroke:#0b0c0c;stroke-width:1.5}"
     ".current{fill:" + HIGHLIGHT_FILL + ";stroke-width:3}"
+    ".inner{fill:none}"
     ".edge{fill:none;stroke:#505a5f;stroke-width:1.3}"
+    ".taken{stroke:#0b0c0c;stroke-width:2.5}"
+    ".start{fill:#0b0c0c}.arrowhead{fill:#505a5f}"
     "text{font-family:Arial,Helvetica,sans-serif;font-size:13px;fill:#0b0c0c}"
     ".title{text-anchor:middle;dominant-baseline:middle}"
     ".label{text-anchor:middle;font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:4}"
 )
 
 
-def svg(defn: WorkflowDefinition, highlight: str | None = None) -> str:
-    """A self-contained SVG of the definition; `highlight` names a state to fill."""
+def svg(
+    defn: WorkflowDefinition,
+    highlight: str | None = None,
+    *,
+    taken: frozenset[tuple[str, str]] = frozenset(),
+    page_id: str | None = None,
+) -> str:
+    """An SVG of the definition; `highlight` fills a state, `taken` marks (source, dest) edges.
+
+    Alone (the API) it is self-contained with its own <style>. With `page_id` it is for
+    inlining in a page: no <style> or style= (the app stylesheet styles the same classes
+    under .app-diagram, so the CSP needs no exception), every id prefixed with `page_id`,
+    and no fixed size (the page's scrollable region sizes it).
+    """
+    prefix = f"{page_id}-" if page_id else ""
+    arrow = f"{prefix}arrow"
     boxes, width, bottom = _layout(defn)
     parts: list[str] = []
     low = bottom
@@ -140,43 +160,55 @@ def svg(defn: WorkflowDefinition, highlight: str | None = None) -> str:
     for (source, dest), triggers in _edges(defn).items():
         a, b = boxes[source], boxes[dest]
         is_back = a is not b and b.x <= a.x
-        drawn, reached = _edge_svg(a, b, ", ".join(triggers), bottom, back)
+        cls = "edge taken" if (source, dest) in taken else "edge"
+        drawn, reached = _edge_svg(a, b, ", ".join(triggers), bottom, back, cls, arrow)
         back += is_back
         low = max(low, reached)
         parts.append(drawn)
     for name, box in boxes.items():
-        parts.append(_state_svg(defn, name, box, highlight == name))
+        parts.append(_state_svg(defn, name, box, highlight == name, prefix))
     start = boxes[defn.initial]
-    parts.append(f'<circle cx="{_MARGIN:.1f}" cy="{start.cy:.1f}" r="7" fill="#0b0c0c"/>')
+    parts.append(f'<circle class="start" cx="{_MARGIN:.1f}" cy="{start.cy:.1f}" r="7"/>')
     parts.append(
         f'<path class="edge" d="M{_MARGIN + 7:.1f},{start.cy:.1f} H{start.x:.1f}"'
-        ' marker-end="url(#arrow)"/>'
+        f' marker-end="url(#{arrow})"/>'
     )
     height = low + _MARGIN
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}"'
-        f' viewBox="0 0 {width:.0f} {height:.0f}" role="img">'
-        f"<title>{escape(defn.title)} (version {escape(defn.version)})</title>"
-        f"<style>{_STYLE}</style>"
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8"'
-        ' markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"'
-        ' fill="#505a5f"/></marker></defs>'
+    title = f"{escape(defn.title)} (version {escape(defn.version)})"
+    view = f'viewBox="0 0 {width:.0f} {height:.0f}"'
+    if page_id:
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" {view} class="app-diagram__svg"'
+            f' role="img" aria-labelledby="{prefix}title"><title id="{prefix}title">{title}</title>'
+        )
+    else:
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}"'
+            f' {view} role="img"><title>{title}</title><style>{_STYLE}</style>'
+        )
+    head += (
+        f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8"'
+        ' markerHeight="8" orient="auto-start-reverse"><path class="arrowhead"'
+        ' d="M0,0 L10,5 L0,10 z"/></marker></defs>'
     )
     return head + "".join(parts) + "</svg>\n"
 
 
-def _state_svg(defn: WorkflowDefinition, name: str, box: _Box, current: bool) -> str:
+def _state_svg(
+    defn: WorkflowDefinition, name: str, box: _Box, current: bool, prefix: str = ""
+) -> str:
     state = defn.states[name]
     cls = "state current" if current else "state"
     out = [
-        f"<g id={quoteattr('state-' + name)}><title>{escape(state.description or state.title)}"
-        f'</title><rect class="{cls}" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}"'
+        f"<g id={quoteattr(prefix + 'state-' + name)}>"
+        f"<title>{escape(state.description or state.title)}</title>"
+        f'<rect class="{cls}" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}"'
         f' height="{box.h:.1f}" rx="8"/>'
     ]
     if state.final:
         # Double border marks a final state, as in UML.
         out.append(
-            f'<rect class="{cls}" style="fill:none" x="{box.x + 4:.1f}" y="{box.y + 4:.1f}"'
+            f'<rect class="{cls} inner" x="{box.x + 4:.1f}" y="{box.y + 4:.1f}"'
             f' width="{box.w - 8:.1f}" height="{box.h - 8:.1f}" rx="5"/>'
         )
     out.append(

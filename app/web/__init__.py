@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from app.errors import DomainError
-from app.web import auth_pages, pages
+from app.web import auth_pages, docs_page, pages
 from app.web.deps import SignInRequired, get_optional_user, render, sign_in_redirect
 from app.web.security import SecurityHeaders
 from app.web.templating import ASSETS
@@ -20,6 +20,7 @@ _NOT_PAGES = ("/api/", "/healthz", "/docs", "/redoc", "/openapi.json", "/assets/
 def install(app: FastAPI) -> None:
     """Add the pages, /assets, the security headers and the HTML error pages to the app."""
     app.include_router(auth_pages.router)
+    app.include_router(docs_page.router)
     app.include_router(pages.router)
     # check_dir=False: without node/npm nothing is built and the pages are served unstyled.
     app.mount("/assets", StaticFiles(directory=ASSETS, check_dir=False), name="assets")

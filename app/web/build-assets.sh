@@ -20,6 +20,10 @@ node_modules/.bin/sass --load-path=. --no-source-map --style=compressed --quiet-
 cp "$MOJ"/assets/images/icon-* "$OUT.tmp/images/"
 cp "$GOVUK/govuk-frontend.min.js" "$MOJ/moj-frontend.min.js" "$OUT.tmp/"
 cp app/web/static/* "$OUT.tmp/"
+# Swagger UI for /docs, served from here so the API documentation works offline.
+mkdir -p "$OUT.tmp/swagger-ui"
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+  "$OUT.tmp/swagger-ui/"
 rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"
 touch "$OUT/.stamp"
 echo "web assets built in $OUT"

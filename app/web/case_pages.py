@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from app.cases import components, service
@@ -14,6 +15,7 @@ from app.cases.present import case_out, transition_options
 from app.cases.router import DECOMPOSERS
 from app.cases.service import Ctx
 from app.contracts import service as contracts
+from app.engine import svg
 from app.errors import DomainError, Forbidden
 from app.params import IdPath
 from app.web import queries
@@ -228,4 +230,27 @@ def history(request: Request, case_id: IdPath, user: WebUser, ctx: WebCtx) -> HT
         events=events,
         names=names,
         tab="history",
+    )
+
+
+@router.get("/cases/{case_id}/diagram")
+def diagram(request: Request, case_id: IdPath, user: WebUser, ctx: WebCtx) -> HTMLResponse:
+    """The workflow drawn with the current state and the path taken, and the same as a list."""
+    case = service.get(session=ctx.session, case_id=case_id)
+    defn = service.definition_of(ctx, case)
+    path = queries.path_taken(ctx.session, case.id)
+    visited = {defn.initial} | {to for _, to in path}
+    picture = svg(defn, case.state, taken=frozenset(path), page_id=f"case-{case.id}-diagram")
+    return render(
+        request,
+        "case_diagram.html",
+        user,
+        title=f"Diagram: {case.title}",
+        case=case_out(ctx, case),
+        picture=Markup(picture),  # noqa: S704 - built by app.engine.diagram, every text escaped
+        stages=[(s, s.name in visited) for s in defn.states.values()],
+        stages_taken=[defn.initial, *(to for _, to in path)],
+        titles={s.name: s.title for s in defn.states.values()},
+        current=case.state,
+        tab="diagram",
     )

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import case_pages, contract_pages, deadline_pages, home_pages, import_pages
+from app.web import (
+    audit_pages,
+    case_pages,
+    contract_pages,
+    deadline_pages,
+    home_pages,
+    import_pages,
+    notice_pages,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (home_pages, contract_pages, case_pages, deadline_pages, import_pages):
+_PAGES = (
+    home_pages,
+    contract_pages,
+    case_pages,
+    deadline_pages,
+    import_pages,
+    notice_pages,
+    audit_pages,
+)
+for _module in _PAGES:
     router.include_router(_module.router)

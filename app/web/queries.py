@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.cases.context import TRANSITIONED
 from app.cases.models import Case
 from app.contracts import service as contracts
 from app.contracts.models import Contract
-from app.deadlines.models import Deadline
 
 PAGE_SIZE = 25
 SORTS = {
@@ -60,34 +62,6 @@ def cases_of_contract(session: Session, contract_id: int) -> list[Case]:
     )
 
 
-def open_cases(session: Session, limit: int = 500) -> list[Case]:
-    """Open cases, most recently changed first (My work filters them by role)."""
-    stmt = select(Case).where(Case.final.is_(False)).order_by(Case.updated_at.desc()).limit(limit)
-    return list(session.scalars(stmt))
-
-
-def deadlines_due(session: Session, today: date, days: int = 90) -> list[Deadline]:
-    """Pending deadlines up to `days` ahead (and any already passed), soonest first."""
-    return list(
-        session.scalars(
-            select(Deadline)
-            .where(Deadline.status == "pending", Deadline.date <= today + timedelta(days=days))
-            .order_by(Deadline.date, Deadline.id)
-            .limit(100)
-        )
-    )
-
-
-def contract_titles(session: Session, ids: set[int]) -> dict[int, str]:
-    """Contract references and titles by id, for labelling deadlines and cases."""
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Contract.id, Contract.reference, Contract.title).where(Contract.id.in_(ids))
-    )
-    return {r.id: f"{r.reference}: {r.title}" for r in rows}
-
-
 def last_change(session: Session, contract_id: int) -> AuditEvent | None:
     """The newest change of a contract's terms (who changed it, and what)."""
     return session.scalar(
@@ -113,3 +87,24 @@ def display_names(session: Session, names: set[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(User.name, User.display_name).where(User.name.in_(names)))
     return {r.name: r.display_name or r.name for r in rows}
+
+
+def audit_page(
+    session: Session, filters: dict[str, Any], page: int
+) -> tuple[list[AuditEvent], int]:
+    """One page of audit events matching the API's filters, newest first, and the total."""
+    stmt = audit.events_query(**filters).order_by(None)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    ordered = stmt.order_by(AuditEvent.seq.desc())
+    rows = session.scalars(ordered.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return list(rows), total
+
+
+def path_taken(session: Session, case_id: int) -> list[tuple[str, str]]:
+    """The (from, to) states of a case's transitions, oldest first."""
+    rows = session.execute(
+        select(AuditEvent.from_state, AuditEvent.to_state)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == TRANSITIONED)
+        .order_by(AuditEvent.seq)
+    )
+    return [(r.from_state, r.to_state) for r in rows if r.from_state and r.to_state]

@@ -53,3 +53,15 @@ def test_svg_final_double_border_and_highlight(review: WorkflowDefinition) -> No
     assert highlighted == ["state-decomposed"]
     plain = ET.fromstring(svg(review))
     assert not any("current" in (r.get("class") or "") for r in plain.iter(f"{NS}rect"))
+
+
+def test_inline_svg_is_page_safe(review: WorkflowDefinition) -> None:
+    text = svg(review, "triaged", taken=frozenset({("intake", "triaged")}), page_id="case-7")
+    root = ET.fromstring(text)
+    assert "<style" not in text and "style=" not in text
+    assert root.get("width") is None and root.get("height") is None and root.get("viewBox")
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert ids and all(i.startswith("case-7-") for i in ids)
+    assert "url(#case-7-arrow)" in text and root.get("aria-labelledby") == "case-7-title"
+    taken = [p for p in root.iter(f"{NS}path") if "taken" in (p.get("class") or "")]
+    assert len(taken) == 1

@@ -35,6 +35,8 @@ def test_every_page_has_a_title_one_h1_and_a_strict_csp(
         f"/contracts/{contract_id}/edit",
         case.headers["location"],
         case.headers["location"] + "/history",
+        "/notifications",
+        "/audit",
         "/sign-in",
     ):
         page = client.get(path)

@@ -53,6 +53,8 @@ class Server:
 
     base: str
     log: Path
+    url: str = ""
+    """The server's database, for seeding what no page creates (a failed delivery)."""
 
 
 def _free_port() -> int:
@@ -110,7 +112,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the server did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)  # a real server starting in another process: no clock to inject
-        yield Server(base, log)
+        yield Server(base, log, url)
     finally:
         process.terminate()
         process.wait(timeout=30)
