@@ -21,6 +21,7 @@ from app.web import deadline_queries, deadline_timeline, queries
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.permissions import RESOLVERS, WAIVERS, may, require
 from app.web.signin import SignedIn
+from app.work import queries as work_queries
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Query(max_length=200)]
@@ -85,7 +86,7 @@ def deadline_list(
 
 
 def _labels(ctx: WebCtx, rows: list[Deadline]) -> dict[int, str]:
-    return queries.contract_titles(ctx.session, {d.contract_id for d in rows if d.contract_id})
+    return work_queries.contract_titles(ctx.session, {d.contract_id for d in rows if d.contract_id})
 
 
 def _back(value: str) -> str:

@@ -14,6 +14,7 @@ from app.web import import_queries, queries
 from app.web.deps import CheckedForm, WebCtx, WebUser, render
 from app.web.permissions import IMPORTERS, may, require
 from app.web.signin import SignedIn
+from app.work import queries as work_queries
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Query(max_length=20)]
@@ -94,7 +95,7 @@ def import_history(
     rows, total = import_queries.history_page(
         ctx.session, contract_id=wanted, page=page, page_size=queries.PAGE_SIZE
     )
-    titles = queries.contract_titles(ctx.session, {wanted}) if wanted else {}
+    titles = work_queries.contract_titles(ctx.session, {wanted}) if wanted else {}
     base = f"/imports/history?contract_id={wanted}&" if wanted else "/imports/history?"
     return render(
         request,
