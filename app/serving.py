@@ -120,8 +120,12 @@ class GuardedH11Protocol(H11Protocol):
         self._timer, self._owed = None, None
 
     def _stalled(self) -> None:
-        self._timer = None
+        self._timer, self._owed = None, None
         if self._owes() is None:
+            return
+        if self.cycle is not None and self.cycle.waiting_for_100_continue:
+            # The client waits for our 100 Continue, sent when the app first reads: not its stall.
+            self._watch()
             return
         if self.cycle is None or not self.cycle.response_started:
             self.transport.write(TIMEOUT_RESPONSE)

@@ -158,3 +158,16 @@ def test_128_bodies_at_once_are_all_answered_none_cut(db_url, pm):
     # Answered (created, or refused promptly under load), never cut off by the stall timer.
     assert set(counts) <= {201, 503}, counts
     assert counts[201] >= 1
+
+
+def test_a_body_stopped_after_100_continue_is_answered_408(server, pm):
+    token = pm["Authorization"].removeprefix("Bearer ")
+    head = _post_head(100, token).replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n")
+    with _connect(server) as sock:
+        sock.sendall(head)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 ")  # the server asks for the body
+        started = time.monotonic()
+        answer = _until_closed(sock)  # and the client never sends it
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert waited < LIMIT + SLACK, waited
