@@ -19,6 +19,7 @@ A stalled request is answered 408 when no response has started, and the connecti
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -57,7 +58,7 @@ def _limits() -> tuple[float, float]:
 class _WatchedFlow(FlowControl):
     """uvicorn's flow control, telling the protocol when reading resumes."""
 
-    def __init__(self, transport: asyncio.Transport, on_resume: Any) -> None:
+    def __init__(self, transport: asyncio.Transport, on_resume: Callable[[], None]) -> None:
         super().__init__(transport)
         self._on_resume = on_resume
 
