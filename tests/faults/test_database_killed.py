@@ -85,7 +85,7 @@ def _open_case(client, pm) -> dict[str, Any]:
     indirect=True,
 )
 def test_a_connection_killed_mid_transition_leaves_nothing_half_done(
-    client, pm, killer, is_postgres
+    client, pm, killer, is_postgres, caplog
 ):
     if not is_postgres:
         pytest.skip(NOT_ON_SQLITE)
@@ -100,6 +100,8 @@ def test_a_connection_killed_mid_transition_leaves_nothing_half_done(
     assert res.status_code == 503, res.text
     assert res.json()["error"] == "database_unavailable"
     assert res.headers["retry-after"].isdigit()
+    logged = [r.getMessage() for r in caplog.records if r.name == "handover.errors"]
+    assert logged and all("[parameters:" not in m for m in logged)  # no values in the log
 
     # Nothing of the transition was kept: the case, its trail and the chain are as before.
     after = client.get(f"/api/cases/{case['id']}", headers=pm).json()
