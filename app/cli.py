@@ -52,6 +52,7 @@ def serve(
     if workers > 1 and settings.is_sqlite:
         raise fail("several workers need PostgreSQL: SQLite has one writer")
     from app.audit.setup import configure as configure_audit
+    from app.serving import uvicorn_options
 
     configure_audit(settings)  # a missing audit key is one line here, not a traceback per worker
     engine = make_engine(settings)
@@ -66,10 +67,8 @@ def serve(
         workers=workers,
         log_config=None,
         access_log=False,
-        # An idle keep-alive connection is closed after 5 s; request headers above 16 KiB are
-        # refused.
-        timeout_keep_alive=5,
-        h11_max_incomplete_event_size=16_384,
+        # Keep-alive, header size, and the header deadline and body stall timeout.
+        **uvicorn_options(),
     )
 
 

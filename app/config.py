@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     auth_failures_per_token: int = Field(default=5, ge=1)
     """Failed authentications with one token in a minute before 429 (revoked, expired)."""
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    """`handover serve`: a request line and headers not complete this long after the
+    connection (or the request's first byte) opened are answered 408 and closed."""
+    body_stall_seconds: float = Field(default=10.0, gt=0)
+    """`handover serve`: a request body that sends no byte for this long is answered 408."""
 
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -11,11 +11,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
+RUN = (
+    "import sys, uvicorn; from app.serving import uvicorn_options;"
+    " uvicorn.run(sys.argv[1], fd=int(sys.argv[2]), workers=int(sys.argv[3]),"
+    " log_level='warning', access_log=False, **uvicorn_options())"
+)
+"""uvicorn with the options `handover serve` gives it, on an inherited socket."""
 
 
 @contextmanager
 def serve(env: dict[str, str], *, workers: int = 1, target: str = "app.asgi:app") -> Iterator[str]:
-    """Serve the ASGI app `target` with the given HANDOVER_ settings; yields its base URL.
+    """Serve the ASGI app `target` as `handover serve` would, with the given HANDOVER_ settings.
+
+    Yields its base URL.
 
     The listening socket is bound here and handed over, so clients can connect at once:
     the kernel queues them until the server accepts, with no polling for readiness.
@@ -24,8 +32,7 @@ def serve(env: dict[str, str], *, workers: int = 1, target: str = "app.asgi:app"
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)
     port = sock.getsockname()[1]
-    argv = [sys.executable, "-m", "uvicorn", target, "--fd", str(sock.fileno())]
-    argv += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    argv = [sys.executable, "-c", RUN, target, str(sock.fileno()), str(workers)]
     full_env = {**os.environ, "HANDOVER_SCHEDULER_ENABLED": "false", **env}
     proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, pass_fds=(sock.fileno(),))
     sock.close()

@@ -38,6 +38,8 @@ MATRIX: dict[tuple[str, str], object] = {
     ("GET", "/api/contracts"): ANY,
     ("GET", "/api/contracts/{contract_id}"): ANY,
     ("PATCH", "/api/contracts/{contract_id}"): EDITORS,
+    # Everyone reads the parties; who sees their contact points is tests/imports/test_contacts.py.
+    ("GET", "/api/contracts/{contract_id}/contacts"): ANY,
     ("GET", "/api/audit/events"): ANY,
     ("GET", "/api/audit/verify"): ANY,
     ("GET", "/api/workflows"): ANY,

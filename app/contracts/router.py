@@ -14,6 +14,8 @@ from app.contracts.rules import EDITORS
 from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch, ContractSummary
 from app.db.session import SessionDep
 from app.etag import IfMatch, etag, parse_if_match
+from app.imports.contacts import contacts_for
+from app.imports.schemas import ContactsOut
 from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, keyset_page
 from app.params import DateQuery, IdPath
@@ -68,6 +70,13 @@ def get_contract(
     contract = service.get(session=session, contract_id=contract_id)
     response.headers["ETag"] = etag(contract.version)
     return contract_out(contract, session)
+
+
+@router.get("/{contract_id}/contacts")
+def get_contacts(contract_id: IdPath, session: SessionDep, user: CurrentUser) -> ContactsOut:
+    """The buyer's and suppliers' contact points from the latest OCDS release; only roles that
+    deal with them see names, e-mails and phones (`redacted` says when they are left out)."""
+    return contacts_for(session=session, contract_id=contract_id, actor=user)
 
 
 @router.patch("/{contract_id}")

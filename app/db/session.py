@@ -28,6 +28,8 @@ def make_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
+        # A database error is logged; its bound values (token hashes, contact details) are not.
+        hide_parameters=True,
     )
 
 
@@ -41,6 +43,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         max_overflow=0,
         pool_timeout=60,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        hide_parameters=True,  # as for PostgreSQL: errors are logged without their values
     )
 
     @event.listens_for(engine, "connect")
