@@ -10,9 +10,10 @@ from app.portfolio.report_schemas import PortfolioOut, SupplierSpend, YearSpend
 from app.portfolio.states import STATES, year_label
 
 # The charts' coordinate space (the SVG scales to its container; no fixed pixel width).
-WIDTH, HEIGHT = 640, 320
-LEFT, BOTTOM, TOP = 80, 40, 16
-SUPPLIER_ROW, SUPPLIER_LABEL = 30, 230
+# Small enough that text stays readable when the chart fills half the page.
+WIDTH, HEIGHT = 480, 280
+LEFT, BOTTOM, TOP = 64, 36, 12
+SUPPLIER_ROW, SUPPLIER_LABEL, SUPPLIER_NAME = 30, 200, 24
 STATE_TITLES = {"outsourced": "Outsourced", "in_transition": "In transition", "moved": "Moved"}
 
 
@@ -119,7 +120,8 @@ def supplier_bars(suppliers: list[SupplierSpend]) -> list[tuple[SupplierSpend, s
     out = []
     for i, s in enumerate(suppliers):
         w = float(Decimal(s.annual_spend) / top) * room
-        name = s.supplier if len(s.supplier) <= 30 else s.supplier[:29] + "…"
+        cut = SUPPLIER_NAME
+        name = s.supplier if len(s.supplier) <= cut else s.supplier[: cut - 1] + "…"
         rect = Rect(SUPPLIER_LABEL, i * SUPPLIER_ROW + 6, round(w, 1), SUPPLIER_ROW - 12, "", "")
         out.append((s, name, rect))
     return out
