@@ -223,46 +223,40 @@ def by_supplier(session: Session, f: Filters, year: int, top: int) -> list[dict[
         Case.state.in_(sorted(MOVED)),
         or_(LineMoney.actual_from.is_(None), LineMoney.actual_from < year_start(year + 1)),
     )
-    supplier = _lead_supplier().label("supplier")
     lines = (
         select(
-            supplier,
             LineMoney.contract_id.label("contract_id"),
             case((moved_by, 0), else_=func.coalesce(LineMoney.baseline_amount, 0)).label("amount"),
         )
         .select_from(LineMoney)
         .outerjoin(Case, Case.component_id == LineMoney.component_id)
-        .outerjoin(
-            ContractSupplier,
-            and_(
-                ContractSupplier.contract_id == LineMoney.contract_id,
-                ContractSupplier.position == 0,
-            ),
-        )
         .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
     )
-    rest = (
-        select(supplier, ContractMoney.contract_id, ContractMoney.unallocated_amount)
-        .select_from(ContractMoney)
+    rest = select(ContractMoney.contract_id, ContractMoney.unallocated_amount).where(
+        ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
+    )
+    both = lines.union_all(rest).subquery()
+    # Sum to one row a contract first: the supplier is looked up once a contract, and each
+    # supplier's contracts are then a plain count.
+    per_contract = (
+        select(both.c.contract_id, func.sum(both.c.amount).label("amount"))
+        .group_by(both.c.contract_id)
+        .subquery()
+    )
+    supplier = _lead_supplier().label("supplier")
+    total = func.sum(per_contract.c.amount)
+    stmt: Select[Any] = (
+        select(supplier, total.label("amount"), func.count().label("contracts"))
+        .select_from(per_contract)
         .outerjoin(
             ContractSupplier,
             and_(
-                ContractSupplier.contract_id == ContractMoney.contract_id,
+                ContractSupplier.contract_id == per_contract.c.contract_id,
                 ContractSupplier.position == 0,
             ),
         )
-        .where(ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f))
-    )
-    both = lines.union_all(rest).subquery()
-    total = func.sum(both.c.amount)
-    stmt: Select[Any] = (
-        select(
-            both.c.supplier,
-            total.label("amount"),
-            func.count(func.distinct(both.c.contract_id)).label("contracts"),
-        )
-        .group_by(both.c.supplier)
-        .order_by(total.desc(), both.c.supplier)
+        .group_by(supplier)
+        .order_by(total.desc(), supplier)
         .limit(top)
     )
     return [dict(r._mapping) for r in session.execute(stmt)]
