@@ -53,7 +53,8 @@ class Filters:
     tier: int | None = None
 
 
-def _contract_filters(f: Filters) -> list[ColumnElement[bool]]:
+def contract_filters(f: Filters) -> list[ColumnElement[bool]]:
+    """The buyer and tier filters as conditions on the contract."""
     out: list[ColumnElement[bool]] = []
     if f.buyer:
         out.append(Contract.buyer_name.icontains(f.buyer, autoescape=True))
@@ -64,7 +65,7 @@ def _contract_filters(f: Filters) -> list[ColumnElement[bool]]:
 
 def _narrowed(contract_id: Any, f: Filters) -> list[ColumnElement[bool]]:
     """The filters as a semi-join on a contract id column: no join at all when unfiltered."""
-    if not (wanted := _contract_filters(f)):
+    if not (wanted := contract_filters(f)):
         return [contract_id.is_not(None)]
     return [contract_id.in_(select(Contract.id).where(*wanted))]
 
@@ -213,7 +214,8 @@ def contracts_with_money(session: Session, f: Filters) -> int:
     return int(session.scalar(select(func.count()).select_from(ids)) or 0)
 
 
-def _lead_supplier() -> Any:
+def lead_supplier() -> Any:
+    """The contract's first-named supplier, or the placeholder when it has none."""
     return func.coalesce(ContractSupplier.name, NO_SUPPLIER)
 
 
@@ -243,7 +245,7 @@ def by_supplier(session: Session, f: Filters, year: int, top: int) -> list[dict[
         .group_by(both.c.contract_id)
         .subquery()
     )
-    supplier = _lead_supplier().label("supplier")
+    supplier = lead_supplier().label("supplier")
     total = func.sum(per_contract.c.amount)
     stmt: Select[Any] = (
         select(supplier, total.label("amount"), func.count().label("contracts"))
@@ -346,7 +348,7 @@ def cliff_edges(
         .where(
             Case.workflow == "service_component",
             Case.state.in_(sorted(DECIDING)),
-            *_contract_filters(f),
+            *contract_filters(f),
         )
         .group_by(Contract.id, Contract.reference, Contract.title, Contract.buyer_name, stop.c.stop)
         .subquery()
@@ -384,34 +386,3 @@ def undecided_lines(session: Session, contract_ids: list[int]) -> list[dict[str,
         .order_by(Case.contract_id, Case.id)
     )
     return [dict(r._mapping) for r in session.execute(stmt)]
-
-
-def standing_in_year_expr(year: int) -> ColumnElement[str]:
-    """A line's standing in a financial year: a line moved after the year was still moving."""
-    moved_later = and_(Case.state.in_(sorted(MOVED)), LineMoney.actual_from >= year_start(year + 1))
-    return case((moved_later, "in_transition"), else_=standing_expr())
-
-
-def contract_ids(
-    f: Filters, *, standing: str | None = None, year: int, supplier: str | None = None
-) -> Select[Any]:
-    """Ids of the contracts behind a portfolio figure: those with money in the currency,
-    narrowed to a standing in the year (the unallocated rest is outsourced) and a lead supplier."""
-    lines = (
-        select(LineMoney.contract_id.label("cid"))
-        .outerjoin(Case, Case.component_id == LineMoney.component_id)
-        .where(LineMoney.currency == f.currency)
-    )
-    if standing:
-        lines = lines.where(standing_in_year_expr(year) == standing)
-    parts = [lines]
-    if standing in (None, "outsourced"):
-        rest = select(ContractMoney.contract_id).where(ContractMoney.currency == f.currency)
-        # Under a standing, only a rest that adds to the figure puts a contract behind it.
-        parts.append(rest.where(ContractMoney.unallocated_amount != 0) if standing else rest)
-    ids = parts[0].union(*parts[1:]).subquery() if len(parts) > 1 else parts[0].subquery()
-    stmt = select(Contract.id).join(ids, ids.c.cid == Contract.id).where(*_contract_filters(f))
-    if supplier is not None:
-        lead = and_(ContractSupplier.contract_id == Contract.id, ContractSupplier.position == 0)
-        stmt = stmt.outerjoin(ContractSupplier, lead).where(_lead_supplier() == supplier)
-    return stmt

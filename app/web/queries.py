@@ -14,7 +14,8 @@ from app.cases.models import Case
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.deadlines.models import Deadline
-from app.portfolio import queries as portfolio
+from app.portfolio import behind
+from app.portfolio.queries import Filters as MoneyFilters
 
 PAGE_SIZE = 25
 SORTS = {
@@ -61,8 +62,8 @@ def contracts_page(
         stmt = stmt.where(Contract.tier == filters.tier)
     if filters.behind_figure():
         year = filters.year if filters.year is not None else 0
-        ids = portfolio.contract_ids(
-            portfolio.Filters(currency="GBP"),
+        ids = behind.contract_ids(
+            MoneyFilters(currency="GBP"),
             standing=filters.standing,
             year=year,
             supplier=filters.lead_supplier,
