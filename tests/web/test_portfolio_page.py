@@ -134,3 +134,10 @@ def test_the_csv_download_is_the_apis(portfolio: Desk, leader: TestClient) -> No
     )
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/csv")
     assert page.text == api.text
+
+
+def test_lines_in_other_currencies_are_named_not_summed(leader: TestClient) -> None:
+    html = leader.get("/portfolio").text
+    assert "1 line recorded in EUR is left out of these figures." in html
+    bad = leader.get("/contracts", params={"standing": "offshore", "year": "2026"})
+    assert bad.status_code == 422 and "Standing must be outsourced" in bad.text
