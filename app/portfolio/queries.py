@@ -53,13 +53,40 @@ class Filters:
     tier: int | None = None
 
 
-def _contract_filters(f: Filters) -> list[ColumnElement[bool]]:
+def contract_filters(f: Filters) -> list[ColumnElement[bool]]:
+    """The buyer and tier filters as conditions on the contract."""
     out: list[ColumnElement[bool]] = []
     if f.buyer:
         out.append(Contract.buyer_name.icontains(f.buyer, autoescape=True))
     if f.tier is not None:
         out.append(Contract.tier == f.tier)
     return out
+
+
+def _narrowed(contract_id: Any, f: Filters) -> list[ColumnElement[bool]]:
+    """The filters as a semi-join on a contract id column: no join at all when unfiltered."""
+    if not (wanted := contract_filters(f)):
+        return [contract_id.is_not(None)]
+    return [contract_id.in_(select(Contract.id).where(*wanted))]
+
+
+def standing_of(state: str | None) -> str:
+    """standing_expr for one state, in Python: outsourced / in_transition / moved."""
+    if state in MOVED:
+        return "moved"
+    if state is None or state in DECIDING | STAYING | {"route_approved"}:
+        return "outsourced"
+    return "in_transition"
+
+
+def route_of(state: str | None, route: str | None) -> str:
+    """route_expr for one case, in Python."""
+    return ROUTE_UNDECIDED if route is None or state in DECIDING else route
+
+
+def approved(state: str | None) -> bool:
+    """Whether a line's route is approved (and not cancelled): its plan counts."""
+    return state is not None and state not in DECIDING | {"cancelled"}
 
 
 def standing_expr() -> ColumnElement[str]:
@@ -99,55 +126,75 @@ def _move_year(years: range) -> ColumnElement[int]:
 
 
 def line_groups(session: Session, f: Filters, years: range) -> list[dict[str, Any]]:
-    """Sums of line money by standing, route and the year the line moved."""
-    standing = standing_expr().label("standing")
-    route = route_expr().label("route")
+    """Sums of line money by standing, route and the year the line moved.
+
+    The database sums by the case's raw state and route (cheap keys to group on); the few
+    groups are then folded into standings here, by the same sets standing_expr uses.
+    """
     moved_in = _move_year(years).label("moved_in")
-    approved = and_(Case.state.is_not(None), Case.state.not_in(sorted(DECIDING | {"cancelled"})))
     base, rrc, act = (
         LineMoney.baseline_amount,
         LineMoney.route_run_cost_amount,
         LineMoney.actual_amount,
     )
-    planned_ok = and_(approved, base.is_not(None), rrc.is_not(None))
+    costed = and_(base.is_not(None), rrc.is_not(None))
     realised_ok = and_(base.is_not(None), act.is_not(None))
     stmt = (
         select(
-            standing,
-            route,
+            Case.state,
+            Case.route,
             moved_in,
             func.count().label("lines"),
             func.coalesce(func.sum(base), 0).label("baseline"),
             func.coalesce(func.sum(func.coalesce(act, rrc, 0)), 0).label("moved_cost"),
             func.sum(case((base.is_(None), 1), else_=0)).label("no_baseline"),
             func.sum(case((act.is_(None), 1), else_=0)).label("no_actual"),
-            func.coalesce(func.sum(case((planned_ok, base - rrc), else_=null())), 0).label(
-                "planned"
-            ),
-            func.sum(case((planned_ok, 1), else_=0)).label("planned_lines"),
+            func.coalesce(func.sum(case((costed, base - rrc), else_=null())), 0).label("planned"),
+            func.sum(case((costed, 1), else_=0)).label("planned_lines"),
             func.coalesce(func.sum(case((realised_ok, base - act), else_=null())), 0).label(
                 "realised"
             ),
             func.sum(case((realised_ok, 1), else_=0)).label("realised_lines"),
-            func.coalesce(
-                func.sum(case((approved, LineMoney.transition_cost_amount), else_=null())), 0
-            ).label("transition_cost"),
+            func.coalesce(func.sum(LineMoney.transition_cost_amount), 0).label("transition_cost"),
         )
         .select_from(LineMoney)
-        .join(Contract, Contract.id == LineMoney.contract_id)
         .outerjoin(Case, Case.component_id == LineMoney.component_id)
-        .where(LineMoney.currency == f.currency, *_contract_filters(f))
-        .group_by(standing, route, moved_in)
+        .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
+        .group_by(Case.state, Case.route, moved_in)
     )
-    return [dict(r._mapping) for r in session.execute(stmt)]
+    return _fold([dict(r._mapping) for r in session.execute(stmt)])
+
+
+_SUMMED = ("lines", "baseline", "moved_cost", "no_baseline", "no_actual", "realised")
+_SUMMED_IF_APPROVED = ("planned", "planned_lines", "transition_cost")
+
+
+def _fold(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Raw (state, route, year) sums into (standing, route, year) groups, as line_groups says."""
+    groups: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for r in rows:
+        state = r["state"]
+        key = (standing_of(state), route_of(state, r["route"]), r["moved_in"])
+        g = groups.setdefault(
+            key,
+            dict.fromkeys(_SUMMED + _SUMMED_IF_APPROVED + ("realised_lines",), Decimal(0))
+            | {"standing": key[0], "route": key[1], "moved_in": key[2]},
+        )
+        for name in (*_SUMMED, "realised_lines"):
+            g[name] += Decimal(r[name] or 0)
+        if approved(state):
+            for name in _SUMMED_IF_APPROVED:
+                g[name] += Decimal(r[name] or 0)
+    counts = ("lines", "no_baseline", "no_actual", "planned_lines", "realised_lines")
+    return [g | {c: int(g[c]) for c in counts} for g in groups.values()]
 
 
 def unallocated(session: Session, f: Filters) -> tuple[Decimal, int]:
     """The contracts' annual run cost outside their lines, and how many contracts have one."""
     row = session.execute(
-        select(func.coalesce(func.sum(ContractMoney.unallocated_amount), 0), func.count())
-        .join(Contract, Contract.id == ContractMoney.contract_id)
-        .where(ContractMoney.currency == f.currency, *_contract_filters(f))
+        select(func.coalesce(func.sum(ContractMoney.unallocated_amount), 0), func.count()).where(
+            ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
+        )
     ).one()
     return Decimal(row[0]), int(row[1])
 
@@ -156,15 +203,19 @@ def contracts_with_money(session: Session, f: Filters) -> int:
     """How many contracts have any money recorded in the currency."""
     ids = (
         select(LineMoney.contract_id.label("cid"))
-        .where(LineMoney.currency == f.currency)
-        .union(select(ContractMoney.contract_id).where(ContractMoney.currency == f.currency))
+        .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
+        .union(
+            select(ContractMoney.contract_id).where(
+                ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
+            )
+        )
         .subquery()
     )
-    stmt = select(func.count()).select_from(ids).join(Contract, Contract.id == ids.c.cid)
-    return int(session.scalar(stmt.where(*_contract_filters(f))) or 0)
+    return int(session.scalar(select(func.count()).select_from(ids)) or 0)
 
 
-def _lead_supplier() -> Any:
+def lead_supplier() -> Any:
+    """The contract's first-named supplier, or the placeholder when it has none."""
     return func.coalesce(ContractSupplier.name, NO_SUPPLIER)
 
 
@@ -174,42 +225,40 @@ def by_supplier(session: Session, f: Filters, year: int, top: int) -> list[dict[
         Case.state.in_(sorted(MOVED)),
         or_(LineMoney.actual_from.is_(None), LineMoney.actual_from < year_start(year + 1)),
     )
-    supplier = _lead_supplier().label("supplier")
     lines = (
         select(
-            supplier,
-            Contract.id.label("contract_id"),
+            LineMoney.contract_id.label("contract_id"),
             case((moved_by, 0), else_=func.coalesce(LineMoney.baseline_amount, 0)).label("amount"),
         )
         .select_from(LineMoney)
-        .join(Contract, Contract.id == LineMoney.contract_id)
         .outerjoin(Case, Case.component_id == LineMoney.component_id)
-        .outerjoin(
-            ContractSupplier,
-            and_(ContractSupplier.contract_id == Contract.id, ContractSupplier.position == 0),
-        )
-        .where(LineMoney.currency == f.currency, *_contract_filters(f))
+        .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
     )
-    rest = (
-        select(supplier, Contract.id, ContractMoney.unallocated_amount)
-        .select_from(ContractMoney)
-        .join(Contract, Contract.id == ContractMoney.contract_id)
-        .outerjoin(
-            ContractSupplier,
-            and_(ContractSupplier.contract_id == Contract.id, ContractSupplier.position == 0),
-        )
-        .where(ContractMoney.currency == f.currency, *_contract_filters(f))
+    rest = select(ContractMoney.contract_id, ContractMoney.unallocated_amount).where(
+        ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
     )
     both = lines.union_all(rest).subquery()
-    total = func.sum(both.c.amount)
+    # Sum to one row a contract first: the supplier is looked up once a contract, and each
+    # supplier's contracts are then a plain count.
+    per_contract = (
+        select(both.c.contract_id, func.sum(both.c.amount).label("amount"))
+        .group_by(both.c.contract_id)
+        .subquery()
+    )
+    supplier = lead_supplier().label("supplier")
+    total = func.sum(per_contract.c.amount)
     stmt: Select[Any] = (
-        select(
-            both.c.supplier,
-            total.label("amount"),
-            func.count(func.distinct(both.c.contract_id)).label("contracts"),
+        select(supplier, total.label("amount"), func.count().label("contracts"))
+        .select_from(per_contract)
+        .outerjoin(
+            ContractSupplier,
+            and_(
+                ContractSupplier.contract_id == per_contract.c.contract_id,
+                ContractSupplier.position == 0,
+            ),
         )
-        .group_by(both.c.supplier)
-        .order_by(total.desc(), both.c.supplier)
+        .group_by(supplier)
+        .order_by(total.desc(), supplier)
         .limit(top)
     )
     return [dict(r._mapping) for r in session.execute(stmt)]
@@ -219,8 +268,7 @@ def other_currencies(session: Session, f: Filters) -> list[dict[str, Any]]:
     """Lines recorded in other currencies, left out of the figures."""
     stmt = (
         select(LineMoney.currency, func.count().label("lines"))
-        .join(Contract, Contract.id == LineMoney.contract_id)
-        .where(LineMoney.currency != f.currency, *_contract_filters(f))
+        .where(LineMoney.currency != f.currency, *_narrowed(LineMoney.contract_id, f))
         .group_by(LineMoney.currency)
         .order_by(LineMoney.currency)
     )
@@ -235,12 +283,11 @@ def deadlines_due(session: Session, f: Filters, today: date, until: date) -> lis
             func.count().label("count"),
             func.min(Deadline.date).label("first_date"),
         )
-        .join(Contract, Contract.id == Deadline.contract_id)
         .where(
             Deadline.status.in_(OPEN_STATUSES),
             Deadline.date >= today,
             Deadline.date <= until,
-            *_contract_filters(f),
+            *_narrowed(Deadline.contract_id, f),
         )
         .group_by(Deadline.kind)
         .order_by(func.min(Deadline.date), Deadline.kind)
@@ -253,8 +300,7 @@ def approvals_waiting(session: Session, f: Filters) -> list[dict[str, Any]]:
     waiting = or_(*(and_(Case.workflow == w, Case.state == s) for w, s in APPROVAL_STATES))
     stmt = (
         select(Case.workflow, Case.state, func.count().label("count"))
-        .join(Contract, Contract.id == Case.contract_id)
-        .where(waiting, *_contract_filters(f))
+        .where(waiting, *_narrowed(Case.contract_id, f))
         .group_by(Case.workflow, Case.state)
         .order_by(Case.workflow, Case.state)
     )
@@ -302,7 +348,7 @@ def cliff_edges(
         .where(
             Case.workflow == "service_component",
             Case.state.in_(sorted(DECIDING)),
-            *_contract_filters(f),
+            *contract_filters(f),
         )
         .group_by(Contract.id, Contract.reference, Contract.title, Contract.buyer_name, stop.c.stop)
         .subquery()

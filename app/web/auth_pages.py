@@ -14,6 +14,7 @@ from app.db.session import SessionDep
 from app.errors import Forbidden
 from app.web import signin
 from app.web.deps import COOKIE, CheckedForm, WebUser, client_address, render, same_origin
+from app.web.portfolio_pages import landing
 from app.web.signin import SignInRefused
 
 router = APIRouter(include_in_schema=False)
@@ -85,7 +86,7 @@ def sign_in(
             status=422,
         )
     try:
-        token, _ = signin.sign_in(
+        token, found = signin.sign_in(
             session=session,
             username=username,
             password=password,
@@ -100,6 +101,8 @@ def sign_in(
             error=exc.message,
             status=429 if exc.throttled else 401,
         )
+    if next_path == "/":  # no page asked for: each role lands where its work is
+        next_path = landing(found.actor.roles)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         COOKIE,

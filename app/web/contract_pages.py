@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +20,7 @@ from app.contracts.rules import EDITORS
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.errors import Conflict, DomainError, Forbidden
 from app.params import IdPath
+from app.portfolio.states import STATES, financial_year
 from app.web import contract_forms as forms
 from app.web import queries
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
@@ -46,6 +47,33 @@ def _date(value: str, label: str, errors: dict[str, str], key: str) -> date | No
         return None
 
 
+def _tier(value: str, errors: dict[str, str]) -> int | None:
+    if not value:
+        return None
+    if value in ("1", "2", "3"):
+        return int(value)
+    errors["tier"] = "Tier must be 1, 2 or 3"
+    return None
+
+
+def _figure(
+    standing: str, year: str, supplier: str, today: date, errors: dict[str, str]
+) -> dict[str, Any]:
+    """The portfolio figure a link came from: a standing in a financial year, or a supplier."""
+    if not (standing or year or supplier):
+        return {}
+    if standing and standing not in STATES:
+        errors["standing"] = "Standing must be outsourced, in transition or moved"
+        standing = ""
+    fy = financial_year(today)
+    if year:
+        if year.isdigit() and 1990 <= int(year) <= 2200:
+            fy = int(year)
+        else:
+            errors["year"] = "Financial year must be a year like 2026"
+    return {"standing": standing or None, "year": fy, "lead_supplier": supplier or None}
+
+
 @router.get("/contracts")
 def contract_list(
     request: Request,
@@ -56,18 +84,25 @@ def contract_list(
     supplier: Text = "",
     ends_after: Text = "",
     ends_before: Text = "",
+    tier: Text = "",
+    standing: Text = "",
+    year: Text = "",
+    lead_supplier: Text = "",
     sort: Text = "end_date",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """Contracts filtered through a GET form (so the URL can be shared), sorted, paginated."""
     errors: dict[str, str] = {}
+    figure = _figure(standing, year, lead_supplier, ctx.clock.today(), errors)
     filters = queries.ContractFilters(
         q=q.strip() or None,
         buyer=buyer.strip() or None,
         supplier=supplier.strip() or None,
         ends_after=_date(ends_after, "Ends after", errors, "ends_after"),
         ends_before=_date(ends_before, "Ends before", errors, "ends_before"),
+        tier=_tier(tier, errors),
         sort=sort if sort in queries.SORTS else "end_date",
+        **figure,
     )
     rows, total = queries.contracts_page(ctx.session, filters, page)
     kept = {
@@ -76,6 +111,10 @@ def contract_list(
         "supplier": supplier,
         "ends_after": ends_after,
         "ends_before": ends_before,
+        "tier": tier,
+        "standing": standing,
+        "year": year,
+        "lead_supplier": lead_supplier,
     }
     query = {k: v for k, v in kept.items() if v}
     pages = max(1, -(-total // queries.PAGE_SIZE))
@@ -89,6 +128,7 @@ def contract_list(
         title="Contracts",
         contracts=rows,
         total=total,
+        figure=filters if filters.behind_figure() else None,
         page=page,
         pages=pages,
         filters=kept,

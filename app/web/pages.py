@@ -12,11 +12,13 @@ from app.web import (
     home_pages,
     import_pages,
     notice_pages,
+    portfolio_pages,
 )
 
 router = APIRouter(include_in_schema=False)
 _PAGES = (
     home_pages,
+    portfolio_pages,
     contract_pages,
     case_pages,
     deadline_pages,

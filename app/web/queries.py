@@ -16,6 +16,8 @@ from app.cases.context import TRANSITIONED
 from app.cases.models import Case
 from app.contracts import service as contracts
 from app.contracts.models import Contract
+from app.portfolio import behind
+from app.portfolio.queries import Filters as MoneyFilters
 
 PAGE_SIZE = 25
 SORTS = {
@@ -35,7 +37,16 @@ class ContractFilters:
     supplier: str | None = None
     ends_after: date | None = None
     ends_before: date | None = None
+    tier: int | None = None
     sort: str = "end_date"
+    # The contracts behind a portfolio figure (all three None: no money filter).
+    standing: str | None = None
+    year: int | None = None
+    lead_supplier: str | None = None
+
+    def behind_figure(self) -> bool:
+        """Whether the list is narrowed to the contracts behind a portfolio figure."""
+        return self.year is not None or self.lead_supplier is not None
 
 
 def contracts_page(
@@ -49,6 +60,17 @@ def contracts_page(
         ends_before=filters.ends_before,
         ends_after=filters.ends_after,
     )
+    if filters.tier is not None:
+        stmt = stmt.where(Contract.tier == filters.tier)
+    if filters.behind_figure():
+        year = filters.year if filters.year is not None else 0
+        ids = behind.contract_ids(
+            MoneyFilters(currency="GBP"),
+            standing=filters.standing,
+            year=year,
+            supplier=filters.lead_supplier,
+        )
+        stmt = stmt.where(Contract.id.in_(ids))
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     ordered = stmt.order_by(None).order_by(*SORTS.get(filters.sort, SORTS["end_date"]))
     rows = session.scalars(ordered.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))

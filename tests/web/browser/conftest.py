@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +90,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             auth.create_user(session=session, name=name, display_name=display, roles=roles, now=now)
             signin.set_password(session=session, name=name, password=PASSWORD, now=now)
     engine.dispose()
+    try:
+        with serve(url, folder) as running:
+            yield running
+    finally:
+        if PG_URL:
+            _pg_exec(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+@contextmanager
+def serve(url: str, folder: Path) -> Iterator[Server]:
+    """uvicorn serving Handover on the database, until the block ends."""
     port = _free_port()
     log = folder / "server.log"
     env = {
@@ -116,8 +128,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-        if PG_URL:
-            _pg_exec(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -160,7 +160,8 @@ def test_a_review_from_registration_to_approval(
     dana.done()
 
     # The SRO sees it waiting on My work and approves it; the exit case opens.
-    sam = Visit(browser, server, "sam", run, js=javascript)
+    sam = Visit(browser, server, "sam", run, js=javascript)  # lands on the portfolio
+    sam.go("/", "home")
     assert sam.page.get_by_role("link", name="Contract review: Hosting and service desk").count()
     sam.go(review, "review")
     sam.fire(APPROVE, reason="Routes agreed by the board")
