@@ -13,7 +13,7 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.clock import Clock
 from app.contracts.models import Contract
-from app.deadlines.compute import ContractTerms, notice_date
+from app.deadlines.compute import ContractTerms, notice_date, termination_assistance_date
 from app.engine import GuardContext
 
 TRANSITIONED = "case.transitioned"
@@ -104,6 +104,13 @@ def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
             notice_period_days=view["notice_period_days"],
             notice_in_working_days=bool(view["notice_in_working_days"]),
             calendar=view.get("calendar") or "england_wales",
+        )
+    )
+    # The last day to call for exit assistance (None when the contract has no such term).
+    view["termination_assistance_deadline"] = termination_assistance_date(
+        ContractTerms(
+            end_date=view["end_date"],
+            termination_assistance_notice_days=view.get("termination_assistance_notice_days"),
         )
     )
     return view

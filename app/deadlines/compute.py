@@ -89,6 +89,8 @@ class ContractTerms:
     actual_end_date: date | None = None
     calendar: str = ENGLAND_WALES
     """The bank-holiday calendar the contract's own notice periods count on."""
+    termination_assistance_notice_days: int | None = None
+    """Days before expiry to serve the termination assistance notice; None when no such term."""
     renewal: str | None = None
     """fixed_term, buyer_option or automatic; None when not recorded."""
     regime: str = "pa2023"
@@ -99,6 +101,9 @@ class ContractTerms:
         # Fail loudly on nonsense rather than silently computing a wrong legal date.
         if self.notice_period_days is not None and self.notice_period_days < 0:
             raise ValueError("notice_period_days must not be negative")
+        days = self.termination_assistance_notice_days
+        if days is not None and days < 0:
+            raise ValueError("termination_assistance_notice_days must not be negative")
         for clause in self.break_clauses:
             if clause.notice_days < 0:
                 raise ValueError("break clause notice_days must not be negative")
@@ -189,6 +194,20 @@ def notice_date(terms: ContractTerms) -> date | None:
         return None
 
 
+def termination_assistance_date(terms: ContractTerms) -> date | None:
+    """The last day to call for exit assistance: end date minus the notice days, or None."""
+    # Model Services Contract Schedule 8.5 (Exit Management) and CCS Call-Off Schedule 10:
+    # the buyer requires Termination Assistance by a written Termination Assistance Notice
+    # served at least the stated period (often six, or four, months) before expiry. The
+    # period is the contract's own, in calendar days, counted back from the current end.
+    if terms.end_date is None or terms.termination_assistance_notice_days is None:
+        return None
+    try:
+        return terms.end_date - timedelta(days=terms.termination_assistance_notice_days)
+    except OverflowError:  # before the calendar starts: there is no such day
+        return None
+
+
 def route_decision_date(terms: ContractTerms, route: str, lead_times: LeadTimes) -> date | None:
     """The last day to choose `route`: end date minus lead, transition and notice times."""
     return _decision_date(terms, lead_times.for_route(route), lead_times)
@@ -233,6 +252,7 @@ def compute_contract_deadlines(
     lead = lead_times if lead_times is not None else LeadTimes()
     specs: list[DeadlineSpec] = [
         *_total(_notice, terms),
+        *_total(_termination_assistance, terms),
         *_total(_extension_options, terms),
         *_total(_break_clauses, terms),
         *_total(lambda t: _route_decision(t, lead), terms),
@@ -313,6 +333,24 @@ def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
             when,
             f"Serve notice by this date ({terms.notice_period_days} {unit} before the "
             f"{terms.end_date.isoformat()} end date) or {consequence}",
+        )
+    ]
+
+
+def _termination_assistance(terms: ContractTerms) -> list[DeadlineSpec]:
+    when = termination_assistance_date(terms)
+    if when is None or terms.end_date is None:
+        return []
+    days = terms.termination_assistance_notice_days
+    return [
+        _raw(
+            "termination_assistance_notice",
+            "termination_assistance_notice",
+            when,
+            f"Call for exit assistance by this date: serve the termination assistance notice "
+            f"{days} days before the {terms.end_date.isoformat()} end date, as the contract "
+            f"requires, so the supplier's exit services run up to the handover "
+            f"(Model Services Contract Schedule 8.5, Exit Management)",
         )
     ]
 

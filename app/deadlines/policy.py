@@ -72,6 +72,10 @@ _PUBLICATION = ReminderPolicy(
 POLICY_OVERRIDES: Mapping[str, ReminderPolicy] = MappingProxyType(
     {
         "notice": ReminderPolicy(offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL),
+        # Missed, the exit services may not be called for in time: as costly as a missed notice.
+        "termination_assistance_notice": ReminderPolicy(
+            offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL
+        ),
         "extension_option": ReminderPolicy(offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL),
         "break_clause": ReminderPolicy(offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL),
         "hard_stop": ReminderPolicy(offsets_days=(365, *DEFAULT_POLICY.offsets_days)),
