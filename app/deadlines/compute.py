@@ -29,6 +29,7 @@ ASSESSMENT_BOOKING_WEEKS = 4
 
 ROUTES: tuple[str, ...] = (
     "build_in_house",
+    "insource_operation",
     "reprocure",
     "reprocure_call_off",
     "buy_commodity",
@@ -42,6 +43,10 @@ _DEFAULT_PROCUREMENT_DAYS: Mapping[str, int] = MappingProxyType(
     {
         # GDS discovery, alpha and beta plus civil-service recruitment: about a year.
         "build_in_house": 365,
+        # Insourcing an operation: TUPE measures and consultation (reg. 13), employee
+        # liability information 28 days before the transfer (reg. 11), knowledge transfer
+        # and parallel running: about six months before the 90 days' transition.
+        "insource_operation": 180,
         # Open/competitive flexible procedure (Procurement Act 2023): market engagement,
         # tender period, evaluation, assessment summaries, 8-working-day standstill.
         # Also used when the procedure is not yet known, because it is the slower one.
@@ -54,6 +59,21 @@ _DEFAULT_PROCUREMENT_DAYS: Mapping[str, int] = MappingProxyType(
         "decommission": 180,
         # Business case, approvals and a contract modification notice: ~2 months.
         "retain_extend": 60,
+    }
+)
+
+
+# What each route value means, for sentences: build_in_house keeps its value (stored data
+# and the API stay compatible) but means building a digital service, not insourcing.
+ROUTE_TITLES: Mapping[str, str] = MappingProxyType(
+    {
+        "build_in_house": "Build a digital service in-house",
+        "insource_operation": "Insource an operation",
+        "reprocure": "Re-procure",
+        "reprocure_call_off": "Re-procure by a framework call-off",
+        "buy_commodity": "Buy a commodity service",
+        "retain_extend": "Retain and extend",
+        "decommission": "Decommission",
     }
 )
 
@@ -224,7 +244,8 @@ def route_decision_deadline(
         "route_decision",
         f"route_decision:{route}",
         when,
-        f"Start the {route} route by this date: {lead_times.for_route(route)} days to deliver "
+        f"Start the route '{ROUTE_TITLES.get(route, route)}' ({route}) by this date: "
+        f"{lead_times.for_route(route)} days to deliver "
         f"and {lead_times.transition_days} days' transition must fit before "
         f"{terms.end_date.isoformat()}, after the notice period",
         terms.calendar,

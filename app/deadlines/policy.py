@@ -82,6 +82,11 @@ POLICY_OVERRIDES: Mapping[str, ReminderPolicy] = MappingProxyType(
         "contract_details_notice": _PUBLICATION,
         "termination_notice": _PUBLICATION,
         "exit_plan_review": ReminderPolicy(offsets_days=(60, 30, 7)),
+        # TUPE 2006 reg. 11: chase the outgoing supplier for the staff information.
+        "employee_liability_information": ReminderPolicy(
+            offsets_days=(60, 30, 14, 7, 1),
+            recipient_roles=("service_owner", "programme_manager", "commercial_lead"),
+        ),
         "assessment_booking": ReminderPolicy(
             offsets_days=(30, 14, 7, 1), recipient_roles=("service_owner", "programme_manager")
         ),
