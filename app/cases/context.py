@@ -15,6 +15,7 @@ from app.clock import Clock
 from app.contracts.models import Contract
 from app.deadlines.compute import ContractTerms, notice_date, termination_assistance_date
 from app.engine import GuardContext
+from app.handover import queries as handover_queries
 
 TRANSITIONED = "case.transitioned"
 
@@ -122,8 +123,15 @@ def parent_view(session: Session, parent_id: int) -> dict[str, Any]:
     if parent is None:
         return {}
     view = case_view(parent)
-    view["children"] = LazySequence(lambda: [case_view(c) for c in children_of(session, parent_id)])
+    view["children"] = LazySequence(lambda: _children_with_tasks(session, parent_id))
     return view
+
+
+def _children_with_tasks(session: Session, parent_id: int) -> list[dict[str, Any]]:
+    # Siblings as an exit's guards see them, each with its open mandatory handover items.
+    children = children_of(session, parent_id)
+    open_items = handover_queries.open_mandatory(session, [c.id for c in children])
+    return [{**case_view(c), "handover_open": open_items.get(c.id, [])} for c in children]
 
 
 def children_of(session: Session, case_id: int) -> list[Case]:

@@ -203,7 +203,7 @@ def closed(desk: Desk, contract_id: int, ended: date) -> Case:
 
 
 def _print_to_live(desk: Desk, printing: Case) -> Case:
-    return desk.walk(
+    desk.walk(
         printing,
         [
             ("chris", "start_shortlisting", {"data": {"framework": "RM6174 Print Management"}}),
@@ -213,6 +213,8 @@ def _print_to_live(desk: Desk, printing: Case) -> Case:
             ("olu", "go_live", {"reason": "All 60 offices on the new service"}),
         ],
     )
+    # The replaced line's handover checklist, done before the contract is ended.
+    return desk.hand_over(printing, "chris")
 
 
 def _post_room_retired(desk: Desk, post: Case, switch_off: date) -> Case:

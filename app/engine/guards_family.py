@@ -134,6 +134,27 @@ def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str 
     return _open_behind(siblings, params["states"], f"{workflow or 'sibling'}")
 
 
+@guard("handover_checklist_complete", looks_at=("siblings",))
+def handover_checklist_complete(ctx: GuardContext, _params: Mapping[str, Any]) -> str | None:
+    """No service line beside this case (cancelled ones aside) has a mandatory item open."""
+    # Model Services Contract Schedule 8.5 and the Cabinet Office guidance on exiting major
+    # IT contracts: data, licences and IP, third-party contracts, assets and the new
+    # service's accreditation pass over before the contract is ended.
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return "This case has no parent case to check."
+    open_items = [
+        f"{_child_label(c)}: {', '.join(c.get('handover_open') or ())}"
+        for c in parent.get("children") or ()
+        if c.get("id") != ctx.case.get("id")
+        and c.get("state") != "cancelled"
+        and c.get("handover_open")
+    ]
+    if not open_items:
+        return None
+    return f"Handover checklist items are still open: {'; '.join(open_items)}."
+
+
 @guard(
     "parent_in_state",
     Param("states", "list[str]", names="state", of_workflow="parent"),
