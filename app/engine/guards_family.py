@@ -134,6 +134,47 @@ def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str 
     return _open_behind(siblings, params["states"], f"{workflow or 'sibling'}")
 
 
+def _siblings(ctx: GuardContext, workflow: Any) -> list[Mapping[str, Any]] | None:
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return None
+    return [
+        c
+        for c in parent.get("children") or ()
+        if c.get("id") != ctx.case.get("id") and workflow in (None, c.get("workflow"))
+    ]
+
+
+_SIBLING_STATES = (
+    Param("states", "list[str]", names="state", of_workflow="workflow"),
+    Param("workflow", required=False, names="workflow"),
+)
+
+
+@guard("no_siblings_in_state", *_SIBLING_STATES, looks_at=("siblings",))
+def no_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """No case beside this one under its parent (of `workflow`) is in one of `states`."""
+    siblings = _siblings(ctx, params.get("workflow"))
+    if siblings is None:
+        return "This case has no parent case to check."
+    found = [c for c in siblings if c.get("state") in params["states"]]
+    if not found:
+        return None
+    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in found)
+    return f"These cases must not be {' or '.join(params['states'])}: {listed}."
+
+
+@guard("some_sibling_in_state", *_SIBLING_STATES, looks_at=("siblings",))
+def some_sibling_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """At least one case beside this one under its parent (of `workflow`) is in `states`."""
+    siblings = _siblings(ctx, params.get("workflow"))
+    if siblings is None:
+        return "This case has no parent case to check."
+    if any(c.get("state") in params["states"] for c in siblings):
+        return None
+    return f"No {params.get('workflow') or 'sibling'} case is {' or '.join(params['states'])}."
+
+
 @guard("handover_checklist_complete", looks_at=("siblings",))
 def handover_checklist_complete(ctx: GuardContext, _params: Mapping[str, Any]) -> str | None:
     """No service line beside this case (cancelled ones aside) has a mandatory item open."""
