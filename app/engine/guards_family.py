@@ -7,8 +7,10 @@ from typing import Any
 
 from app.engine.context import (
     GuardContext,
+    as_date,
     is_blank,
     label,
+    resolve,
 )
 from app.engine.guard_registry import guard
 from app.engine.params import Param
@@ -151,17 +153,30 @@ _SIBLING_STATES = (
 )
 
 
-@guard("no_siblings_in_state", *_SIBLING_STATES, looks_at=("siblings",))
-def no_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
-    """No case beside this one under its parent (of `workflow`) is in one of `states`."""
-    siblings = _siblings(ctx, params.get("workflow"))
+@guard(
+    "extended_siblings_ended",
+    Param("field", names="field", asks="date"),
+    Param("limit", names="limit"),
+    looks_at=("siblings",),
+)
+def extended_siblings_ended(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """No extended line beside this case still runs: the date at `field` is on or after the
+    date at `limit` (the extended term's end) whenever a sibling is extended."""
+    siblings = _siblings(ctx, "service_component")
     if siblings is None:
         return "This case has no parent case to check."
-    found = [c for c in siblings if c.get("state") in params["states"]]
-    if not found:
+    extended = [c for c in siblings if c.get("state") == "extended"]
+    if not extended:
         return None
-    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in found)
-    return f"These cases must not be {' or '.join(params['states'])}: {listed}."
+    ended, runs_to = as_date(resolve(ctx, params["field"])), as_date(resolve(ctx, params["limit"]))
+    if ended is not None and runs_to is not None and ended >= runs_to:
+        return None
+    listed = ", ".join(_child_label(c) for c in extended)
+    until = f" until {runs_to}" if runs_to else ""
+    return (
+        f"Extended service lines still run on the contract{until}: {listed}. Record a partial"
+        " termination (de-scope) for the replaced lines instead."
+    )
 
 
 @guard("some_sibling_in_state", *_SIBLING_STATES, looks_at=("siblings",))

@@ -59,8 +59,8 @@ def test_pa2023_s74_an_extended_line_keeps_the_contract_alive_so_the_rest_is_des
     exit_case = flow.fire(flow.manager, exit_case, "start_handover")
     ended = {"termination_date": "2026-11-25"}
     res = flow.send(flow.manager, exit_case, "confirm_termination", data=ended)
-    assert res.status_code == 422 and codes(res) == ["no_siblings_in_state"]
-    assert f"#{desk['id']}" in res.json()["detail"] and "extended" in res.json()["detail"]
+    assert res.status_code == 422 and codes(res) == ["extended_siblings_ended"]
+    assert f"#{desk['id']}" in res.json()["detail"] and "2028-03-31" in res.json()["detail"]
     scope = {"descoped_date": "2026-11-25"}
     res = flow.send(flow.manager, exit_case, "descope_lines", reason="Print leaves", data=scope)
     assert res.status_code == 422 and codes(res) == ["evidence_kinds"]
