@@ -8,6 +8,8 @@ ended, so no contract termination notice (s.80, UK11) is owed.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.e2e.flow import Flow, codes, ev, make_flow
@@ -98,3 +100,20 @@ def test_partial_termination_needs_an_extended_line(flow: Flow) -> None:
         evidence=ev("contract_variation"),
     )
     assert res.status_code == 422 and "some_sibling_in_state" in codes(res)
+
+
+def test_the_contract_ends_whole_once_the_extended_term_has_run_out(flow: Flow, clock) -> None:
+    review, (printing, desk) = flow.approved_review(["buy_commodity", "retain_extend"])
+    (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
+    _lines_done(flow, printing, desk)
+    exit_case = flow.fire(
+        flow.manager, exit_case, "agree_exit_plan", evidence=ev("supplier_exit_plan")
+    )
+    exit_case = flow.fire(flow.sro, exit_case, "run_to_expiry", reason="Ends on its date")
+    exit_case = flow.fire(flow.manager, exit_case, "start_exit_period")
+    exit_case = flow.fire(flow.manager, exit_case, "start_handover")
+    clock.set(datetime(2028, 3, 31, 12, tzinfo=UTC))  # the extended end date
+    exit_case = flow.fire(
+        flow.manager, exit_case, "confirm_termination", data={"termination_date": "2028-03-31"}
+    )
+    assert exit_case["state"] == "terminated"
