@@ -23,6 +23,7 @@ from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
 from app.edge import SecurityHeaders
 from app.engine import DefinitionError
+from app.handover.router import router as handover_router
 from app.health import router as health_router
 from app.imports.router import router as imports_router
 from app.logs import configure_logging
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         workflows_router,
         cases_router,
         deadlines_router,
+        handover_router,
         imports_router,
         portfolio_router,
         health_router,

@@ -66,8 +66,12 @@ def test_demo_portfolio(db, clock, client, source):
     assert {("build_in_house", "private_beta"), ("reprocure", "tendering")} <= routes
     assert {("decommission", "users_migrated"), ("decommission", "decommissioned")} <= routes
     assert ("buy_commodity", "commodity_live") in routes
+    # An operation insourced, its staff transfer under TUPE planned (TUPE 2006 reg. 11).
+    assert ("insource_operation", "staff_transfer_planned") in routes
     deadlines = client.get("/api/deadlines", params={"limit": 500}, headers=headers).json()
-    assert {d["kind"] for d in deadlines["items"]} >= {"notice", "hard_stop", "amber_actions"}
+    kinds = {d["kind"]: d["status"] for d in deadlines["items"]}
+    assert set(kinds) >= {"notice", "hard_stop", "amber_actions", "employee_liability_information"}
+    assert kinds["termination_assistance_notice"] == "met"
     _exit_in_its_exit_period_served_notice(client, headers, cases)
     with db() as session:
         assert verify(session).ok
@@ -198,6 +202,7 @@ def _exit_in_its_exit_period_served_notice(client, headers, cases) -> None:
     url = f"/api/cases/{exiting['id']}/events"
     events = client.get(url, params={"limit": 100}, headers=headers).json()["items"]
     fired = [e["trigger"] for e in events]
-    assert fired[-3:] == ["agree_exit_plan", "serve_notice", "start_exit_period"]
+    # The exit period starts with the termination assistance notice (MSC Schedule 8.5).
+    assert fired[-3:] == ["agree_exit_plan", "serve_notice", "call_for_exit_assistance"]
     evidence = [i for e in events for i in e["evidence"]]
     assert evidence and all(i["url"].startswith("https://") for i in evidence)

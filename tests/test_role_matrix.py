@@ -68,6 +68,9 @@ MATRIX: dict[tuple[str, str], object] = {
     ("PATCH", "/api/components/{component_id}/money"): MONEY,
     ("GET", "/api/contracts/{contract_id}/money"): ANY,
     ("PUT", "/api/contracts/{contract_id}/money"): MONEY,
+    ("GET", "/api/cases/{case_id}/handover-tasks"): ANY,
+    ("PATCH", "/api/handover-tasks/{task_id}"): RESOLVERS,
+    ("POST", "/api/handover-tasks/{task_id}/complete"): RESOLVERS,
     ("GET", "/api/portfolio"): ANY,
     ("GET", "/api/portfolio/cliff-edges"): ANY,
 }
@@ -97,7 +100,13 @@ def _endpoints(settings, clock) -> set[tuple[str, str]]:
 
 def _url(path: str) -> str:
     return path.replace("{name}", "contract_review").format(
-        contract_id=1, case_id=1, deadline_id=1, reminder_id=1, notification_id=1, component_id=1
+        contract_id=1,
+        case_id=1,
+        deadline_id=1,
+        reminder_id=1,
+        notification_id=1,
+        component_id=1,
+        task_id=1,
     )
 
 

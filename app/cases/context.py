@@ -13,8 +13,9 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.clock import Clock
 from app.contracts.models import Contract
-from app.deadlines.compute import ContractTerms, notice_date
+from app.deadlines.compute import ContractTerms, notice_date, termination_assistance_date
 from app.engine import GuardContext
+from app.handover import queries as handover_queries
 
 TRANSITIONED = "case.transitioned"
 
@@ -106,6 +107,13 @@ def contract_view(session: Session, contract_id: int) -> dict[str, Any]:
             calendar=view.get("calendar") or "england_wales",
         )
     )
+    # The last day to call for exit assistance (None when the contract has no such term).
+    view["termination_assistance_deadline"] = termination_assistance_date(
+        ContractTerms(
+            end_date=view["end_date"],
+            termination_assistance_notice_days=view.get("termination_assistance_notice_days"),
+        )
+    )
     return view
 
 
@@ -115,8 +123,15 @@ def parent_view(session: Session, parent_id: int) -> dict[str, Any]:
     if parent is None:
         return {}
     view = case_view(parent)
-    view["children"] = LazySequence(lambda: [case_view(c) for c in children_of(session, parent_id)])
+    view["children"] = LazySequence(lambda: _children_with_tasks(session, parent_id))
     return view
+
+
+def _children_with_tasks(session: Session, parent_id: int) -> list[dict[str, Any]]:
+    # Siblings as an exit's guards see them, each with its open mandatory handover items.
+    children = children_of(session, parent_id)
+    open_items = handover_queries.open_mandatory(session, [c.id for c in children])
+    return [{**case_view(c), "handover_open": open_items.get(c.id, [])} for c in children]
 
 
 def children_of(session: Session, case_id: int) -> list[Case]:

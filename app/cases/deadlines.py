@@ -43,7 +43,7 @@ def schedule_deadline(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: F
         kind=kind,
         key=kind,
         date=(start or ctx.clock.today()) + timedelta(days=days),
-        detail=f"{kind.replace('_', ' ').capitalize()} due {days} days after {after}",
+        detail=f"{kind.replace('_', ' ').capitalize()} due {_offset(days)} {after}",
     )
     sync_case_deadlines(
         session=ctx.session,
@@ -54,6 +54,12 @@ def schedule_deadline(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: F
         actor=ctx.actor,
         kinds=[kind],
     )
+
+
+def _offset(days: int) -> str:
+    # A negative offset counts back, e.g. employee liability information 28 days before
+    # the staff transfer date (TUPE 2006 reg. 11(6)).
+    return f"{days} days after" if days >= 0 else f"{-days} days before"
 
 
 def meet_deadlines(ctx: Ctx, case: Case, params: Mapping[str, Any], fired: Fired) -> None:

@@ -25,6 +25,7 @@ from app.contracts.models import Contract
 from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.etag import check_version
+from app.handover import service as handover
 from app.outbox import service as outbox
 from app.workflows.registry import ensure_stored
 
@@ -318,6 +319,13 @@ def _cancel_open_children(ctx: Ctx, case: Case, _params: Mapping[str, Any], fire
 
 
 # Every action a definition may name (engine/actions.py declares them), in one place.
+def _open_handover_checklist(
+    ctx: Ctx, case: Case, _params: Mapping[str, Any], _fired: Fired
+) -> None:
+    """Effect: the line's handover checklist, when its route replaces the supplier."""
+    handover.open_checklist(session=ctx.session, case=case, actor=ctx.actor, now=ctx.clock.now())
+
+
 ACTIONS: dict[str, Action] = {
     "open_case": Action(effect=_open_case_action),
     "cancel_open_children": Action(effect=_cancel_open_children),
@@ -329,6 +337,7 @@ ACTIONS: dict[str, Action] = {
     "resolve_contract_deadlines": Action(effect=case_deadlines.resolve_contract_deadlines),
     "reopen_contract_deadlines": Action(effect=case_deadlines.reopen_contract_deadlines),
     "recompute_contract_deadlines": Action(effect=case_deadlines.recompute_contract_deadlines),
+    "open_handover_checklist": Action(effect=_open_handover_checklist),
 }
 
 

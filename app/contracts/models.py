@@ -39,6 +39,10 @@ class Contract(Base):
     """Latest possible end with every extension (OCDS maxExtentDate)."""
     date_signed: Mapped[date | None]
     notice_period_days: Mapped[int | None]
+    termination_assistance_notice_days: Mapped[int | None]
+    """Days before expiry by which the buyer must call for exit services by a termination
+    assistance notice (Cabinet Office Model Services Contract, Schedule 8.5 Exit Management;
+    CCS Call-Off Schedule 10 Exit Management). None: not recorded or no such term."""
     notice_in_working_days: Mapped[bool] = mapped_column(default=False)
     """Whether the notice period counts working days (on `calendar`)."""
     calendar: Mapped[str] = mapped_column(

@@ -34,6 +34,7 @@ def contract_summary(contract: Contract) -> ContractSummary:
         date_signed=contract.date_signed,
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
+        termination_assistance_notice_days=contract.termination_assistance_notice_days,
         calendar=contract.calendar,
         regime=contract.regime,
         agreement=contract.agreement,

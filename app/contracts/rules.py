@@ -29,6 +29,15 @@ def problems_in(terms: dict[str, Any]) -> list[dict[str, str]]:
                 f" ({(end - start).days} days)",
             )
         )
+    assistance = terms.get("termination_assistance_notice_days")
+    if assistance is not None and start and end and assistance > (end - start).days:
+        out.append(
+            _p(
+                "termination_assistance_notice_days",
+                f"termination assistance notice of {assistance} days is longer than the"
+                f" contract ({(end - start).days} days)",
+            )
+        )
     out.extend(_break_problems(terms.get("break_clauses") or [], start, end))
     options = terms.get("extension_options") or []
     if end and max_end and options:

@@ -128,6 +128,9 @@ class ContractFields(Strict):
     date_signed: ContractDate | None = None
     notice_period_days: Annotated[int, Field(ge=0, le=3650), JsonInt] | None = None
     notice_in_working_days: Annotated[bool, Field(strict=True)] = False
+    termination_assistance_notice_days: Annotated[int, Field(ge=0, le=3650), JsonInt] | None = None
+    """Days before expiry by which the buyer calls for exit services by a termination
+    assistance notice (Model Services Contract Schedule 8.5; CCS Call-Off Schedule 10)."""
     calendar: ContractCalendar = "england_wales"
     """Bank holidays the contract's own notice periods count on (the contract names it)."""
     renewal: Literal["fixed_term", "buyer_option", "automatic"] | None = None
@@ -224,6 +227,7 @@ class ContractSummary(BaseModel):
     date_signed: date | None
     notice_period_days: int | None
     notice_in_working_days: bool
+    termination_assistance_notice_days: int | None
     calendar: str
     regime: str
     agreement: str

@@ -29,6 +29,7 @@ ASSESSMENT_BOOKING_WEEKS = 4
 
 ROUTES: tuple[str, ...] = (
     "build_in_house",
+    "insource_operation",
     "reprocure",
     "reprocure_call_off",
     "buy_commodity",
@@ -42,6 +43,10 @@ _DEFAULT_PROCUREMENT_DAYS: Mapping[str, int] = MappingProxyType(
     {
         # GDS discovery, alpha and beta plus civil-service recruitment: about a year.
         "build_in_house": 365,
+        # Insourcing an operation: TUPE measures and consultation (reg. 13), employee
+        # liability information 28 days before the transfer (reg. 11), knowledge transfer
+        # and parallel running: about six months before the 90 days' transition.
+        "insource_operation": 180,
         # Open/competitive flexible procedure (Procurement Act 2023): market engagement,
         # tender period, evaluation, assessment summaries, 8-working-day standstill.
         # Also used when the procedure is not yet known, because it is the slower one.
@@ -54,6 +59,21 @@ _DEFAULT_PROCUREMENT_DAYS: Mapping[str, int] = MappingProxyType(
         "decommission": 180,
         # Business case, approvals and a contract modification notice: ~2 months.
         "retain_extend": 60,
+    }
+)
+
+
+# What each route value means, for sentences: build_in_house keeps its value (stored data
+# and the API stay compatible) but means building a digital service, not insourcing.
+ROUTE_TITLES: Mapping[str, str] = MappingProxyType(
+    {
+        "build_in_house": "Build a digital service in-house",
+        "insource_operation": "Insource an operation",
+        "reprocure": "Re-procure",
+        "reprocure_call_off": "Re-procure by a framework call-off",
+        "buy_commodity": "Buy a commodity service",
+        "retain_extend": "Retain and extend",
+        "decommission": "Decommission",
     }
 )
 
@@ -89,6 +109,8 @@ class ContractTerms:
     actual_end_date: date | None = None
     calendar: str = ENGLAND_WALES
     """The bank-holiday calendar the contract's own notice periods count on."""
+    termination_assistance_notice_days: int | None = None
+    """Days before expiry to serve the termination assistance notice; None when no such term."""
     renewal: str | None = None
     """fixed_term, buyer_option or automatic; None when not recorded."""
     regime: str = "pa2023"
@@ -99,6 +121,9 @@ class ContractTerms:
         # Fail loudly on nonsense rather than silently computing a wrong legal date.
         if self.notice_period_days is not None and self.notice_period_days < 0:
             raise ValueError("notice_period_days must not be negative")
+        days = self.termination_assistance_notice_days
+        if days is not None and days < 0:
+            raise ValueError("termination_assistance_notice_days must not be negative")
         for clause in self.break_clauses:
             if clause.notice_days < 0:
                 raise ValueError("break clause notice_days must not be negative")
@@ -189,6 +214,20 @@ def notice_date(terms: ContractTerms) -> date | None:
         return None
 
 
+def termination_assistance_date(terms: ContractTerms) -> date | None:
+    """The last day to call for exit assistance: end date minus the notice days, or None."""
+    # Model Services Contract Schedule 8.5 (Exit Management) and CCS Call-Off Schedule 10:
+    # the buyer requires Termination Assistance by a written Termination Assistance Notice
+    # served at least the stated period (often six, or four, months) before expiry. The
+    # period is the contract's own, in calendar days, counted back from the current end.
+    if terms.end_date is None or terms.termination_assistance_notice_days is None:
+        return None
+    try:
+        return terms.end_date - timedelta(days=terms.termination_assistance_notice_days)
+    except OverflowError:  # before the calendar starts: there is no such day
+        return None
+
+
 def route_decision_date(terms: ContractTerms, route: str, lead_times: LeadTimes) -> date | None:
     """The last day to choose `route`: end date minus lead, transition and notice times."""
     return _decision_date(terms, lead_times.for_route(route), lead_times)
@@ -205,7 +244,8 @@ def route_decision_deadline(
         "route_decision",
         f"route_decision:{route}",
         when,
-        f"Start the {route} route by this date: {lead_times.for_route(route)} days to deliver "
+        f"Start the route '{ROUTE_TITLES.get(route, route)}' ({route}) by this date: "
+        f"{lead_times.for_route(route)} days to deliver "
         f"and {lead_times.transition_days} days' transition must fit before "
         f"{terms.end_date.isoformat()}, after the notice period",
         terms.calendar,
@@ -233,6 +273,7 @@ def compute_contract_deadlines(
     lead = lead_times if lead_times is not None else LeadTimes()
     specs: list[DeadlineSpec] = [
         *_total(_notice, terms),
+        *_total(_termination_assistance, terms),
         *_total(_extension_options, terms),
         *_total(_break_clauses, terms),
         *_total(lambda t: _route_decision(t, lead), terms),
@@ -313,6 +354,24 @@ def _notice(terms: ContractTerms) -> list[DeadlineSpec]:
             when,
             f"Serve notice by this date ({terms.notice_period_days} {unit} before the "
             f"{terms.end_date.isoformat()} end date) or {consequence}",
+        )
+    ]
+
+
+def _termination_assistance(terms: ContractTerms) -> list[DeadlineSpec]:
+    when = termination_assistance_date(terms)
+    if when is None or terms.end_date is None:
+        return []
+    days = terms.termination_assistance_notice_days
+    return [
+        _raw(
+            "termination_assistance_notice",
+            "termination_assistance_notice",
+            when,
+            f"Call for exit assistance by this date: serve the termination assistance notice "
+            f"{days} days before the {terms.end_date.isoformat()} end date, as the contract "
+            f"requires, so the supplier's exit services run up to the handover "
+            f"(Model Services Contract Schedule 8.5, Exit Management)",
         )
     ]
 

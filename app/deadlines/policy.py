@@ -72,12 +72,21 @@ _PUBLICATION = ReminderPolicy(
 POLICY_OVERRIDES: Mapping[str, ReminderPolicy] = MappingProxyType(
     {
         "notice": ReminderPolicy(offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL),
+        # Missed, the exit services may not be called for in time: as costly as a missed notice.
+        "termination_assistance_notice": ReminderPolicy(
+            offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL
+        ),
         "extension_option": ReminderPolicy(offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL),
         "break_clause": ReminderPolicy(offsets_days=_LONG_RUNWAY, recipient_roles=_COMMERCIAL),
         "hard_stop": ReminderPolicy(offsets_days=(365, *DEFAULT_POLICY.offsets_days)),
         "contract_details_notice": _PUBLICATION,
         "termination_notice": _PUBLICATION,
         "exit_plan_review": ReminderPolicy(offsets_days=(60, 30, 7)),
+        # TUPE 2006 reg. 11: chase the outgoing supplier for the staff information.
+        "employee_liability_information": ReminderPolicy(
+            offsets_days=(60, 30, 14, 7, 1),
+            recipient_roles=("service_owner", "programme_manager", "commercial_lead"),
+        ),
         "assessment_booking": ReminderPolicy(
             offsets_days=(30, 14, 7, 1), recipient_roles=("service_owner", "programme_manager")
         ),

@@ -66,6 +66,7 @@ def contract_terms(contract: Contract) -> ContractTerms:
         max_end_date=contract.max_end_date,
         notice_period_days=contract.notice_period_days,
         notice_in_working_days=contract.notice_in_working_days,
+        termination_assistance_notice_days=contract.termination_assistance_notice_days,
         calendar=contract.calendar or "england_wales",
         regime=contract.regime or "pcr2015",
         renewal=contract.renewal,

@@ -72,6 +72,9 @@ def demo_contracts(today: date) -> dict[str, dict[str, Any]]:
             value={"amount": Decimal("18200000"), "currency": "GBP"},
             **terms(560, 6, 90, max_end_date=later(560 + 370)),
             extension_options=[{"months": 12, "notice_days": 90}],
+            # Exit services are called for six months ahead (Model Services Contract
+            # Schedule 8.5): the exit period starts with that notice.
+            termination_assistance_notice_days=183,
             tier=2,
         ),
         # Still at intake six weeks before its end: notice was due 18 days ago.

@@ -18,6 +18,8 @@ from app.clock import Clock
 from app.contracts.models import Contract
 from app.deadlines.compute import notice_date
 from app.deadlines.service import contract_terms
+from app.handover import queries as handover_queries
+from app.handover import service as handover
 from app.workflows.registry import WorkflowRegistry
 
 DOCS = "https://docs.example.gov.uk/exit"
@@ -73,6 +75,22 @@ class Desk:
             data=data or {},
             evidence=list(evidence),
         )
+        return case
+
+    def hand_over(self, case: Case, who: str) -> Case:
+        """Complete every open item of the line's handover checklist, each on its record."""
+        for task in handover_queries.tasks_of(self.ctx.session, case.id):
+            if task.status == "open":
+                handover.complete(
+                    session=self.ctx.session,
+                    task=task,
+                    evidence=[ev("handover_record", f"{task.title}: handover record")],
+                    reason=None,
+                    actor=self.people[who],
+                    now=self.clock.now(),
+                    if_match=None,
+                    expected=None,
+                )
         return case
 
     def review(self, contract_id: int) -> Case:

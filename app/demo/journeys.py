@@ -53,8 +53,8 @@ def approved(desk: Desk, contract_id: int) -> Case:
 
 
 def in_transition(desk: Desk, contract_id: int) -> Case:
-    """Components progressing on three routes while the incumbent serves out its notice."""
-    review, (portal, warehouse, reporting) = desk.approved_review(
+    """Components progressing on four routes while the incumbent serves out its notice."""
+    review, (portal, warehouse, reporting, support) = desk.approved_review(
         contract_id,
         [
             (
@@ -75,6 +75,12 @@ def in_transition(desk: Desk, contract_id: int) -> Case:
                 "decommission",
                 "Replaced by the data warehouse",
             ),
+            (
+                "Second-line application support",
+                "14 support analysts working only on the grants applications",
+                "insource_operation",
+                "A steady operation: bring the team in-house under TUPE, not a new build",
+            ),
         ],
         "Delivery model assessment supports the mix",
     )
@@ -82,6 +88,7 @@ def in_transition(desk: Desk, contract_id: int) -> Case:
     _serve_notice(desk, review)
     _portal_to_beta(desk, portal)
     _warehouse_to_tender(desk, warehouse)
+    _support_transfer_planned(desk, support, desk.contract_end(review) - timedelta(days=120))
     switch_off = desk.contract_end(review) - timedelta(days=60)
     desk.walk(
         reporting,
@@ -91,6 +98,18 @@ def in_transition(desk: Desk, contract_id: int) -> Case:
         ],
     )
     return review
+
+
+def _support_transfer_planned(desk: Desk, support: Case, transfer: date) -> Case:
+    """The analysts transfer under TUPE; the supplier owes their employee liability
+    information 28 days before (TUPE 2006 reg. 11): a deadline on the line."""
+    return desk.act(
+        support,
+        "olu",
+        "plan_staff_transfer",
+        reason="Transfer four months before expiry, leaving time for parallel running",
+        data={"staff_transfer_date": str(transfer)},
+    )
 
 
 def _warehouse_to_tender(desk: Desk, warehouse: Case) -> Case:
@@ -135,7 +154,17 @@ def _serve_notice(desk: Desk, review: Case) -> Case:
                     "evidence": [ev("notice_letter", "Notice of termination")],
                 },
             ),
-            ("morgan", "start_exit_period", {"reason": "Supplier exit manager appointed"}),
+            (
+                "morgan",
+                "call_for_exit_assistance",
+                {
+                    "reason": "Exit services called for; supplier exit manager appointed",
+                    "data": {"termination_assistance_served_date": str(desk.clock.today())},
+                    "evidence": [
+                        ev("termination_assistance_notice", "Termination assistance notice")
+                    ],
+                },
+            ),
         ],
     )
 
@@ -203,7 +232,7 @@ def closed(desk: Desk, contract_id: int, ended: date) -> Case:
 
 
 def _print_to_live(desk: Desk, printing: Case) -> Case:
-    return desk.walk(
+    desk.walk(
         printing,
         [
             ("chris", "start_shortlisting", {"data": {"framework": "RM6174 Print Management"}}),
@@ -213,6 +242,8 @@ def _print_to_live(desk: Desk, printing: Case) -> Case:
             ("olu", "go_live", {"reason": "All 60 offices on the new service"}),
         ],
     )
+    # The replaced line's handover checklist, done before the contract is ended.
+    return desk.hand_over(printing, "chris")
 
 
 def _post_room_retired(desk: Desk, post: Case, switch_off: date) -> Case:

@@ -12,7 +12,7 @@ from app.cases.models import Case, Component
 from app.clock import Clock
 from app.portfolio import service
 from app.portfolio.schemas import ContractMoneyIn, LineMoneyIn
-from app.portfolio.states import DECIDING, MOVED, financial_year
+from app.portfolio.states import DECIDING, IN_HOUSE_ROUTES, MOVED, financial_year
 
 # Annual run cost on the incumbent contract, £, and where the figure came from.
 BASELINES: dict[str, tuple[int, str]] = {
@@ -35,6 +35,8 @@ DEFAULT_BASELINE = (500_000, "estimate")
 # Expected annual run cost and one-off transition cost, as shares of the baseline.
 ROUTE_COST = {
     "build_in_house": (Decimal("0.70"), Decimal("0.60")),
+    # Staff and tooling move across: cheaper to run than the margin, cheap to transition.
+    "insource_operation": (Decimal("0.80"), Decimal("0.20")),
     "reprocure": (Decimal("0.85"), Decimal("0.15")),
     "buy_commodity": (Decimal("0.55"), Decimal("0.25")),
     "retain_extend": (Decimal("1.05"), Decimal("0.02")),
@@ -102,7 +104,7 @@ def _record_actual(
     moved: dict[str, object] = {
         "actual": {"annual_cost": _gbp(actual), "from_date": str(clock.today())}
     }
-    if case.route == "build_in_house":
+    if case.route in IN_HOUSE_ROUTES:
         moved["in_house"] = {"team_size": 12, "annual_run_cost": _gbp(actual)}
     service.record_line(
         session=session,

@@ -17,6 +17,11 @@ ActionSpec = ParamSpec
 
 ACTION_SPECS: Mapping[str, ActionSpec] = MappingProxyType(
     {
+        "open_handover_checklist": spec(
+            doc="Give the service line its handover checklist (data migration, licence and IP,"
+            " third-party contracts, assets, security accreditation) when its route replaces"
+            " the supplier; once per case.",
+        ),
         "open_case": spec(
             Param("workflow", names="workflow", doc="the workflow of the new case"),
             Param("as_child", "bool", required=False, default=True, doc="open it as a child"),

@@ -51,6 +51,8 @@ CONTRACT_FIELDS = frozenset(
         "notice_period_days",
         "notice_in_working_days",
         "notice_deadline",
+        "termination_assistance_notice_days",
+        "termination_assistance_deadline",
         "break_clauses",
         "extension_options",
         "tier",

@@ -7,8 +7,10 @@ from typing import Any
 
 from app.engine.context import (
     GuardContext,
+    as_date,
     is_blank,
     label,
+    resolve,
 )
 from app.engine.guard_registry import guard
 from app.engine.params import Param
@@ -132,6 +134,81 @@ def open_siblings_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str 
         if c.get("id") != ctx.case.get("id") and workflow in (None, c.get("workflow"))
     ]
     return _open_behind(siblings, params["states"], f"{workflow or 'sibling'}")
+
+
+def _siblings(ctx: GuardContext, workflow: Any) -> list[Mapping[str, Any]] | None:
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return None
+    return [
+        c
+        for c in parent.get("children") or ()
+        if c.get("id") != ctx.case.get("id") and workflow in (None, c.get("workflow"))
+    ]
+
+
+_SIBLING_STATES = (
+    Param("states", "list[str]", names="state", of_workflow="workflow"),
+    Param("workflow", required=False, names="workflow"),
+)
+
+
+@guard(
+    "extended_siblings_ended",
+    Param("field", names="field", asks="date"),
+    Param("limit", names="limit"),
+    looks_at=("siblings",),
+)
+def extended_siblings_ended(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """No extended line beside this case still runs: the date at `field` is on or after the
+    date at `limit` (the extended term's end) whenever a sibling is extended."""
+    siblings = _siblings(ctx, "service_component")
+    if siblings is None:
+        return "This case has no parent case to check."
+    extended = [c for c in siblings if c.get("state") == "extended"]
+    if not extended:
+        return None
+    ended, runs_to = as_date(resolve(ctx, params["field"])), as_date(resolve(ctx, params["limit"]))
+    if ended is not None and runs_to is not None and ended >= runs_to:
+        return None
+    listed = ", ".join(_child_label(c) for c in extended)
+    until = f" until {runs_to}" if runs_to else ""
+    return (
+        f"Extended service lines still run on the contract{until}: {listed}. Record a partial"
+        " termination (de-scope) for the replaced lines instead."
+    )
+
+
+@guard("some_sibling_in_state", *_SIBLING_STATES, looks_at=("siblings",))
+def some_sibling_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """At least one case beside this one under its parent (of `workflow`) is in `states`."""
+    siblings = _siblings(ctx, params.get("workflow"))
+    if siblings is None:
+        return "This case has no parent case to check."
+    if any(c.get("state") in params["states"] for c in siblings):
+        return None
+    return f"No {params.get('workflow') or 'sibling'} case is {' or '.join(params['states'])}."
+
+
+@guard("handover_checklist_complete", looks_at=("siblings",))
+def handover_checklist_complete(ctx: GuardContext, _params: Mapping[str, Any]) -> str | None:
+    """No service line beside this case (cancelled ones aside) has a mandatory item open."""
+    # Model Services Contract Schedule 8.5 and the Cabinet Office guidance on exiting major
+    # IT contracts: data, licences and IP, third-party contracts, assets and the new
+    # service's accreditation pass over before the contract is ended.
+    parent = ctx.case.get("parent")
+    if not isinstance(parent, Mapping):
+        return "This case has no parent case to check."
+    open_items = [
+        f"{_child_label(c)}: {', '.join(c.get('handover_open') or ())}"
+        for c in parent.get("children") or ()
+        if c.get("id") != ctx.case.get("id")
+        and c.get("state") != "cancelled"
+        and c.get("handover_open")
+    ]
+    if not open_items:
+        return None
+    return f"Handover checklist items are still open: {'; '.join(open_items)}."
 
 
 @guard(

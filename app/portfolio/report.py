@@ -31,6 +31,7 @@ from app.portfolio.report_schemas import (
 )
 from app.portfolio.states import (
     AMBER_MARGIN_DAYS,
+    IN_HOUSE_ROUTES,
     LEAD_TIME_DAYS,
     ROUTE_UNDECIDED,
     STATES,
@@ -139,7 +140,7 @@ def _tally(
         r["spend"] += _spend(g, s)
         r["base"] += _d(g["baseline"])
         r["n"] += g["lines"]
-        if g["standing"] == "moved" and g["route"] == "build_in_house" and g["moved_in"] in moves:
+        if g["standing"] == "moved" and g["route"] in IN_HOUSE_ROUTES and g["moved_in"] in moves:
             m = moves[g["moved_in"]]
             m[0] += _d(g["baseline"])
             m[1] += _d(g["moved_cost"])

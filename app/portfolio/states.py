@@ -8,13 +8,25 @@ from datetime import date
 # every name here is a state of the shipped definition.
 DECIDING = frozenset({"identified", "assessed", "route_proposed"})
 """No approved route yet: these lines are the ones a cliff edge waits on."""
-MOVED = frozenset({"live", "new_contract_live", "commodity_live", "decommissioned"})
+MOVED = frozenset(
+    {"live", "operation_live", "new_contract_live", "commodity_live", "decommissioned"}
+)
 """The line has left the incumbent contract."""
 STAYING = frozenset({"extension_requested", "extension_approved", "extended", "cancelled"})
 """Retained on (or never taken off) the incumbent contract: still outsourced."""
 STATES = ("outsourced", "in_transition", "moved")
 
-ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
+ROUTES = (
+    "build_in_house",
+    "insource_operation",
+    "reprocure",
+    "buy_commodity",
+    "retain_extend",
+    "decommission",
+)
+IN_HOUSE_ROUTES = frozenset({"build_in_house", "insource_operation"})
+"""Routes whose line, once moved, is run by an in-house team (a built service or an
+insourced operation)."""
 ROUTE_UNDECIDED = "undecided"
 
 # How long a line takes from an approved route to ready (days), for the cliff edges.
@@ -23,6 +35,8 @@ ROUTE_UNDECIDED = "undecided"
 # variation 3, a switch-off 6. A line with no route yet is taken at the slowest route.
 LEAD_TIME_DAYS: dict[str, int] = {
     "build_in_house": 548,
+    # TUPE transfer, knowledge transfer, parallel running and hypercare: about 9 months.
+    "insource_operation": 274,
     "reprocure": 365,
     "buy_commodity": 183,
     "retain_extend": 92,

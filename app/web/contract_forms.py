@@ -40,6 +40,13 @@ FIELDS = (
         width="govuk-input--width-5",
         hint="Days of notice the buyer must give before the end date",
     ),
+    Field(
+        "termination_assistance_notice_days",
+        "Termination assistance notice in days",
+        kind="number",
+        width="govuk-input--width-5",
+        hint="Days before the end date by which the buyer must call for exit services",
+    ),
     Field("tier", "Tier", kind="number", width="govuk-input--width-2", hint="1, 2 or 3"),
     Field("description", "Description", kind="textarea"),
 )
@@ -74,6 +81,7 @@ def values_of(contract: Contract) -> dict[str, str]:
         "end_date": contract.end_date.isoformat() if contract.end_date else "",
         "max_end_date": contract.max_end_date.isoformat() if contract.max_end_date else "",
         "notice_period_days": str(contract.notice_period_days or ""),
+        "termination_assistance_notice_days": _text(contract.termination_assistance_notice_days),
         "tier": str(contract.tier or ""),
         "description": contract.description or "",
     }
@@ -93,7 +101,7 @@ def payload(values: dict[str, str], *, partial: bool = False) -> dict[str, Any]:
     for key in ("start_date", "end_date", "max_end_date"):
         if values[key] or partial:
             body[key] = values[key] or None
-    for key in ("notice_period_days", "tier"):
+    for key in ("notice_period_days", "termination_assistance_notice_days", "tier"):
         if values[key] or partial:
             # The API takes JSON integers only; a form posts text, so whole numbers convert
             # here and anything else stays text for the validator to refuse in words.
@@ -102,6 +110,11 @@ def payload(values: dict[str, str], *, partial: bool = False) -> dict[str, Any]:
     if values["description"] or partial:
         body["description"] = values["description"] or None
     return body
+
+
+def _text(number: int | None) -> str:
+    # 0 days is a recorded term, not an empty field.
+    return "" if number is None else str(number)
 
 
 def _message(field: str, error: Any) -> str:

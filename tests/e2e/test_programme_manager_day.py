@@ -57,6 +57,7 @@ EVIDENCE: dict[str, tuple[str, str]] = {
         "Contract variation CCN-041: six-month extension for the service desk",
         f"{DOCS}/contract/ccn-041-extension.pdf",
     ),
+    "handover_record": ("Handover record", f"{DOCS}/exit/handover-record.pdf"),
     "data_archive_record": (
         "Record of archive: reporting warehouse to The National Archives transfer",
         f"{DOCS}/reporting/data-archive-record.pdf",
@@ -847,6 +848,27 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
     # ---- 31 March 2028: the contract ends ------------------------------------------------------
     advance_to(clock, date(2028, 3, 31))
     ended = clock.today()
+    # The replaced lines' handover checklists (Model Services Contract Schedule 8.5) hold
+    # the end until every mandatory item is done with evidence.
+    desk.refused(
+        colin,
+        exit_case,
+        "confirm_termination",
+        422,
+        "transition_blocked",
+        ["handover_checklist_complete"],
+        data={"termination_date": str(ended)},
+    )
+    for line in (hosting, casework):
+        tasks = desk.get(colin, f"/api/cases/{line['id']}/handover-tasks")["items"]
+        assert len(tasks) == 5 and {t["status"] for t in tasks} == {"open"}
+        for task in tasks:
+            res = desk.client.post(
+                f"/api/handover-tasks/{task['id']}/complete",
+                json={"evidence": [ev("handover_record", f"{task['title']}: done")]},
+                headers=colin.headers,
+            )
+            assert res.status_code == 200, res.text
     exit_case = desk.step(
         colin,
         exit_case,

@@ -98,6 +98,8 @@ def test_contracts_finder_style_release_field_by_field_against_the_source(db) ->
         assert c.start_date == date.fromisoformat(award["contractPeriod"]["startDate"][:10])
         assert c.end_date == date.fromisoformat(award["contractPeriod"]["endDate"][:10])
         assert (c.max_end_date, c.date_signed, c.amendments) == (None, None, [])
+        # OCDS has no field for the termination assistance notice: left for a person.
+        assert c.termination_assistance_notice_days is None
         assert (c.ocds_release_id, c.ocds_dates_source) == (source["id"], "awards")
         assert c.ocds_release_date == datetime(2020, 4, 9, tzinfo=UTC)
         assert c.ocds_source_file == CF_STYLE.name

@@ -66,6 +66,23 @@ def test_register_shows_the_apis_validation_as_an_error_summary(
     assert 'value="Hosting and service desk"' in response.text  # the input is kept
 
 
+def test_the_form_records_the_termination_assistance_notice_as_a_number(
+    client: TestClient, web_user: Callable[..., str]
+) -> None:
+    # Model Services Contract Schedule 8.5: the notice days are a contract term.
+    _pm(client, web_user)
+    response = post_form(
+        client, "/contracts/new", {**CONTRACT, "termination_assistance_notice_days": "six"}
+    )
+    assert response.status_code == 422
+    assert 'href="#termination_assistance_notice_days"' in response.text
+    contract_id = register(client, termination_assistance_notice_days="183")
+    page = client.get(f"/contracts/{contract_id}")
+    assert "183 days before the end date" in page.text
+    edit = client.get(f"/contracts/{contract_id}/edit")
+    assert 'value="183"' in edit.text
+
+
 def test_a_duplicate_reference_is_refused_in_words(
     client: TestClient, web_user: Callable[..., str]
 ) -> None:

@@ -31,7 +31,14 @@ CL = "commercial_lead"
 CM = "contract_manager"
 SRO = "senior_responsible_owner"
 ASSESSOR = "assessor"
-ROUTES = ("build_in_house", "reprocure", "buy_commodity", "retain_extend", "decommission")
+ROUTES = (
+    "build_in_house",
+    "insource_operation",
+    "reprocure",
+    "buy_commodity",
+    "retain_extend",
+    "decommission",
+)
 
 CONTRACT: dict[str, Any] = {
     "reference": "DWP-IT-0042",
@@ -433,6 +440,7 @@ def component_to_route_approved(
     # Only the start transition of the approved route is open.
     starts = {
         "build_in_house": "start_discovery",
+        "insource_operation": "plan_staff_transfer",
         "reprocure": "start_requirements",
         "buy_commodity": "start_shortlisting",
         "retain_extend": "request_extension",
@@ -700,6 +708,77 @@ def walk_decommission(defs: dict[str, WorkflowDefinition]) -> list[str]:
     return case.visited
 
 
+def walk_insource_operation(defs: dict[str, WorkflowDefinition]) -> list[str]:
+    """An operation taken in-house: TUPE 2006 regs. 3, 11 and 13, cutover and hypercare."""
+    case = component_to_route_approved(defs, "insource_operation")
+    assert "data_field_in" in case.refused("start_discovery", "owen", [SO], evidence=[])
+    after_end = {"staff_transfer_date": "2026-10-01"}  # the contract ends 2026-09-30
+    assert case.refused("plan_staff_transfer", "owen", [SO], data=after_end) == {"date_not_after"}
+    verdict = case.fire(
+        "plan_staff_transfer",
+        "owen",
+        [SO],
+        data={"staff_transfer_date": "2026-06-01"},
+        expect="staff_transfer_planned",
+    )
+    # TUPE 2006 reg. 11(6): the information is owed 28 days before the transfer.
+    (schedule,) = [a for a in verdict.actions if a.name == "schedule_deadline"]
+    assert dict(schedule.params)["days_from_now"] == -28
+    assert dict(schedule.params)["kind"] == "employee_liability_information"
+    assert case.refused(
+        "record_employee_liability_information",
+        "owen",
+        [SO],
+        data={"eli_received_date": "2026-03-01"},
+    ) == {"evidence_kinds"}
+    case.fire(
+        "record_employee_liability_information",
+        "owen",
+        [SO],
+        data={"eli_received_date": "2026-03-01"},
+        evidence=ev("employee_liability_information"),
+        expect="staff_consultation",
+    )
+    transferred = {"staff_transferred_date": "2026-03-02"}
+    assert case.refused(
+        "transfer_staff", "owen", [SO], data=transferred, evidence=ev("staff_transfer_record")
+    ) == {"evidence_kinds"}  # the consultation (reg. 13) is recorded too
+    case.fire(
+        "transfer_staff",
+        "owen",
+        [SO],
+        data=transferred,
+        evidence=ev("staff_transfer_record", "staff_consultation_record"),
+        expect="knowledge_transfer",
+    )
+    case.fire(
+        "start_parallel_running",
+        "owen",
+        [SO],
+        evidence=ev("knowledge_transfer_record"),
+        expect="parallel_running",
+    )
+    cutover = {"cutover_date": "2026-03-02"}
+    assert case.refused("cut_over", "owen", [SO], data=cutover, evidence=ev("cutover_plan")) == {
+        "evidence_kinds"
+    }  # no cutover without rollback criteria
+    both = ev("cutover_plan", "rollback_criteria")
+    case.fire("cut_over", "owen", [SO], data=cutover, evidence=both, expect="hypercare")
+    case.fire("roll_back", "owen", [SO], reason="error rate over 2%", expect="parallel_running")
+    case.fire("cut_over", "owen", [SO], data=cutover, evidence=both, expect="hypercare")
+    case.fire(
+        "go_live", "owen", [SO], evidence=ev("hypercare_exit_report"), expect="operation_live"
+    )
+    assert case.final
+    return case.visited
+
+
+def test_component_insource_operation(defs: dict[str, WorkflowDefinition]) -> None:
+    visited = walk_insource_operation(defs)
+    assert visited.count("parallel_running") == 2 and visited[-1] == "operation_live"
+    assert not {"discovery", "alpha"} & set(visited)  # not a digital service build
+
+
 def test_component_build_in_house(defs: dict[str, WorkflowDefinition]) -> None:
     visited = walk_build_in_house(defs)
     assert visited.count("alpha") == 2 and "alpha_reassessment" in visited
@@ -851,13 +930,16 @@ def test_a_pcr2015_exit_closes_without_a_termination_notice(
 
 def test_walks_visit_every_state(defs: dict[str, WorkflowDefinition]) -> None:
     stops = {"contract_review": {"withdrawn", "on_hold"}, "service_component": {"cancelled"}}
-    stops["contract_exit"] = {"cancelled"}
+    # descoped (a partial termination beside an extended line) needs sibling cases: its walk
+    # is tests/e2e/test_partial_termination.py.
+    stops["contract_exit"] = {"cancelled", "descoped"}
     visited = {
         "contract_review": set(walk_review(defs)),
         "service_component": {
             s
             for walk in (
                 walk_build_in_house,
+                walk_insource_operation,
                 walk_reprocure,
                 walk_buy_commodity,
                 walk_retain_extend,
