@@ -17,9 +17,9 @@ from app.config import get_settings
 from app.db.command import transaction
 from app.db.readiness import ensure_ready, shown
 from app.db.session import make_engine
-from app.deadlines.cli import reminders_cli
 from app.errors import DomainError
 from app.imports.cli import import_cli
+from app.reminders.cli import reminders_cli
 from app.workflows.cli import workflows_cli
 
 cli = typer.Typer(help="Handover: leave outsourced IT contracts on time.", no_args_is_help=True)

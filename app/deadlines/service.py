@@ -39,10 +39,10 @@ from app.deadlines.compute import (
     compute_contract_deadlines,
     route_decision_deadline,
 )
-from app.deadlines.delivery import delivery_settings, roster_fingerprint
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import PlanChanges, replan
 from app.deadlines.policy import deadline_passed
+from app.delivery.channels import delivery_settings, roster_fingerprint
 
 REOPENABLE = (*OPEN_STATUSES, "lapsed")
 # Named in code (verified by `workflows check`, app/workflows/named.py): the exit case

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.deadlines.delivery import delivery_settings
+from app.delivery.channels import delivery_settings
 from app.outbox.models import OutboxMessage
 
 

@@ -14,15 +14,15 @@ from sqlalchemy import event, func, insert, select, text, update
 
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
-from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels, roster_fingerprint
-from app.deadlines.dispatch import REMINDERS
 from app.deadlines.models import Deadline, InAppNotification, Reminder
-from app.deadlines.notifiers import MAX_ATTEMPTS, RecordingNotifier
-from app.deadlines.scheduler import run_pass
+from app.delivery.channels import SETTINGS_INFO_KEY, Channels, roster_fingerprint
+from app.delivery.notifiers import MAX_ATTEMPTS, RecordingNotifier
 from app.main import create_app
 from app.outbox.claims import claim_due, mark_sent
 from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
+from app.reminders.dispatch import REMINDERS
+from app.reminders.scheduler import run_pass
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)

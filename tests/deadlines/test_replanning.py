@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels
-from app.deadlines.notifiers import Notification, RecordingNotifier
 from app.deadlines.service import case_route_decision, sync_case_deadlines
+from app.delivery.channels import SETTINGS_INFO_KEY, Channels
+from app.delivery.notifiers import Notification, RecordingNotifier
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder

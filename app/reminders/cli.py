@@ -9,10 +9,10 @@ import typer
 from app.clock import SystemClock
 from app.config import get_settings
 from app.db.command import command_sessions
-from app.deadlines.actions import reminder_counts, requeue_failed
-from app.deadlines.delivery import SETTINGS_INFO_KEY
-from app.deadlines.roster import staffing_warnings
-from app.deadlines.scheduler import run_pass
+from app.delivery.channels import SETTINGS_INFO_KEY
+from app.reminders.actions import reminder_counts, requeue_failed
+from app.reminders.roster import staffing_warnings
+from app.reminders.scheduler import run_pass
 
 reminders_cli = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.clock import Clock
 from app.config import Settings, get_settings
-from app.deadlines.notifiers import Notifier, SmtpNotifier, WebhookNotifier
+from app.delivery.notifiers import Notifier, SmtpNotifier, WebhookNotifier
 
 # The application puts its Settings in Session.info (runtime.install) so code that only
 # holds a session (hooks, the case service) plans for the right channels.
