@@ -169,7 +169,7 @@ def demo(
     with transaction(settings) as session:
         loaded = None
         if not has_users(session):
-            loaded = load_demo(session=session, clock=clock, registry=registry)
+            loaded = load_demo(session=session, clock=clock, registry=registry, settings=settings)
         elif not if_empty:
             raise fail(
                 f"database {where} already has users: the demo loads only into an empty"

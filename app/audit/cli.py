@@ -81,7 +81,9 @@ def audit_checkpoint(workers: Workers = 1) -> None:
         audit, result.last_seq, result.last_hash, kind=anchors.CHECKPOINT, now=now
     )
     with transaction() as session:
-        record_checkpoint(session=session, result=result, anchor=anchor, now=now)
+        record_checkpoint(
+            session=session, result=result, anchor=anchor, now=now, settings=get_settings()
+        )
     anchors.append(audit, anchor)  # after the commit: the file never names an unrecorded head
     typer.echo(f"checkpoint at seq {result.last_seq} anchored in {audit.anchor_file}")
 

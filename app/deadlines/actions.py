@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.service import Actor
+from app.config import Settings
 from app.contracts.schemas import DeadlineOut
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import cancel_pending, replan
 from app.deadlines.policy import deadline_passed
-from app.delivery.channels import delivery_settings
 from app.errors import Conflict, NotFound
 
 
@@ -71,7 +71,13 @@ def resolve(
 
 
 def reopen(
-    *, session: Session, deadline: Deadline, actor: Actor, reason: str, now: datetime
+    *,
+    session: Session,
+    deadline: Deadline,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+    settings: Settings,
 ) -> Deadline:
     """Reopen a waived deadline when the decision that waived it is reversed; audited."""
     if deadline.status != "waived":
@@ -79,7 +85,6 @@ def reopen(
             f"deadline {deadline.id} is {deadline.status}; only waived deadlines can be reopened",
             code="invalid_state",
         )
-    settings = delivery_settings(session)
     passed = deadline_passed(deadline.date, now=now, tz=settings.timezone)
     waiver = {"waived_by": deadline.resolved_by, "waiver": deadline.resolution_reason}
     deadline.status, deadline.updated_at = "missed" if passed else "pending", now

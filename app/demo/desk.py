@@ -53,6 +53,7 @@ class Desk:
             registry=self.registry,
             clock=self.clock,
             actor=self.people[who],
+            settings=self.ctx.settings,
         )
 
     def act(

@@ -1,4 +1,4 @@
-"""The reminder scheduler in the application: settings for its sessions, start and stop."""
+"""The reminder scheduler in the application: start and stop with the lifespan."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import asyncio
 from fastapi import FastAPI
 
 from app.config import Settings
-from app.delivery.channels import SETTINGS_INFO_KEY
 from app.reminders.scheduler import Scheduler
 
 
 def install(app: FastAPI) -> None:
-    """Give the app's sessions its settings."""
-    settings: Settings = app.state.settings
-    app.state.sessionmaker.configure(info={SETTINGS_INFO_KEY: settings})
+    """No scheduler until the lifespan starts one."""
     app.state.reminder_scheduler = None
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.chain import verify
 from app.audit.models import AuditEvent
+from app.config import get_settings
 from app.contracts import service as contracts
 from app.contracts.schemas import ContractCreate
 from app.deadlines.models import Deadline
@@ -49,7 +50,7 @@ def manual_contract(session: Session, notice_days: int) -> None:
         ocid="ocds-test-1",
         notice_period_days=notice_days,
     )
-    contracts.create(session=session, data=body, actor=None, now=NOW)
+    contracts.create(session=session, data=body, actor=None, now=NOW, settings=get_settings())
 
 
 # --- every fixture file ------------------------------------------------------------------------

@@ -9,12 +9,15 @@ from app.demo import load_demo
 from app.workflows.registry import WorkflowRegistry
 
 
-def test_the_demo_portfolio_has_spend_in_every_standing(db, clock, client, tmp_path: Path):
+def test_the_demo_portfolio_has_spend_in_every_standing(
+    db, settings, clock, client, tmp_path: Path
+):
     with db.begin() as session:
         loaded = load_demo(
             session=session,
             clock=clock,
             registry=WorkflowRegistry.from_directory("workflows"),
+            settings=settings,
             real_data=tmp_path,
         )
     assert loaded is not None
