@@ -14,9 +14,8 @@ from app.auth import service as auth
 from app.cli_errors import expected_failure
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.command import transaction
-from app.db.readiness import ensure_ready, shown
-from app.db.session import make_engine
+from app.db.command import check_ready, transaction
+from app.db.readiness import shown
 from app.errors import DomainError
 from app.imports.cli import import_cli
 from app.reminders.cli import reminders_cli
@@ -54,11 +53,7 @@ def serve(
     from app.audit.setup import configure as configure_audit
 
     configure_audit(settings)  # a missing audit key is one line here, not a traceback per worker
-    engine = make_engine(settings)
-    try:
-        ensure_ready(engine)  # refuse to serve 500s from a database that is not migrated
-    finally:
-        engine.dispose()
+    check_ready(settings)  # refuse to serve 500s from a database that is not migrated
     uvicorn.run(
         "app.asgi:app",
         host=host,

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from app.audit.chain import verify
+from app.audit.service import verify
 from app.auth.service import authenticate
 from app.clock import FrozenClock
 from app.config import ROOT, get_settings
@@ -76,7 +76,7 @@ def test_demo_portfolio(db, clock, client, source):
     assert {d["kind"] for d in deadlines["items"]} >= {"notice", "hard_stop", "amber_actions"}
     _exit_in_its_exit_period_served_notice(client, headers, cases)
     with db() as session:
-        assert verify(session).ok
+        assert verify(session=session).ok
     with db.begin() as session:
         assert (
             load_demo(session=session, clock=clock, registry=REGISTRY, settings=get_settings())

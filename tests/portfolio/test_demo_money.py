@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.audit.chain import verify
+from app.audit.service import verify
 from app.demo import load_demo
 from app.workflows.registry import WorkflowRegistry
 
@@ -30,4 +30,4 @@ def test_the_demo_portfolio_has_spend_in_every_standing(
     edges = client.get("/api/portfolio/cliff-edges", headers=headers).json()["items"]
     assert edges and {e["rating"] for e in edges} <= {"red", "amber", "green"}
     with db() as session:
-        assert verify(session).ok
+        assert verify(session=session).ok
