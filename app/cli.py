@@ -105,13 +105,9 @@ def users_token(
     expires_days: Annotated[int | None, typer.Option(min=1)] = None,
 ) -> None:
     """Issue another token for an existing user, printed alone on the last line."""
-    from sqlalchemy import select
-
-    from app.auth.models import User
-
     now = SystemClock().now()
     with transaction() as session:
-        user = session.scalar(select(User).where(User.name == name))
+        user = auth.user_named(session=session, name=name)
         if user is None:
             raise fail(f"no user named {name!r}")
         expires = now + timedelta(days=expires_days) if expires_days else None
