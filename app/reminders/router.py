@@ -17,12 +17,12 @@ from app.auth.roles import Role
 from app.auth.service import Actor
 from app.db.session import SessionDep
 from app.deadlines.models import Reminder
-from app.deadlines.schemas import NotificationOut, ReminderOut, ReminderStatusOut
 from app.jsonbody import StrictJSONRoute
 from app.pagination import Cursor, Limit, Page, decode_cursor, keyset_page
 from app.params import IdPath, IdQuery
 from app.reminders import actions
 from app.reminders.roster import staffing_warnings
+from app.reminders.schemas import NotificationOut, ReminderOut, ReminderStatusOut
 
 router = APIRouter(prefix="/api", tags=["deadlines"], route_class=StrictJSONRoute)
 
