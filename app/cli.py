@@ -14,12 +14,11 @@ from app.auth import service as auth
 from app.cli_errors import expected_failure
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.command import transaction
-from app.db.readiness import ensure_ready, shown
-from app.db.session import make_engine
-from app.deadlines.cli import reminders_cli
+from app.db.command import check_ready, transaction
+from app.db.readiness import shown
 from app.errors import DomainError
 from app.imports.cli import import_cli
+from app.reminders.cli import reminders_cli
 from app.workflows.cli import workflows_cli
 
 cli = typer.Typer(help="Handover: leave outsourced IT contracts on time.", no_args_is_help=True)
@@ -55,11 +54,7 @@ def serve(
     from app.serving import uvicorn_options
 
     configure_audit(settings)  # a missing audit key is one line here, not a traceback per worker
-    engine = make_engine(settings)
-    try:
-        ensure_ready(engine)  # refuse to serve 500s from a database that is not migrated
-    finally:
-        engine.dispose()
+    check_ready(settings)  # refuse to serve 500s from a database that is not migrated
     uvicorn.run(
         "app.asgi:app",
         host=host,
@@ -109,13 +104,9 @@ def users_token(
     expires_days: Annotated[int | None, typer.Option(min=1)] = None,
 ) -> None:
     """Issue another token for an existing user, printed alone on the last line."""
-    from sqlalchemy import select
-
-    from app.auth.models import User
-
     now = SystemClock().now()
     with transaction() as session:
-        user = session.scalar(select(User).where(User.name == name))
+        user = auth.user_named(session=session, name=name)
         if user is None:
             raise fail(f"no user named {name!r}")
         expires = now + timedelta(days=expires_days) if expires_days else None
@@ -168,7 +159,7 @@ def demo(
     with transaction(settings) as session:
         loaded = None
         if not has_users(session):
-            loaded = load_demo(session=session, clock=clock, registry=registry)
+            loaded = load_demo(session=session, clock=clock, registry=registry, settings=settings)
         elif not if_empty:
             raise fail(
                 f"database {where} already has users: the demo loads only into an empty"

@@ -19,7 +19,6 @@ from app.contracts.router import router as contracts_router
 from app.db import readiness
 from app.db.admission import Admission, pool_slots
 from app.db.session import make_engine, make_sessionmaker
-from app.deadlines import runtime as deadlines_runtime
 from app.deadlines.router import router as deadlines_router
 from app.edge import SecurityHeaders
 from app.engine import DefinitionError
@@ -29,6 +28,8 @@ from app.imports.router import router as imports_router
 from app.logs import configure_logging
 from app.middleware import BodyLimit, RefuseNul, RequestContext
 from app.portfolio.router import router as portfolio_router
+from app.reminders import runtime as reminders_runtime
+from app.reminders.router import router as reminders_router
 from app.web import install as install_web
 from app.work.router import router as work_router
 from app.workflows.named import code_name_problems
@@ -46,11 +47,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         readiness.report_at_start(engine)
-        deadlines_runtime.start(app)
+        reminders_runtime.start(app)
         try:
             yield
         finally:
-            await deadlines_runtime.stop_async(app)
+            await reminders_runtime.stop_async(app)
             engine.dispose()
 
     app = FastAPI(
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         cases_router,
         deadlines_router,
         handover_router,
+        reminders_router,
         imports_router,
         portfolio_router,
         health_router,
@@ -104,6 +106,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.include_router(router)
     install_web(app)
     openapi.install(app)
-    deadlines_runtime.install(app)
+    reminders_runtime.install(app)
 
     return app

@@ -70,10 +70,11 @@ def prepare(url: str) -> Fixture:
                 ),
                 actor=actor,
                 now=clock.now(),
+                settings=settings,
             ).id
             for i in range(CONTRACTS)
         ]
-        ctx = Ctx(session=session, registry=registry, clock=clock, actor=actor)
+        ctx = Ctx(session=session, registry=registry, clock=clock, actor=actor, settings=settings)
         cases = [
             open_case(ctx, workflow="pingpong", contract_id=ids[i % CONTRACTS]).id
             for i in range(2 * CONNECTIONS_MAX + 1)

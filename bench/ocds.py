@@ -108,12 +108,18 @@ def _read_only(package: Path) -> tuple[int, float, int]:
 
 def _import(url: str, package: Path, expected: int) -> float:
     upgrade(url)
-    engine = make_engine(Settings(database_url=url, environment="test"))
+    settings = Settings(database_url=url, environment="test")
+    engine = make_engine(settings)
     try:
         started = time.perf_counter()
         with package.open("rb") as fh, make_sessionmaker(engine).begin() as session:
             report = service.import_ocds(
-                session=session, stream=fh, source_file=package.name, actor=None, now=NOW
+                session=session,
+                stream=fh,
+                source_file=package.name,
+                actor=None,
+                now=NOW,
+                settings=settings,
             )
         elapsed = time.perf_counter() - started
     finally:

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, select, text
 from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
-from app.deadlines.dispatch import REMINDERS
 from app.outbox.claims import due_condition
+from app.reminders.dispatch import REMINDERS
 from bench.pg import scratch_database
 
 NOW = datetime(2027, 1, 1, 9, tzinfo=UTC)

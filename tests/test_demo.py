@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from app.audit.chain import verify
+from app.audit.service import verify
 from app.auth.service import authenticate
 from app.clock import FrozenClock
-from app.config import ROOT
+from app.config import ROOT, get_settings
 from app.contracts.models import Contract
 from app.deadlines.models import Deadline
 from app.demo import DemoLoad, load_demo
@@ -29,7 +29,13 @@ REGISTRY = WorkflowRegistry.from_directory("workflows")
 
 def load(db, clock, real_data: Path | None) -> DemoLoad:
     with db.begin() as session:
-        loaded = load_demo(session=session, clock=clock, registry=REGISTRY, real_data=real_data)
+        loaded = load_demo(
+            session=session,
+            clock=clock,
+            registry=REGISTRY,
+            settings=get_settings(),
+            real_data=real_data,
+        )
     assert loaded is not None
     return loaded
 
@@ -74,9 +80,12 @@ def test_demo_portfolio(db, clock, client, source):
     assert kinds["termination_assistance_notice"] == "met"
     _exit_in_its_exit_period_served_notice(client, headers, cases)
     with db() as session:
-        assert verify(session).ok
+        assert verify(session=session).ok
     with db.begin() as session:
-        assert load_demo(session=session, clock=clock, registry=REGISTRY) is None
+        assert (
+            load_demo(session=session, clock=clock, registry=REGISTRY, settings=get_settings())
+            is None
+        )
 
 
 def story(db, today: date) -> tuple[Counter[tuple[str, str, str]], dict[str, int]]:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy import event as sa_event
@@ -15,9 +15,6 @@ from sqlalchemy.orm import Session
 from app.audit import anchors, stored
 from app.audit.models import AuditEvent, AuditHead
 from app.audit.setup import setup_for
-
-if TYPE_CHECKING:
-    from app.audit.verify import VerifyResult
 
 HASHED_FIELDS = (
     "seq",
@@ -140,11 +137,3 @@ def _drop_pending(session: Session) -> None:
 
 def _row_fields(event: AuditEvent) -> dict[str, Any]:
     return {name: getattr(event, name) for name in HASHED_FIELDS}
-
-
-def verify(session: Session) -> VerifyResult:
-    """The whole chain verified against its keys and anchors (see app.audit.verify)."""
-    # Imported here: the verifier reads this module's canonical forms, so it imports it.
-    from app.audit.service import verify as verify_chain
-
-    return verify_chain(session=session)

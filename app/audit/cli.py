@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from sqlalchemy import Connection, create_engine
 
 from app.audit import anchors, keys
 from app.audit import setup as audit_setup
@@ -16,8 +13,7 @@ from app.audit.service import record_checkpoint
 from app.audit.verify import VerifyResult, verify
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.command import transaction
-from app.db.readiness import ensure_ready
+from app.db.command import read_connection, transaction
 
 audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
@@ -27,26 +23,9 @@ Workers = Annotated[
 ]
 
 
-@contextmanager
-def _reading() -> Iterator[Connection]:
-    # A plain read transaction: on SQLite it must not take the writer's lock for the whole
-    # walk; on PostgreSQL one snapshot, so the chain does not move under the walk.
-    url = get_settings().database_url
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url)
-    try:
-        ensure_ready(engine)
-        options = {} if url.startswith("sqlite") else {"isolation_level": "REPEATABLE READ"}
-        with engine.connect().execution_options(**options) as conn, conn.begin():
-            yield conn
-    finally:
-        engine.dispose()
-
-
 def _verified(since_checkpoint: bool, workers: int) -> VerifyResult:
     audit = audit_setup.configure(get_settings())
-    with _reading() as conn:
+    with read_connection() as conn:
         return verify(conn, audit, since_checkpoint=since_checkpoint, workers=workers)
 
 
@@ -81,7 +60,9 @@ def audit_checkpoint(workers: Workers = 1) -> None:
         audit, result.last_seq, result.last_hash, kind=anchors.CHECKPOINT, now=now
     )
     with transaction() as session:
-        record_checkpoint(session=session, result=result, anchor=anchor, now=now)
+        record_checkpoint(
+            session=session, result=result, anchor=anchor, now=now, settings=get_settings()
+        )
     anchors.append(audit, anchor)  # after the commit: the file never names an unrecorded head
     typer.echo(f"checkpoint at seq {result.last_seq} anchored in {audit.anchor_file}")
 

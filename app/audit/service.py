@@ -14,6 +14,7 @@ from app.audit import verify as verifier
 from app.audit.models import AuditEvent
 from app.audit.setup import setup_for
 from app.auth.service import Actor
+from app.config import Settings
 from app.outbox import service as outbox
 
 SYSTEM_ACTOR = "system"
@@ -105,7 +106,12 @@ def verify(
 
 
 def record_checkpoint(
-    *, session: Session, result: verifier.VerifyResult, anchor: dict[str, Any], now: datetime
+    *,
+    session: Session,
+    result: verifier.VerifyResult,
+    anchor: dict[str, Any],
+    now: datetime,
+    settings: Settings,
 ) -> None:
     """Record, as an audited event, the head a verify accepted; send its anchor off-site.
 
@@ -129,5 +135,6 @@ def record_checkpoint(
         topic="audit.checkpoint",
         payload=anchor,
         now=now,
+        settings=settings,
         key=f"audit.checkpoint:{anchor['seq']}:{anchor['at']}",
     )

@@ -11,6 +11,7 @@ from app.auth.brake import AuthBrake
 from app.auth.roles import Role
 from app.auth.service import TOKEN_PREFIX, Actor, authenticate
 from app.clock import Clock
+from app.config import Settings
 from app.db.session import SessionDep
 from app.errors import Forbidden, Unauthorized
 
@@ -24,6 +25,15 @@ def get_clock(request: Request) -> Clock:
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The application's settings (passed to services explicitly, never via the session)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 def get_current_user(request: Request, session: SessionDep, clock: ClockDep) -> Actor:

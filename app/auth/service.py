@@ -62,6 +62,11 @@ def create_user(
     return user
 
 
+def user_named(*, session: Session, name: str) -> User | None:
+    """The user with this name, if there is one."""
+    return session.scalar(select(User).where(User.name == name))
+
+
 def issue_token(
     *, session: Session, user: User, now: datetime, expires_at: datetime | None = None
 ) -> str:

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from app.cases.actions import Fired
 from app.cases.ctx import Ctx
 from app.cases.models import Case
-from app.config import get_settings
+from app.config import Settings
 from app.contracts.models import Contract
 from app.deadlines.actions import reopen, resolve
 from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.service import (
     case_route_decision,
+    configured_lead_times,
     sync_case_deadlines,
     sync_contract_deadlines,
 )
@@ -51,6 +52,7 @@ def schedule_deadline(ctx: Ctx, case: Case, params: Mapping[str, Any], _fired: F
         contract_id=case.contract_id,
         specs=[spec],
         now=ctx.clock.now(),
+        settings=ctx.settings,
         actor=ctx.actor,
         kinds=[kind],
     )
@@ -128,7 +130,14 @@ def reopen_contract_deadlines(
         return
     why = fired.reason or f"'{fired.title}' on case #{case.id}"
     for row in _contract_deadlines(ctx, case, params["kinds"], ("waived",)):
-        reopen(session=ctx.session, deadline=row, actor=ctx.actor, reason=why, now=ctx.clock.now())
+        reopen(
+            session=ctx.session,
+            deadline=row,
+            actor=ctx.actor,
+            reason=why,
+            now=ctx.clock.now(),
+            settings=ctx.settings,
+        )
 
 
 def recompute_contract_deadlines(
@@ -138,44 +147,65 @@ def recompute_contract_deadlines(
     contract = ctx.session.get(Contract, case.contract_id) if case.contract_id else None
     if contract is not None:
         sync_contract_deadlines(
-            session=ctx.session, contract=contract, actor=ctx.actor, now=ctx.clock.now()
+            session=ctx.session,
+            contract=contract,
+            actor=ctx.actor,
+            now=ctx.clock.now(),
+            settings=ctx.settings,
         )
 
 
-def on_case_changed(session: Session, case: Case, defn: WorkflowDefinition, now: datetime) -> None:
+def on_case_changed(
+    session: Session, case: Case, defn: WorkflowDefinition, now: datetime, settings: Settings
+) -> None:
     """Case hook: keep the deadlines a component's state implies; a closed case's are done."""
     if case.final:
         sync_case_deadlines(
-            session=session, case_id=case.id, contract_id=case.contract_id, specs=[], now=now
+            session=session,
+            case_id=case.id,
+            contract_id=case.contract_id,
+            specs=[],
+            now=now,
+            settings=settings,
         )
         return
     if case.route is None or case.contract_id is None:
         return  # nothing case-specific to keep: skip the queries on the hot path
     tags = defn.states[case.state].tags
-    specs = [*_route_decision(session, case, tags), *_assessment_deadlines(case, tags)]
+    specs = [
+        *_route_decision(session, case, tags, settings),
+        *_assessment_deadlines(case, tags, settings.assessment_booking_weeks),
+    ]
     sync_case_deadlines(
         session=session,
         case_id=case.id,
         contract_id=case.contract_id,
         specs=specs,
         now=now,
+        settings=settings,
         kinds=STATE_KINDS,
     )
 
 
-def _route_decision(session: Session, case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
+def _route_decision(
+    session: Session, case: Case, tags: Sequence[str], settings: Settings
+) -> list[DeadlineSpec]:
     if ROUTE_UNDECIDED not in tags or case.contract_id is None or case.route is None:
         return []
-    spec = case_route_decision(session=session, contract_id=case.contract_id, route=case.route)
+    spec = case_route_decision(
+        session=session,
+        contract_id=case.contract_id,
+        route=case.route,
+        lead_times=configured_lead_times(settings),
+    )
     return [spec] if spec else []
 
 
-def _assessment_deadlines(case: Case, tags: Sequence[str]) -> list[DeadlineSpec]:
+def _assessment_deadlines(case: Case, tags: Sequence[str], weeks: int) -> list[DeadlineSpec]:
     """Booking the phase's service assessment (4 weeks ahead by default); amber actions."""
     specs = []
     planned_end = as_date(case.data.get(f"{case.state}_end_date"))
     if ASSESSED_PHASE in tags and planned_end is not None:
-        weeks = get_settings().assessment_booking_weeks
         specs.append(assessment_booking_deadline(case.state, planned_end, weeks))
     amber_due = as_date(case.data.get("amber_actions_due_date"))
     if amber_due is not None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.auth.deps import ClockDep, CurrentUser
+from app.auth.deps import ClockDep, CurrentUser, SettingsDep
 from app.cases.ctx import Ctx
 from app.db.session import SessionDep
 from app.workflows.registry import WorkflowRegistry
@@ -21,9 +21,15 @@ def get_registry(request: Request) -> WorkflowRegistry:
 RegistryDep = Annotated[WorkflowRegistry, Depends(get_registry)]
 
 
-def get_ctx(session: SessionDep, registry: RegistryDep, clock: ClockDep, user: CurrentUser) -> Ctx:
+def get_ctx(
+    session: SessionDep,
+    registry: RegistryDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+) -> Ctx:
     """Everything a case operation needs, for the calling user."""
-    return Ctx(session=session, registry=registry, clock=clock, actor=user)
+    return Ctx(session=session, registry=registry, clock=clock, actor=user, settings=settings)
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -47,6 +47,7 @@ def apply_contract_extension(
         patch=patch,
         actor=None if ctx.actor is SYSTEM else ctx.actor,
         now=ctx.clock.now(),
+        settings=ctx.settings,
         details={"case_id": case.id, "cause": "extension"},
     )
 

@@ -18,7 +18,7 @@ from app.cases.schemas import (
     TransitionOption,
 )
 from app.cases.service import definition_of
-from app.deadlines.runtime import case_deadlines
+from app.deadlines.actions import case_deadlines
 from app.engine import GUARDS, Verdict, WorkflowDefinition, get_engine
 from app.engine.inputs import Inputs, merged_inputs
 

@@ -90,7 +90,7 @@ def open_case(
     add_case(ctx.session, case)
     _record_opened(ctx, case, defn, now)
     _effects(ctx, case, entry, Fired(trigger=None, title=defn.title, reason=None))
-    case_deadlines.on_case_changed(ctx.session, case, defn, now)
+    case_deadlines.on_case_changed(ctx.session, case, defn, now, ctx.settings)
     return case
 
 
@@ -211,7 +211,7 @@ def apply_verdict(
     fired = Fired(verdict.trigger, verdict.title or verdict.trigger, reason, evidence)
     _effects(ctx, case, verdict.actions, fired)
     case_deadlines.after_transition(ctx, case, defn, fired)
-    case_deadlines.on_case_changed(ctx.session, case, defn, now)
+    case_deadlines.on_case_changed(ctx.session, case, defn, now, ctx.settings)
     return event
 
 
@@ -240,6 +240,7 @@ def _announce(
         session=ctx.session,
         topic=TRANSITIONED,
         now=now,
+        settings=ctx.settings,
         key=f"{TRANSITIONED}:{case.id}:{case.version}",
         payload={
             "case_id": case.id,
@@ -293,7 +294,7 @@ CHILD_CANCEL = "cancel"
 
 
 def _cancel_open_children(ctx: Ctx, case: Case, _params: Mapping[str, Any], fired: Fired) -> None:
-    system = Ctx(ctx.session, ctx.registry, ctx.clock, SYSTEM)
+    system = Ctx(ctx.session, ctx.registry, ctx.clock, SYSTEM, ctx.settings)
     reason = fired.reason
     why = f"parent case {case.id} was {case.state}" + (f": {reason}" if reason else "")
     children = ctx.session.scalars(

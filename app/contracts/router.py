@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from app.auth.deps import ClockDep, CurrentUser, require_roles
+from app.auth.deps import ClockDep, CurrentUser, SettingsDep, require_roles
 from app.auth.service import Actor
 from app.contracts import service
 from app.contracts.present import contract_out, contract_summary
@@ -28,10 +28,17 @@ SearchText = Annotated[str | None, Query(max_length=200)]
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_contract(
-    body: ContractCreate, session: SessionDep, user: Editor, clock: ClockDep, response: Response
+    body: ContractCreate,
+    session: SessionDep,
+    user: Editor,
+    clock: ClockDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> ContractOut:
     """Register a contract; 201 with its computed deadlines."""
-    contract = service.create(session=session, data=body, actor=user, now=clock.now())
+    contract = service.create(
+        session=session, data=body, actor=user, now=clock.now(), settings=settings
+    )
     response.headers["ETag"] = etag(contract.version)
     response.headers["Location"] = f"/api/contracts/{contract.id}"
     return contract_out(contract, session)
@@ -86,6 +93,7 @@ def patch_contract(
     session: SessionDep,
     user: Editor,
     clock: ClockDep,
+    settings: SettingsDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> ContractOut:
@@ -97,6 +105,7 @@ def patch_contract(
         patch=body,
         actor=user,
         now=clock.now(),
+        settings=settings,
         if_match=parse_if_match(if_match),
     )
     response.headers["ETag"] = etag(contract.version)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.audit.chain import jsonable
 from app.auth.service import Actor
+from app.config import Settings
 from app.contracts import rules
 from app.contracts.models import Contract, ContractSupplier
 from app.contracts.money import to_cents
@@ -135,6 +136,7 @@ def create(
     data: ContractCreate,
     actor: Actor | None,
     now: datetime,
+    settings: Settings,
     source: str = "manual",
     action: str = "contract.created",
     details: dict[str, Any] | None = None,
@@ -161,7 +163,7 @@ def create(
         contract_id=contract.id,
         details={"after": jsonable(terms_of(contract)), "ocid": data.ocid, **(details or {})},
     )
-    _run_hooks(session, contract, actor, now)
+    _run_hooks(session, contract, actor, now, settings)
     return contract
 
 
@@ -180,6 +182,7 @@ def update(
     patch: ContractPatch,
     actor: Actor | None,
     now: datetime,
+    settings: Settings,
     if_match: int | None = None,
     action: str = "contract.updated",
     details: dict[str, Any] | None = None,
@@ -222,13 +225,15 @@ def update(
         reason=patch.reason,
         details={"changes": changes, **(details or {})},
     )
-    _run_hooks(session, contract, actor, now)
+    _run_hooks(session, contract, actor, now, settings)
     return True
 
 
-def _run_hooks(session: Session, contract: Contract, actor: Actor | None, now: datetime) -> None:
+def _run_hooks(
+    session: Session, contract: Contract, actor: Actor | None, now: datetime, settings: Settings
+) -> None:
     # Terms created or changed: their deadlines and reminders follow in this transaction.
-    deadlines.on_terms_changed(session, contract, actor, now)
+    deadlines.on_terms_changed(session, contract, actor, now, settings)
 
 
 def list_query(

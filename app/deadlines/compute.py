@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from app.deadlines.workdays import (
+from app.workdays import (
     ENGLAND_WALES,
     is_working_day,
     last_day_of_days_beginning_with,

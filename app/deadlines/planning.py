@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.deadlines.delivery import (
+from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
+from app.deadlines.policy import PlannedReminder, plan_reminders, policy_for, reminder_key
+from app.delivery.channels import (
     Recipient,
     enabled_channels,
     recipients,
     roles_for,
     roster_fingerprint,
 )
-from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
-from app.deadlines.policy import PlannedReminder, plan_reminders, policy_for, reminder_key
 
 
 @dataclass

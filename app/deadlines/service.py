@@ -39,10 +39,10 @@ from app.deadlines.compute import (
     compute_contract_deadlines,
     route_decision_deadline,
 )
-from app.deadlines.delivery import delivery_settings, roster_fingerprint
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import PlanChanges, replan
 from app.deadlines.policy import deadline_passed
+from app.delivery.channels import roster_fingerprint
 
 REOPENABLE = (*OPEN_STATUSES, "lapsed")
 # Named in code (verified by `workflows check`, app/workflows/named.py): the exit case
@@ -154,10 +154,9 @@ def _after_the_end(
 
 
 def sync_contract_deadlines(
-    *, session: Session, contract: Contract, actor: Actor | None, now: datetime
+    *, session: Session, contract: Contract, actor: Actor | None, now: datetime, settings: Settings
 ) -> SyncReport:
     """Recompute a contract's own deadlines and their pending reminders."""
-    settings = delivery_settings(session)
     today = local_today(now, settings)
     ended = exit_end_date(session, contract.id)
     specs = compute_contract_deadlines(
@@ -182,19 +181,24 @@ def sync_contract_deadlines(
         actor=actor,
         running=running,
         reason=f"the contract ended on {ended.isoformat()}" if ended else None,
+        settings=settings,
     )
 
 
 def on_terms_changed(
-    session: Session, contract: Contract, actor: Actor | None, now: datetime
+    session: Session, contract: Contract, actor: Actor | None, now: datetime, settings: Settings
 ) -> None:
     """contracts.service hook: recompute after a contract is created or its terms change."""
-    sync_contract_deadlines(session=session, contract=contract, actor=actor, now=now)
-    sync_case_route_decisions(session=session, contract=contract, actor=actor, now=now)
+    sync_contract_deadlines(
+        session=session, contract=contract, actor=actor, now=now, settings=settings
+    )
+    sync_case_route_decisions(
+        session=session, contract=contract, actor=actor, now=now, settings=settings
+    )
 
 
 def sync_case_route_decisions(
-    *, session: Session, contract: Contract, actor: Actor | None, now: datetime
+    *, session: Session, contract: Contract, actor: Actor | None, now: datetime, settings: Settings
 ) -> None:
     """Move the open route_decision deadlines of the contract's cases to its current terms."""
     rows = session.scalars(
@@ -210,7 +214,7 @@ def sync_case_route_decisions(
         if row.case_id is not None and row.key.startswith("route_decision:"):
             routes.setdefault(row.case_id, []).append(row.key.partition(":")[2])
     terms = contract_terms(contract)
-    lead = configured_lead_times(delivery_settings(session))
+    lead = configured_lead_times(settings)
     for case_id, chosen in routes.items():
         specs = [
             spec
@@ -226,6 +230,7 @@ def sync_case_route_decisions(
             now=now,
             actor=actor,
             kinds=["route_decision"],
+            settings=settings,
         )
 
 
@@ -236,6 +241,7 @@ def sync_case_deadlines(
     contract_id: int | None,
     specs: Sequence[DeadlineSpec],
     now: datetime,
+    settings: Settings,
     actor: Actor | None = None,
     kinds: Iterable[str] | None = None,
 ) -> SyncReport:
@@ -261,18 +267,18 @@ def sync_case_deadlines(
         now=now,
         actor=actor,
         kinds=None if kinds is None else frozenset(kinds),
+        settings=settings,
     )
 
 
 def case_route_decision(
-    *, session: Session, contract_id: int, route: str, lead_times: LeadTimes | None = None
+    *, session: Session, contract_id: int, route: str, lead_times: LeadTimes
 ) -> DeadlineSpec | None:
     """The route_decision deadline for a component whose route is chosen, from its contract."""
     contract = session.get(Contract, contract_id)
     if contract is None:
         return None
-    lead = lead_times or configured_lead_times(delivery_settings(session))
-    return route_decision_deadline(contract_terms(contract), route, lead)
+    return route_decision_deadline(contract_terms(contract), route, lead_times)
 
 
 def sync_scope(
@@ -285,11 +291,11 @@ def sync_scope(
     now: datetime,
     actor: Actor | None,
     kinds: frozenset[str] | None = None,
+    settings: Settings,
     running: bool = True,
     reason: str | None = None,
 ) -> SyncReport:
     """Reconcile one scope's deadline rows with `specs`, replan reminders, audit the change."""
-    settings = delivery_settings(session)
     report = SyncReport()
     existing = {d.key: d for d in session.scalars(select(Deadline).where(Deadline.scope == scope))}
     wanted = {s.key: s for s in specs}

@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.cases.ctx import Ctx
 from app.cases.models import Case
 from app.clock import Clock
+from app.config import Settings
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.schemas import ContractCreate, ContractPatch
@@ -76,6 +77,7 @@ def load_demo(
     session: Session,
     clock: Clock,
     registry: WorkflowRegistry,
+    settings: Settings,
     real_data: Path | None = None,
 ) -> DemoLoad | None:
     """Create the demo users and portfolio; None (nothing done) if the database has users."""
@@ -103,13 +105,16 @@ def load_demo(
             data=ContractCreate.model_validate(data),
             actor=people["priya"],
             now=now,
+            settings=settings,
         ).id
         for key, data in made.items()
     }
     samples = real_samples(real_data)
-    imported = _import(session, people["priya"], clock, samples)
+    imported = _import(session, people["priya"], clock, samples, settings)
     ids |= imported
-    ctx = Ctx(session=session, registry=registry, clock=clock, actor=people["priya"])
+    ctx = Ctx(
+        session=session, registry=registry, clock=clock, actor=people["priya"], settings=settings
+    )
     tell_stories(Desk(ctx=ctx, people=people, registry=registry, clock=clock), ids)
     record_money(
         session=session, clock=clock, commercial=people["chris"], service_owner=people["olu"]
@@ -124,7 +129,7 @@ def load_demo(
 
 
 def _import(
-    session: Session, actor: auth.Actor, clock: Clock, samples: Path | None
+    session: Session, actor: auth.Actor, clock: Clock, samples: Path | None, settings: Settings
 ) -> dict[str, int]:
     """Import the contracts the imported stories use; their ids by story."""
     files: Iterator[tuple[str, BinaryIO]]
@@ -137,7 +142,12 @@ def _import(
     for name, stream in files:
         with stream:
             import_ocds(
-                session=session, stream=stream, source_file=name, actor=actor, now=clock.now()
+                session=session,
+                stream=stream,
+                source_file=name,
+                actor=actor,
+                now=clock.now(),
+                settings=settings,
             )
     ids: dict[str, int] = {}
     for key, ocid in ocids.items():
@@ -151,6 +161,7 @@ def _import(
                 patch=ContractPatch(tier=2, reason="Tier set for the demo"),
                 actor=actor,
                 now=clock.now(),
+                settings=settings,
             )
     return ids
 

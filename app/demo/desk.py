@@ -55,6 +55,7 @@ class Desk:
             registry=self.registry,
             clock=self.clock,
             actor=self.people[who],
+            settings=self.ctx.settings,
         )
 
     def act(

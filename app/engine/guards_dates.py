@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from app.deadlines.workdays import UK, last_of_working_days_beginning_with
 from app.engine.context import (
     GuardContext,
     as_date,
@@ -18,6 +17,7 @@ from app.engine.context import (
 )
 from app.engine.guard_registry import WHEN, applies, guard
 from app.engine.params import Param
+from app.workdays import UK, last_of_working_days_beginning_with
 
 
 def _field_date(ctx: GuardContext, path: str) -> tuple[date | None, str | None]:

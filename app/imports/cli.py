@@ -36,6 +36,7 @@ def import_ocds(
                         source_file=str(path),
                         actor=None,
                         now=SystemClock().now(),
+                        settings=settings,
                         max_release_bytes=settings.max_release_bytes,
                     )
             except (DomainError, OSError) as exc:

@@ -11,7 +11,7 @@ from typing import IO, Annotated, Any, BinaryIO, cast
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 
-from app.auth.deps import ClockDep, require_roles
+from app.auth.deps import ClockDep, SettingsDep, require_roles
 from app.auth.roles import Role
 from app.auth.service import Actor
 from app.db.session import SessionDep
@@ -96,15 +96,20 @@ _BODY_DOC: dict[str, Any] = {
 
 @router.post("/ocds", openapi_extra=_BODY_DOC)
 def import_ocds(
-    request: Request, upload: UploadDep, session: SessionDep, user: Importer, clock: ClockDep
+    upload: UploadDep,
+    session: SessionDep,
+    user: Importer,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> ImportReportOut:
     """Import an OCDS release or record package; all or nothing, with a report."""
     report = service.import_ocds(
-        max_release_bytes=request.app.state.settings.max_release_bytes,
+        max_release_bytes=settings.max_release_bytes,
         session=session,
         stream=cast(BinaryIO, upload.file),
         source_file=upload.name,
         actor=user,
         now=clock.now(),
+        settings=settings,
     )
     return ImportReportOut.model_validate(report.as_dict())

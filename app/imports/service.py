@@ -14,6 +14,7 @@ from app.audit import chain
 from app.audit import service as audit
 from app.audit.chain import jsonable
 from app.auth.service import Actor
+from app.config import Settings
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.errors import DomainError, PayloadTooLarge, Unprocessable
@@ -121,6 +122,7 @@ class _Run:
     actor: Actor | None
     now: datetime
     report: ImportReport
+    settings: Settings
 
 
 def import_ocds(
@@ -130,10 +132,11 @@ def import_ocds(
     source_file: str,
     actor: Actor | None,
     now: datetime,
+    settings: Settings,
     max_release_bytes: int = MAX_RELEASE_BYTES,
 ) -> ImportReport:
     """Import one OCDS file in the caller's transaction; OcdsImportError leaves it to roll back."""
-    run = _Run(session, source_file, actor, now, ImportReport(file=source_file))
+    run = _Run(session, source_file, actor, now, ImportReport(file=source_file), settings)
     errors: list[OcdsError] = []
     try:
         for path, release in iter_releases(stream, max_release_bytes=max_release_bytes):
@@ -216,6 +219,7 @@ def _create(run: _Run, data: ContractData, path: str) -> None:
             data=body,
             actor=run.actor,
             now=run.now,
+            settings=run.settings,
             source="ocds",
             action="contract.imported",
             details=_details(run, data),
@@ -242,6 +246,7 @@ def _update(run: _Run, contract: Contract, data: ContractData, path: str) -> Non
             patch=patch,
             actor=run.actor,
             now=run.now,
+            settings=run.settings,
             details=details,
         )
     except DomainError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.deadlines.notifiers import MAX_ATTEMPTS, DeliveryError, retry_at
+from app.delivery.notifiers import MAX_ATTEMPTS, DeliveryError, retry_at
 
 DEFAULT_LEASE = timedelta(minutes=5)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.deadlines.delivery import delivery_settings
+from app.config import Settings
 from app.outbox.models import OutboxMessage
 
 
@@ -18,6 +18,7 @@ def enqueue(
     topic: str,
     payload: dict[str, Any],
     now: datetime,
+    settings: Settings,
     channel: str = "webhook",
     recipient: str | None = None,
     subject: str | None = None,
@@ -30,7 +31,6 @@ def enqueue(
     (default: a fresh UUID) is the idempotency key receivers see, so pass a stable one
     (e.g. f"case.transitioned:{event_id}") when the same event might be enqueued twice.
     """
-    settings = delivery_settings(session)
     if channel == "webhook":
         recipient = recipient or settings.webhook_url
     elif channel == "email" and not settings.smtp_host:

@@ -183,7 +183,11 @@ def register_contract(request: Request, user: WebUser, ctx: WebCtx, form: Checke
         data = ContractCreate.model_validate(forms.payload(values))
         with ctx.session.begin_nested():
             contract = service.create(
-                session=ctx.session, data=data, actor=ctx.actor, now=ctx.clock.now()
+                session=ctx.session,
+                data=data,
+                actor=ctx.actor,
+                now=ctx.clock.now(),
+                settings=ctx.settings,
             )
     except ValidationError as exc:
         return _form(
@@ -278,6 +282,7 @@ def save_contract(
                 patch=patch,
                 actor=ctx.actor,
                 now=ctx.clock.now(),
+                settings=ctx.settings,
             )
     except ValidationError as exc:
         errors = forms.validation_errors(exc)

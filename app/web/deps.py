@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from app.auth.deps import ClockDep
+from app.auth.deps import ClockDep, SettingsDep
 from app.cases.deps import RegistryDep
 from app.cases.service import Ctx
 from app.db.session import SessionDep
@@ -80,9 +80,15 @@ async def checked_form(request: Request, user: WebUser) -> FormData:
 CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 
-def web_ctx(session: SessionDep, registry: RegistryDep, clock: ClockDep, user: WebUser) -> Ctx:
+def web_ctx(
+    session: SessionDep,
+    registry: RegistryDep,
+    clock: ClockDep,
+    user: WebUser,
+    settings: SettingsDep,
+) -> Ctx:
     """The same context the API's case operations take, for the signed-in user."""
-    return Ctx(session=session, registry=registry, clock=clock, actor=user.actor)
+    return Ctx(session=session, registry=registry, clock=clock, actor=user.actor, settings=settings)
 
 
 WebCtx = Annotated[Ctx, Depends(web_ctx)]

@@ -63,8 +63,9 @@ def import_file(request: Request, user: WebUser, ctx: WebCtx, form: CheckedForm)
         # A savepoint: a refused file leaves nothing behind, yet the page still renders.
         with ctx.session.begin_nested():
             report = service.import_ocds(
-                max_release_bytes=request.app.state.settings.max_release_bytes,
+                max_release_bytes=ctx.settings.max_release_bytes,
                 session=ctx.session,
+                settings=ctx.settings,
                 stream=part.file,
                 source_file=part.filename,
                 actor=ctx.actor,

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.cases.service import Ctx
-from app.deadlines import router as reminders_api
 from app.errors import DomainError
 from app.params import IdPath
+from app.reminders import router as reminders_api
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.signin import SignedIn
 

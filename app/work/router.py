@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.cases.deps import CtxDep
-from app.deadlines.schemas import NotificationOut
 from app.engine.model import TransitionDef
 from app.jsonbody import StrictJSONRoute
+from app.reminders.schemas import NotificationOut
 from app.work import service
 from app.work.schemas import ActionOut, CaseWorkOut, DueOut, MyWorkOut
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from app.deadlines.schemas import NotificationOut
+from app.reminders.schemas import NotificationOut
 
 
 class ActionOut(BaseModel):

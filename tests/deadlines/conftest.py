@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from app.clock import FrozenClock
 from app.config import Settings
-from app.deadlines.scheduler import PassReport, run_pass
+from app.reminders.scheduler import PassReport, run_pass
 
 HOOK_SECRET = "test-webhook-secret-0123456789abcdef"
 

@@ -13,7 +13,7 @@ from app.deadlines.compute import (
     compute_contract_deadlines,
     notice_date,
 )
-from app.deadlines.workdays import (
+from app.workdays import (
     is_working_day,
     last_day_of_days_beginning_with,
     last_of_working_days_beginning_with,

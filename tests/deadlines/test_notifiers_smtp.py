@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope
 
 from app.clock import FrozenClock
-from app.deadlines.notifiers import DeliveryError, Notification, SmtpNotifier, message_id_for
+from app.delivery.notifiers import DeliveryError, Notification, SmtpNotifier, message_id_for
 
 NOW = datetime(2027, 1, 14, 9, tzinfo=UTC)
 

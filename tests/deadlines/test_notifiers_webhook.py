@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from app.clock import FrozenClock
-from app.deadlines.notifiers import (
+from app.delivery.notifiers import (
     MAX_ATTEMPTS,
     DeliveryError,
     Notification,

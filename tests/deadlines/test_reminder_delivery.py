@@ -14,15 +14,15 @@ from sqlalchemy import event, func, insert, select, text, update
 
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
-from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels, roster_fingerprint
-from app.deadlines.dispatch import REMINDERS
 from app.deadlines.models import Deadline, InAppNotification, Reminder
-from app.deadlines.notifiers import MAX_ATTEMPTS, RecordingNotifier
-from app.deadlines.scheduler import run_pass
+from app.delivery.channels import Channels, roster_fingerprint
+from app.delivery.notifiers import MAX_ATTEMPTS, RecordingNotifier
 from app.main import create_app
 from app.outbox.claims import claim_due, mark_sent
 from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
+from app.reminders.dispatch import REMINDERS
+from app.reminders.scheduler import run_pass
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)
@@ -230,7 +230,6 @@ def _race(settings: Settings, clock, runners: int) -> list[RecordingNotifier]:
     def runner(sink: RecordingNotifier) -> None:
         engine = make_engine(settings)  # each runner its own engine, like another process
         sessions = make_sessionmaker(engine)
-        sessions.configure(info={SETTINGS_INFO_KEY: settings})
         start.wait()
         try:
             run_pass(
@@ -326,17 +325,22 @@ def test_scheduler_starts_and_stops_with_the_lifespan(db_url, clock):
 def test_outbox_messages_delivered_after_commit(db, settings, client, clock, run, receiver):
     seen, _ = receiver
     with pytest.raises(RuntimeError), db.begin() as s:
-        s.info[SETTINGS_INFO_KEY] = settings
-        enqueue(session=s, topic="case.transitioned", payload={"case_id": 6}, now=clock.now())
+        enqueue(
+            session=s,
+            topic="case.transitioned",
+            payload={"case_id": 6},
+            now=clock.now(),
+            settings=settings,
+        )
         raise RuntimeError("the change fails")
     assert run().delivery.claimed == 0  # rolled back with the change: nothing to send
     with db.begin() as s:
-        s.info[SETTINGS_INFO_KEY] = settings
         msg = enqueue(
             session=s,
             topic="case.transitioned",
             payload={"case_id": 7},
             now=clock.now(),
+            settings=settings,
             key="case.transitioned:1",
         )
         assert msg is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from app.deadlines.notifiers import SIGNATURE_HEADER, verify_signature
+from app.delivery.notifiers import SIGNATURE_HEADER, verify_signature
 from tests.deadlines.conftest import HOOK_SECRET
 
 CONTRACT = {

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from app.deadlines.delivery import SETTINGS_INFO_KEY, Channels
-from app.deadlines.notifiers import Notification, RecordingNotifier
-from app.deadlines.service import case_route_decision, sync_case_deadlines
+from app.deadlines.service import (
+    case_route_decision,
+    configured_lead_times,
+    sync_case_deadlines,
+)
+from app.delivery.channels import Channels
+from app.delivery.notifiers import Notification, RecordingNotifier
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder
@@ -139,8 +143,12 @@ def case_deadlines(client, headers, case_id):
 def test_contract_change_moves_its_cases_route_decisions(client, pm, db, settings, clock):
     contract = create(client, pm)
     with db.begin() as s:  # what the case service does when a component's route is chosen
-        s.info[SETTINGS_INFO_KEY] = settings
-        spec = case_route_decision(session=s, contract_id=contract["id"], route="buy_commodity")
+        spec = case_route_decision(
+            session=s,
+            contract_id=contract["id"],
+            route="buy_commodity",
+            lead_times=configured_lead_times(settings),
+        )
         assert spec is not None
         sync_case_deadlines(
             session=s,
@@ -148,6 +156,7 @@ def test_contract_change_moves_its_cases_route_decisions(client, pm, db, setting
             contract_id=contract["id"],
             specs=[spec],
             now=clock.now(),
+            settings=settings,
             kinds=["route_decision"],
         )
     [before] = case_deadlines(client, pm, 4242)

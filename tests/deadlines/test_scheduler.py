@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from app.deadlines import runtime
-from app.deadlines.delivery import Channels
 from app.deadlines.models import Deadline, Reminder
-from app.deadlines.notifiers import Notification, RecordingNotifier
-from app.deadlines.scheduler import PassReport, Scheduler, escalate
+from app.delivery.channels import Channels
+from app.delivery.notifiers import Notification, RecordingNotifier
+from app.reminders import runtime
+from app.reminders.scheduler import PassReport, Scheduler, escalate
 from tests.deadlines.test_reminder_delivery import seed
 
 AFTER_SLOT = datetime(2027, 1, 20, 10, tzinfo=UTC)  # 10:00 in London: today's slot is due

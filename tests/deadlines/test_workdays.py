@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.deadlines.workdays import (
+from app.workdays import (
     add_working_days,
     bank_holidays,
     is_bank_holiday,

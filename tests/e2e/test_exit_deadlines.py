@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.deadlines.scheduler import PassReport, run_pass
+from app.reminders.scheduler import PassReport, run_pass
 from tests.e2e.flow import Flow, ev, make_flow
 
 

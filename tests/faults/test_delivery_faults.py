@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from app.clock import FrozenClock
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
-from app.deadlines.delivery import SETTINGS_INFO_KEY, roster_fingerprint
-from app.deadlines.dispatch import REMINDERS
 from app.deadlines.models import Deadline, Reminder
-from app.deadlines.notifiers import KEY_HEADER
-from app.deadlines.scheduler import Scheduler, run_pass
+from app.delivery.channels import roster_fingerprint
+from app.delivery.notifiers import KEY_HEADER
 from app.main import create_app
 from app.outbox.claims import claim_due
+from app.reminders.dispatch import REMINDERS
+from app.reminders.scheduler import Scheduler, run_pass
 from tests.deadlines.conftest import Mailbox, free_port
 from tests.deadlines.test_reminders_flow import create, reminders
 
@@ -190,7 +190,6 @@ def test_a_runner_killed_between_claim_and_send_is_sent_once_after_its_lease(
 ):
     box, port = mailbox
     settings = _settings(db_url, smtp_host="127.0.0.1", smtp_port=port)
-    client.app.state.sessionmaker.configure(info={SETTINGS_INFO_KEY: settings})
     seed_emails(db, 5, clock.now())
     with db.begin() as s:  # this runner claims, then dies before sending anything
         assert len(claim_due(s, REMINDERS, now=clock.now(), worker="killed", limit=10)) == 5
@@ -250,7 +249,6 @@ def test_two_schedulers_and_a_cron_pass_racing_send_each_mail_once(db, db_url, s
     schedulers = []
     for engine in engines:
         sessions = make_sessionmaker(engine)
-        sessions.configure(info={SETTINGS_INFO_KEY: settings})
         schedulers.append(Scheduler(sessions=sessions, settings=settings, clock=now, interval=3600))
     cron = _cron_pass(db_url, port)
     try:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.chain import jsonable
 from app.audit.models import AuditEvent
+from app.config import get_settings
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.imports import service
@@ -43,7 +44,12 @@ def import_path(session: Session, path: Path) -> service.ImportReport:
     """Import one file through the service, as the CLI does."""
     with path.open("rb") as fh:
         return service.import_ocds(
-            session=session, stream=fh, source_file=path.name, actor=None, now=NOW
+            session=session,
+            stream=fh,
+            source_file=path.name,
+            actor=None,
+            now=NOW,
+            settings=get_settings(),
         )
 
 
@@ -51,7 +57,12 @@ def import_doc(session: Session, doc: Any, name: str = "doc.json") -> service.Im
     """Import a document given as Python data (or raw bytes)."""
     raw = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
     return service.import_ocds(
-        session=session, stream=io.BytesIO(raw), source_file=name, actor=None, now=NOW
+        session=session,
+        stream=io.BytesIO(raw),
+        source_file=name,
+        actor=None,
+        now=NOW,
+        settings=get_settings(),
     )
 
 

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.chain import verify
 from app.audit.models import AuditEvent
+from app.audit.service import verify
+from app.config import get_settings
 from app.contracts import service as contracts
 from app.contracts.schemas import ContractCreate
 from app.deadlines.models import Deadline
@@ -49,7 +50,7 @@ def manual_contract(session: Session, notice_days: int) -> None:
         ocid="ocds-test-1",
         notice_period_days=notice_days,
     )
-    contracts.create(session=session, data=body, actor=None, now=NOW)
+    contracts.create(session=session, data=body, actor=None, now=NOW, settings=get_settings())
 
 
 # --- every fixture file ------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def test_every_fixture_imports_and_reimports_unchanged(db) -> None:
     assert sum(r["created"] for r in reports) == 9
     with db() as session:
         before = snapshot(session)
-        assert verify(session).ok
+        assert verify(session=session).ok
     after_first = counts(db)
     for path in GOOD_FILES:
         with db.begin() as session:

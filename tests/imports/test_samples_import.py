@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.chain import verify
 from app.audit.models import AuditEvent
+from app.audit.service import verify
 from app.imports.models import ContractOcdsRelease
 from tests.imports.helpers import by_ocid, converge, counts, import_path, imports_audited, snapshot
 from tests.imports.samples import CF_NAMES, EXAMPLE_PACKAGE, EXAMPLE_RECORD, EXAMPLE_STAGE_NAMES
@@ -47,7 +47,7 @@ def test_every_contracts_finder_file_imports_quickly_and_reimports_unchanged(db,
     after_first = counts(db)
     with db() as session:
         before = snapshot(session)
-        assert verify(session).ok
+        assert verify(session=session).ok
     again = import_all_cf(db, cf)
     assert all((r["created"], r["updated"], r["unchanged"]) == (0, 0, 1) for r in again)
     assert counts(db) == after_first

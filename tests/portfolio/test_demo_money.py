@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.audit.chain import verify
+from app.audit.service import verify
 from app.demo import load_demo
 from app.workflows.registry import WorkflowRegistry
 
 
-def test_the_demo_portfolio_has_spend_in_every_standing(db, clock, client, tmp_path: Path):
+def test_the_demo_portfolio_has_spend_in_every_standing(
+    db, settings, clock, client, tmp_path: Path
+):
     with db.begin() as session:
         loaded = load_demo(
             session=session,
             clock=clock,
             registry=WorkflowRegistry.from_directory("workflows"),
+            settings=settings,
             real_data=tmp_path,
         )
     assert loaded is not None
@@ -27,4 +30,4 @@ def test_the_demo_portfolio_has_spend_in_every_standing(db, clock, client, tmp_p
     edges = client.get("/api/portfolio/cliff-edges", headers=headers).json()["items"]
     assert edges and {e["rating"] for e in edges} <= {"red", "amber", "green"}
     with db() as session:
-        assert verify(session).ok
+        assert verify(session=session).ok

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.service import Actor
 from app.clock import FrozenClock
+from app.config import Settings
 from app.contracts import service as contracts
 from app.contracts.schemas import ContractPatch
 from tests.web.conftest import CONTRACT, post_form, register, sign_in
@@ -116,6 +117,7 @@ def test_a_stale_edit_says_who_changed_what_and_keeps_the_input(
     web_user: Callable[..., str],
     db: sessionmaker[Session],
     clock: FrozenClock,
+    settings: Settings,
 ) -> None:
     _pm(client, web_user)
     contract_id = register(client)
@@ -131,6 +133,7 @@ def test_a_stale_edit_says_who_changed_what_and_keeps_the_input(
             patch=ContractPatch(notice_period_days=90),
             actor=other,
             now=clock.now(),
+            settings=settings,
         )
     mine = {**CONTRACT, "title": "My better title", "version": version.group(1)}
     response = post_form(client, f"/contracts/{contract_id}/edit", mine)

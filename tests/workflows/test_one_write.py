@@ -21,6 +21,7 @@ from app.cases.ctx import SYSTEM, Ctx
 from app.cases.models import Case
 from app.cases.service import apply_verdict, open_case, write_state
 from app.clock import FrozenClock
+from app.config import Settings
 from app.contracts import service as contracts
 from app.contracts.schemas import ContractCreate
 from app.engine import granted, load_directory
@@ -64,7 +65,7 @@ def updates(db: sessionmaker[Session]) -> Iterator[list[str]]:
 
 
 def test_every_transition_writes_the_case_once(
-    db: sessionmaker[Session], clock: FrozenClock, updates: list[str]
+    db: sessionmaker[Session], settings: Settings, clock: FrozenClock, updates: list[str]
 ) -> None:
     registry = WorkflowRegistry(DEFINITIONS)
     checked = 0
@@ -72,13 +73,14 @@ def test_every_transition_writes_the_case_once(
         defn = DEFINITIONS[name]
         t = defn.transitions[index]
         with db.begin() as session:
-            ctx = Ctx(session, registry, clock, SYSTEM)
+            ctx = Ctx(session, registry, clock, SYSTEM, settings)
             body = {**CONTRACT, "reference": f"DWP-IT-{n:04d}"}
             contract = contracts.create(
                 session=session,
                 data=ContractCreate.model_validate(body),
                 actor=None,
                 now=clock.now(),
+                settings=settings,
             )
             review = open_case(ctx, workflow="contract_review", contract_id=contract.id)
             case = (

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit
 from app.config import Settings
-from app.deadlines.delivery import FALLBACK_ROLES, roster_fingerprint, unheld_roles
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import PlanChanges, retarget
 from app.deadlines.policy import DEFAULT_POLICY, POLICY_OVERRIDES
+from app.delivery.channels import FALLBACK_ROLES, roster_fingerprint, unheld_roles
 
 
 def staffing_warnings(session: Session) -> list[str]:

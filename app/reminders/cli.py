@@ -8,11 +8,10 @@ import typer
 
 from app.clock import SystemClock
 from app.config import get_settings
-from app.db.command import command_sessions
-from app.deadlines.actions import reminder_counts, requeue_failed
-from app.deadlines.delivery import SETTINGS_INFO_KEY
-from app.deadlines.roster import staffing_warnings
-from app.deadlines.scheduler import run_pass
+from app.db.command import command_sessions, transaction
+from app.reminders.actions import reminder_counts, requeue_failed
+from app.reminders.roster import staffing_warnings
+from app.reminders.scheduler import run_pass
 
 reminders_cli = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
 
@@ -22,7 +21,6 @@ def run() -> None:
     """Run one scheduler pass (escalate, deliver due reminders), for cron."""
     settings = get_settings()
     with command_sessions(settings) as sessions:
-        sessions.configure(info={SETTINGS_INFO_KEY: settings})
         report = run_pass(sessions=sessions, settings=settings, clock=SystemClock())
     typer.echo(" ".join(f"{k}={v}" for k, v in report.as_dict().items()))
     for warning in report.warnings:
@@ -32,7 +30,7 @@ def run() -> None:
 @reminders_cli.command("status")
 def status() -> None:
     """Count reminders by status, then warn of reminder roles nobody holds."""
-    with command_sessions() as sessions, sessions.begin() as session:
+    with transaction() as session:
         counts = sorted(reminder_counts(session=session).items())
         warnings = staffing_warnings(session)
     for name, count in counts:
@@ -51,15 +49,12 @@ def requeue(
     ] = "requeued by an operator",
 ) -> None:
     """Queue failed reminders again (after fixing what made them fail)."""
-    settings = get_settings()
-    with command_sessions(settings) as sessions:
-        sessions.configure(info={SETTINGS_INFO_KEY: settings})
-        with sessions.begin() as session:
-            done = requeue_failed(
-                session=session,
-                now=SystemClock().now(),
-                actor=None,
-                reminder_ids=ids or None,
-                reason=reason,
-            )
+    with transaction() as session:
+        done = requeue_failed(
+            session=session,
+            now=SystemClock().now(),
+            actor=None,
+            reminder_ids=ids or None,
+            reason=reason,
+        )
     typer.echo(f"requeued={len(done)}" + (" " + ",".join(map(str, done)) if done else ""))

@@ -16,14 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit import service as audit
 from app.clock import Clock
 from app.config import Settings
-from app.deadlines.delivery import (
-    Channels,
-    enabled_channels,
-    people_named,
-    recipients,
-    roles_for,
-)
-from app.deadlines.dispatch import Dispatcher, Tally
 from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
 from app.deadlines.planning import cancel_pending, new_reminder
 from app.deadlines.policy import (
@@ -32,8 +24,16 @@ from app.deadlines.policy import (
     latest_slot_day,
     policy_for,
 )
-from app.deadlines.roster import reconcile, staffing_warnings
 from app.deadlines.service import local_today
+from app.delivery.channels import (
+    Channels,
+    enabled_channels,
+    people_named,
+    recipients,
+    roles_for,
+)
+from app.reminders.dispatch import Dispatcher, Tally
+from app.reminders.roster import reconcile, staffing_warnings
 
 log = logging.getLogger(__name__)
 

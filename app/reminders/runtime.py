@@ -1,30 +1,17 @@
-"""The deadlines package in the application: settings for its sessions, the scheduler."""
+"""The reminder scheduler in the application: start and stop with the lifespan."""
 
 from __future__ import annotations
 
 import asyncio
 
 from fastapi import FastAPI
-from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.contracts.schemas import DeadlineOut
-from app.deadlines.actions import scope_deadlines
-from app.deadlines.delivery import SETTINGS_INFO_KEY
-from app.deadlines.scheduler import Scheduler
-
-
-def case_deadlines(session: Session, case_id: int) -> list[DeadlineOut]:
-    """A case's deadlines for its REST representation (the case presenter calls this)."""
-    return [
-        DeadlineOut.model_validate(d) for d in scope_deadlines(session=session, case_id=case_id)
-    ]
+from app.reminders.scheduler import Scheduler
 
 
 def install(app: FastAPI) -> None:
-    """Give the app's sessions its settings."""
-    settings: Settings = app.state.settings
-    app.state.sessionmaker.configure(info={SETTINGS_INFO_KEY: settings})
+    """No scheduler until the lifespan starts one."""
     app.state.reminder_scheduler = None
 
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import Clock
 from app.contracts.models import Contract
-from app.deadlines.delivery import Channels
 from app.deadlines.models import Deadline, InAppNotification, Reminder
-from app.deadlines.notifiers import DeliveryError, Notification
+from app.delivery.channels import Channels
+from app.delivery.notifiers import DeliveryError, Notification
 from app.outbox.claims import (
     DEFAULT_LEASE,
     claim_due,

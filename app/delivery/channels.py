@@ -18,25 +18,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.clock import Clock
-from app.config import Settings, get_settings
-from app.deadlines.notifiers import Notifier, SmtpNotifier, WebhookNotifier
-
-# The application puts its Settings in Session.info (runtime.install) so code that only
-# holds a session (hooks, the case service) plans for the right channels.
-SETTINGS_INFO_KEY = "handover.settings"
-
-
-def delivery_settings(session: Session) -> Settings:
-    """The settings of the application that made this session (else the process settings)."""
-    settings = session.info.get(SETTINGS_INFO_KEY)
-    return settings if isinstance(settings, Settings) else get_settings()
+from app.config import Settings
+from app.delivery.notifiers import Notifier, SmtpNotifier, WebhookNotifier
 
 
 def enabled_channels(settings: Settings, policy_channels: Iterable[str]) -> list[str]:
@@ -57,29 +46,39 @@ class Recipient:
 
 
 USERS_CACHE = "handover.active_users"
-ROSTER_CACHE = "handover.roster"
 
 
-def _active_users(session: Session) -> list[User]:
-    # Read once per transaction: a bulk import plans reminders for thousands of deadlines.
-    cached: list[User] | None = session.info.get(USERS_CACHE)
-    if cached is None:
-        cached = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+@dataclass
+class _People:
+    """One transaction's read of who may be reminded, and its digest once computed."""
+
+    transaction: object
+    users: list[User]
+    roster: str | None = None
+
+
+def _people(session: Session) -> _People:
+    """This transaction's snapshot of the active users.
+
+    Its lifetime is the session's root transaction (a bulk import plans reminders for
+    thousands of deadlines on one read); a user added, changed or deleted and not yet
+    flushed in this session starts a new snapshot.
+    """
+    cached = session.info.get(USERS_CACHE)
+    pending = any(isinstance(o, User) for o in (*session.new, *session.dirty, *session.deleted))
+    if (
+        not isinstance(cached, _People)
+        or cached.transaction is not session.get_transaction()
+        or pending
+    ):
+        users = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+        cached = _People(session.get_transaction(), users)
         session.info[USERS_CACHE] = cached
     return cached
 
 
-@event.listens_for(Session, "before_flush")
-def _forget_users(session: Session, _context: Any, _instances: Any) -> None:
-    if any(isinstance(o, User) for o in (*session.new, *session.dirty)):
-        session.info.pop(USERS_CACHE, None)
-        session.info.pop(ROSTER_CACHE, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_users_at_end(session: Session, _transaction: Any) -> None:
-    session.info.pop(USERS_CACHE, None)
-    session.info.pop(ROSTER_CACHE, None)
+def _active_users(session: Session) -> list[User]:
+    return _people(session).users
 
 
 FALLBACK_ROLES = ("senior_responsible_owner", "admin")
@@ -87,14 +86,15 @@ FALLBACK_ROLES = ("senior_responsible_owner", "admin")
 
 def roster_fingerprint(session: Session) -> str:
     """A digest of who may be reminded: active users, their roles and e-mail addresses."""
-    cached: str | None = session.info.get(ROSTER_CACHE)
+    people = _people(session)
+    cached = people.roster
     if cached is None:
         text = "\n".join(
             f"{u.id}|{u.name}|{(u.email or '').lower()}|{','.join(sorted(u.roles or []))}"
-            for u in _active_users(session)
+            for u in people.users
         )
         cached = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-        session.info[ROSTER_CACHE] = cached
+        people.roster = cached
     return cached
 
 
