@@ -21,11 +21,14 @@ _RETRY = {"Retry-After": RETRY_AFTER}
 )
 async def healthz(request: Request) -> JSONResponse:
     """200 when the database answers, 503 when it does not (or is at capacity)."""
-    admission: Admission = request.app.state.admission
+    state = request.app.state
+    # On SQLite the read-only pool answers: a probe need not wait behind the writer.
+    reader = state.reader_engine is not None
+    admission: Admission = state.reader_admission if reader else state.admission
     # Through admission like every request: a flood of probes blocked on the pool in threads
     # would otherwise starve the requests that hold connections.
     async with admission.slot():
-        return await run_in_threadpool(_probe, request.app.state.engine)
+        return await run_in_threadpool(_probe, state.reader_engine if reader else state.engine)
 
 
 def _probe(engine: Engine) -> JSONResponse:
