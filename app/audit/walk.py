@@ -12,10 +12,7 @@ from typing import Any, cast
 
 from app.audit.chain import event_hash
 from app.audit.keys import KeyRing
-from app.audit.stored import JSON_COLUMNS, SIGNED, mac_message
-
-# The encoder mac_message uses, called directly in the hot loop.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+from app.audit.stored import JSON_COLUMNS, SIGNED, mac_message, signed_json
 
 # Rows are (id, hash, *SIGNED) as app.audit.stored.rows_query reads them.
 ID, HASH, KEY, PREV, SEQ = 0, 1, 2, 3, 4
@@ -103,7 +100,7 @@ class Walker:
             if row[SEQ] != expected or row[PREV] != prev or expected in marks or base is None:
                 break
             mac = base.copy()
-            mac.update(_encode(row[KEY:]).encode())
+            mac.update(signed_json(row[KEY:]).encode())
             if not compare(mac.hexdigest(), row[HASH]):
                 break
             prev, expected, i = row[HASH], expected + 1, i + 1
