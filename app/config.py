@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     """Failed authentications a client address may make in a minute before 429."""
     auth_failures_per_token: int = Field(default=5, ge=1)
     """Failed authentications with one token in a minute before 429 (revoked, expired)."""
+    token_cache_seconds: float = Field(default=5.0, ge=0)
+    """How long a token's actor is trusted without a query; revocations here apply at once,
+    another instance's within this time. 0 turns the cache off."""
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     """`handover serve`: a request line and headers not complete this long after the

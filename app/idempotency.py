@@ -25,6 +25,16 @@ def _fingerprint(method: str, path: str, body: BaseModel) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+class ModelResponse(JSONResponse):
+    """A response rendered by pydantic straight to JSON bytes, without a dict in between."""
+
+    def render(self, content: Any) -> bytes:
+        """The model's JSON (the same document `model_dump(mode="json")` would give)."""
+        if isinstance(content, BaseModel):
+            return content.model_dump_json().encode()
+        return super().render(content)
+
+
 def run_once(
     *,
     session: Session,
@@ -39,7 +49,7 @@ def run_once(
     """Run `run` once per (user, key); replay its response for the same request body."""
     if key is None:
         status, out, headers = run()
-        return JSONResponse(out.model_dump(mode="json"), status_code=status, headers=headers)
+        return ModelResponse(out, status_code=status, headers=headers)
     if not key.strip() or len(key) > MAX_KEY or not key.isprintable():
         raise BadRequest(f"Idempotency-Key must be 1-{MAX_KEY} printable characters")
     fingerprint = _fingerprint(method, path, body)

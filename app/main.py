@@ -11,6 +11,7 @@ from app import error_handlers, openapi
 from app.audit import setup as audit_setup
 from app.audit.router import router as audit_router
 from app.auth.brake import AuthBrake
+from app.auth.cache import TokenCache
 from app.auth.router import router as auth_router
 from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
@@ -18,7 +19,7 @@ from app.config import Settings, get_settings
 from app.contracts.router import router as contracts_router
 from app.db import readiness
 from app.db.admission import Admission, pool_slots
-from app.db.session import make_engine, make_sessionmaker
+from app.db.session import make_engine, make_reader_engine, make_sessionmaker
 from app.deadlines.router import router as deadlines_router
 from app.edge import SecurityHeaders
 from app.engine import DefinitionError
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     configure_logging(settings.log_format, settings.log_level)
     audit_setup.configure(settings)  # a missing audit key stops start-up, not a write later
     engine = make_engine(settings)
+    reader = make_reader_engine(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         finally:
             await reminders_runtime.stop_async(app)
             engine.dispose()
+            if reader is not None:
+                reader.dispose()
 
     app = FastAPI(
         title="Handover",
@@ -65,11 +69,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.admission = Admission(pool_slots(engine), settings.db_queue_timeout)
+    app.state.reader_engine = reader
+    app.state.reader_sessionmaker = make_sessionmaker(reader) if reader is not None else None
+    app.state.reader_admission = (
+        Admission(pool_slots(reader), settings.db_queue_timeout) if reader is not None else None
+    )
     app.state.clock = clock or SystemClock()
     app.state.auth_brake = AuthBrake(
         per_address=settings.auth_failures_per_address,
         per_token=settings.auth_failures_per_token,
     )
+    app.state.token_cache = TokenCache(settings.token_cache_seconds)
     # Invalid definitions stop start-up with every problem listed, not a 500 later.
     app.state.workflows = WorkflowRegistry.from_directory(settings.workflows_dir)
     # So do names the code relies on that the definitions lack, and unimplemented actions.

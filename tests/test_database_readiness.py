@@ -7,12 +7,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.clock import FrozenClock
 from app.config import ROOT, Settings
 from app.db.migrate import alembic_config, downgrade
 from app.db.readiness import ensure_ready
@@ -178,3 +180,16 @@ def test_a_database_ahead_of_this_code_is_taken_as_newer(db_url, settings):
         engine.dispose()
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_healthy_probe_is_trusted_for_a_second_and_an_outage_shows_after_it(db_url):
+    # A load balancer's probes cost the database one query a second, not one each.
+    settings = Settings(database_url=db_url, environment="test", scheduler_enabled=False)
+    clock = FrozenClock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
+    with TestClient(create_app(settings, clock), raise_server_exceptions=False) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        downgrade(db_url, "-1")
+        assert client.get("/healthz").status_code == 200  # within the second: trusted
+        clock.advance(seconds=1)
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/healthz").status_code == 503  # a failure is never kept

@@ -8,7 +8,8 @@ database's way of normalising JSON can change what was signed.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import json.encoder
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -65,9 +66,28 @@ def at_text(at: datetime) -> str:
     return at.astimezone(UTC).strftime(AT_FORMAT)
 
 
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not a stored column's type")
+
+
+def _array_encoder() -> Callable[[Sequence[Any]], str]:
+    # JSONEncoder.encode builds its C encoder anew on every call; built once here it gives
+    # the same text (same separators, no ASCII escaping) in two thirds of the time, which
+    # matters at a million events a verify.
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _encode
+    chunks = make(None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda texts: "".join(chunks(texts, 0))
+
+
+signed_json = _array_encoder()
+"""The JSON array text of a row's signed columns, exactly as `_encode` writes it."""
+
+
 def mac_message(texts: Sequence[Any]) -> bytes:
     """What a keyed event's hash signs: the JSON array of its signed columns as stored."""
-    return _encode(texts).encode()
+    return signed_json(texts).encode()
 
 
 def row_values(fields: dict[str, Any], key_id: str, prev_hash: str) -> dict[str, Any]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from app.audit.chain import event_hash
 from app.audit.keys import KeyRing
-from app.audit.stored import JSON_COLUMNS, SIGNED, mac_message
+from app.audit.stored import JSON_COLUMNS, SIGNED, mac_message, signed_json
 
 # Rows are (id, hash, *SIGNED) as app.audit.stored.rows_query reads them.
 ID, HASH, KEY, PREV, SEQ = 0, 1, 2, 3, 4
@@ -51,20 +52,22 @@ class Walker:
 
     def __init__(self, ring: KeyRing, lo: int, prev: str | None, marks: set[int]) -> None:
         self.ring, self.marks = ring, marks
+        # Keyed contexts to copy: the key schedule is paid once per key, not once per event.
+        self.contexts = {k: hmac.new(v, digestmod=hashlib.sha256) for k, v in ring.keys.items()}
         self.seg = Segment(lo)
         self.prev, self.expected, self.keyed = prev, lo, False
         self.suspect: Problem | None = None
 
-    def feed(self, rows: Iterable[Sequence[Any]]) -> bool:
+    def feed(self, rows: Sequence[Sequence[Any]]) -> bool:
         """Check a batch; False once the chain is broken (the walk stops there)."""
-        for row in rows:
-            if self._fast(row):
-                continue
+        i, n = self._fast_run(rows, 0), len(rows)
+        while i < n:
+            row = rows[i]
+            i += 1
             seq = row[SEQ]
             if seq < self.expected:
                 self._stray(seq, row[ID])
-                continue
-            if seq > self.expected:
+            elif seq > self.expected:
                 self.seg.problem = self.suspect or Problem(
                     self.expected,
                     row[ID],
@@ -72,33 +75,41 @@ class Walker:
                     " (events are missing)",
                 )
                 return False
-            detail = self._check(row)
-            if detail is None:
+            elif (detail := self._check(row)) is None:
                 self._accept(row)
             elif self.suspect is None:
                 # Another row at this seq may yet be the chain's own: decide when seq moves on.
                 self.suspect = Problem(seq, row[ID], f"event {row[ID]} at seq {seq} {detail}")
+            i = self._fast_run(rows, i)
         return True
 
-    def _fast(self, row: Sequence[Any]) -> bool:
-        # The usual case, kept short: the next keyed event, linked, its MAC right, unmarked.
-        seq = row[SEQ]
-        if (
-            seq != self.expected
-            or self.suspect is not None
-            or not self.keyed
-            or row[PREV] != self.prev
-            or seq in self.marks
-            or row[KEY] not in self.ring.keys
-        ):
-            return False
-        if not hmac.compare_digest(self.ring.mac(row[KEY], mac_message(row[KEY:])), row[HASH]):
-            return False
-        seg = self.seg
-        seg.events += 1
-        seg.last_seq, seg.last_hash = seq, row[HASH]
-        self.prev, self.expected = row[HASH], seq + 1
-        return True
+    def _fast_run(self, rows: Sequence[Sequence[Any]], i: int) -> int:
+        """Accept rows from `i` while each is the usual case; the index of the first that is not.
+
+        The usual case: the next keyed event, linked, its MAC right, at no marked seq. It is
+        almost every row, so this loop keeps everything in locals (a method call and a few
+        attribute reads per row cost a third of the walk).
+        """
+        if self.suspect is not None or not self.keyed:
+            return i
+        prev, expected, marks, contexts = self.prev, self.expected, self.marks, self.contexts
+        start, n, compare = i, len(rows), hmac.compare_digest
+        while i < n:
+            row = rows[i]
+            base = contexts.get(row[KEY])
+            if row[SEQ] != expected or row[PREV] != prev or expected in marks or base is None:
+                break
+            mac = base.copy()
+            mac.update(signed_json(row[KEY:]).encode())
+            if not compare(mac.hexdigest(), row[HASH]):
+                break
+            prev, expected, i = row[HASH], expected + 1, i + 1
+        if i > start:
+            seg = self.seg
+            seg.events += i - start
+            seg.last_seq, seg.last_hash = expected - 1, prev
+            self.prev, self.expected = prev, expected
+        return i
 
     def finish(self) -> Segment:
         """The walk's findings once every row has been fed."""

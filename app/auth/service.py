@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from app.auth.cache import forget_user_everywhere
 from app.auth.models import ApiToken, User
 from app.auth.roles import ALL_ROLES
 from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
@@ -95,11 +96,26 @@ def revoke_user_tokens(*, session: Session, name: str, now: datetime) -> int:
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    _forget_now_and_at_commit(session, user_id)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _forget_now_and_at_commit(session: Session, user_id: int) -> None:
+    # Now, so this instance refuses the token at once; and at commit, so a request that read
+    # the row before the revocation committed cannot leave the old actor cached.
+    forget_user_everywhere(user_id)
+    event.listen(session, "after_commit", lambda _s: forget_user_everywhere(user_id), once=True)
 
 
 def authenticate(*, session: Session, token: str, now: datetime) -> Actor:
     """The actor a token belongs to, or 401."""
+    return authenticate_until(session=session, token=token, now=now)[0]
+
+
+def authenticate_until(
+    *, session: Session, token: str, now: datetime
+) -> tuple[Actor, datetime | None]:
+    """The actor a token belongs to and when the token expires, or 401."""
     row = session.execute(
         select(
             ApiToken.revoked_at, ApiToken.expires_at, User.id, User.name, User.roles, User.active
@@ -115,4 +131,4 @@ def authenticate(*, session: Session, token: str, now: datetime) -> Actor:
         raise Unauthorized("this token has expired", code="invalid_token")
     if not row.active:
         raise Unauthorized("this user is deactivated", code="invalid_token")
-    return Actor(id=row.id, name=row.name, roles=frozenset(row.roles))
+    return Actor(id=row.id, name=row.name, roles=frozenset(row.roles)), row.expires_at

@@ -12,7 +12,7 @@ from app.db.session import SessionDep
 from app.workflows.registry import WorkflowRegistry
 
 
-def get_registry(request: Request) -> WorkflowRegistry:
+async def get_registry(request: Request) -> WorkflowRegistry:
     """The application's workflow registry."""
     registry: WorkflowRegistry = request.app.state.workflows
     return registry
@@ -21,7 +21,7 @@ def get_registry(request: Request) -> WorkflowRegistry:
 RegistryDep = Annotated[WorkflowRegistry, Depends(get_registry)]
 
 
-def get_ctx(
+async def get_ctx(
     session: SessionDep,
     registry: RegistryDep,
     clock: ClockDep,

@@ -66,6 +66,52 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     return engine
 
 
+READERS = 4
+"""SQLite connections for reads: in WAL mode they read beside the one writer, never waiting."""
+
+
+def make_reader_engine(settings: Settings) -> Engine | None:
+    """On SQLite, a pool of read-only connections for API reads; None elsewhere.
+
+    PostgreSQL's MVCC already lets reads run beside writes on the one pool.
+    """
+    url = settings.database_url
+    if not url.startswith("sqlite") or ":memory:" in url or url.rstrip("/") == "sqlite:":
+        return None
+    engine = create_engine(
+        url,
+        poolclass=pool.QueuePool,
+        pool_size=READERS,
+        max_overflow=0,
+        pool_timeout=60,
+        connect_args={
+            "check_same_thread": False,
+            "timeout": settings.sqlite_busy_timeout_ms / 1000,
+        },
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
+        # A read that tries to write fails loudly instead of racing the writer for the lock.
+        cur.execute("PRAGMA query_only=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Deferred: a read takes no write lock, yet sees one snapshot for the whole request.
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def reads_only(method: str, path: str) -> bool:
+    """Whether a request goes to the reader pool: API reads (web pages touch their session)."""
+    return method in ("GET", "HEAD") and (path.startswith("/api/") or path == "/healthz")
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """A session factory; sessions keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
@@ -87,8 +133,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     The request first waits (on the event loop, not in a thread) for an admission slot, so
     no more requests hold sessions than the pool has connections; see app.db.admission.
     """
-    admission: Admission = request.app.state.admission
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    state = request.app.state
+    reader = state.reader_sessionmaker is not None and reads_only(request.method, request.url.path)
+    admission: Admission = state.reader_admission if reader else state.admission
+    factory: sessionmaker[Session] = state.reader_sessionmaker if reader else state.sessionmaker
     async with admission.slot():
         session = factory()
         commit = False
@@ -96,9 +144,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             yield session
             commit = True
         finally:
-            # Shielded: a client that disconnects must not leave the connection checked out.
-            with anyio.CancelScope(shield=True):
-                await run_in_threadpool(_finish, session, commit)
+            if reader:
+                # Ending a SQLite read (nothing to write or sync) takes microseconds: done
+                # here it saves the request a thread hop, and sync code cannot be cancelled.
+                _finish(session, commit)
+            else:
+                # Shielded: a client that disconnects must not leave the connection checked out.
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(_finish, session, commit)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.auth import service as auth
 from app.auth.models import ApiToken, User
+from app.config import Settings
 
 
 def test_me(client, pm):
@@ -50,6 +51,39 @@ def test_revoked_token_is_401(client, pm, db, clock):
     assert "revoked" in res.json()["detail"]
 
 
+def test_a_cached_token_is_refused_at_once_when_revoked_here(client, pm, db, clock):
+    assert client.get("/api/me", headers=pm).status_code == 200  # now cached
+    with db.begin() as session:
+        assert auth.revoke_user_tokens(session=session, name="priya", now=clock.now()) == 1
+    assert client.get("/api/me", headers=pm).status_code == 401
+
+
+def test_a_change_made_elsewhere_is_seen_once_the_cached_entry_ages_out(client, pm, db, clock):
+    assert client.get("/api/me", headers=pm).status_code == 200
+    with db.begin() as session:  # as another instance would: straight to the table
+        session.execute(update(ApiToken).values(revoked_at=clock.now()))
+    assert client.get("/api/me", headers=pm).status_code == 200  # still trusted, briefly
+    clock.advance(seconds=Settings().token_cache_seconds)
+    res = client.get("/api/me", headers=pm)
+    assert res.status_code == 401
+    assert "revoked" in res.json()["detail"]
+
+
+def test_a_cached_token_still_expires_on_time(client, db, clock):
+    with db.begin() as session:
+        user = auth.create_user(session=session, name="brief", roles=["viewer"], now=clock.now())
+        token = auth.issue_token(
+            session=session,
+            user=user,
+            now=clock.now(),
+            expires_at=clock.now() + timedelta(seconds=2),
+        )
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=headers).status_code == 200
+    clock.advance(seconds=2)
+    assert client.get("/api/me", headers=headers).status_code == 401
+
+
 def test_expired_token_is_401(client, db, clock):
     with db.begin() as session:
         user = auth.create_user(session=session, name="temp", roles=["viewer"], now=clock.now())
@@ -75,7 +109,7 @@ def _cli(db_url, *args):
     )
 
 
-def test_cli_creates_users_and_revokes_tokens(client, db, db_url):
+def test_cli_creates_users_and_revokes_tokens(client, db, db_url, clock):
     made = _cli(db_url, "users", "create", "olu", "--role", "service_owner", "--role", "assessor")
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
@@ -83,6 +117,8 @@ def test_cli_creates_users_and_revokes_tokens(client, db, db_url):
     me = client.get("/api/me", headers=headers).json()
     assert me["roles"] == ["assessor", "service_owner"]
     assert _cli(db_url, "users", "revoke", "olu").returncode == 0
+    # Another process revoked it: this instance's token cache sees it once its entry ages out.
+    clock.advance(seconds=Settings().token_cache_seconds)
     assert client.get("/api/me", headers=headers).status_code == 401
     bad = _cli(db_url, "users", "create", "x", "--role", "wizard")
     assert bad.returncode == 1 and "unknown role" in bad.stderr
