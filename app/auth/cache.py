@@ -12,10 +12,8 @@ import threading
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from app.auth.service import Actor
+from app.auth.actor import Actor
 
 MAX_ENTRIES = 10_000
 """Past this the cache starts over: a flood of distinct tokens cannot grow memory."""

@@ -5,31 +5,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from app.auth.actor import Actor as Actor  # re-exported: services and routers name it here
 from app.auth.cache import forget_user_everywhere
 from app.auth.models import ApiToken, User
 from app.auth.roles import ALL_ROLES
 from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
 
 TOKEN_PREFIX = "hov_"  # noqa: S105 - a public prefix, not a secret
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The authenticated caller of a request."""
-
-    id: int
-    name: str
-    roles: frozenset[str]
-
-    def has_any(self, roles: Iterable[str]) -> bool:
-        """Whether the actor holds at least one of the roles."""
-        return not self.roles.isdisjoint(roles)
 
 
 def hash_token(token: str) -> str:
