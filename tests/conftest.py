@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,12 +116,24 @@ def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def db_url(template_url: str, tmp_path: Path) -> Iterator[str]:
     """A fresh database for one test, cloned from the migrated template."""
+    with cloned_database(template_url, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def cloned_database(template_url: str, tmp_path: Path) -> Iterator[str]:
+    """A copy of the migrated template (a SQLite file in `tmp_path`), dropped afterwards.
+
+    Also for module-scoped fixtures that share one database between a module's tests.
+    """
     if PG_URL:
         name = f"handover_t_{os.getpid()}_{next(_counter)}"
         template = make_url(template_url).database
         _pg_exec(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        yield _pg_db_url(name)
-        _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        try:
+            yield _pg_db_url(name)
+        finally:
+            _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         src = Path(template_url.removeprefix("sqlite:///"))
         dst = tmp_path / "handover.db"

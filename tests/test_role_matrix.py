@@ -4,6 +4,7 @@ MATRIX names each endpoint and who may call it: a set of roles where a dependenc
 (403 for anyone else, before the body is read), ANY where every signed-in role may, or
 IN_ENDPOINT where the rule needs the resource (a workflow's roles, the reminder's owner) and
 its own tests cover it. A new endpoint without a row fails `test_every_endpoint_has_a_row`.
+The web pages and forms have their rows in tests/web/test_role_matrix_web.py.
 """
 
 from __future__ import annotations

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.cases.context import TRANSITIONED
 from app.cases.models import Case
 from app.contracts.models import Contract
-from app.deadlines.models import Deadline, InAppNotification
+from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification
 
 
 def open_cases(session: Session, limit: int = 500) -> list[Case]:
@@ -20,12 +21,49 @@ def open_cases(session: Session, limit: int = 500) -> list[Case]:
     return list(session.scalars(stmt))
 
 
-def deadlines_due(session: Session, today: date, days: int = 90) -> list[Deadline]:
-    """Pending deadlines up to `days` ahead (and any already passed), soonest first."""
+@dataclass(frozen=True)
+class Reach:
+    """Whose deadlines: the kinds reminded to a person before the date and once it has passed.
+
+    `others_*`: the kinds without a reminder policy of their own (not in `named`) reach them.
+    """
+
+    before: frozenset[str]
+    after: frozenset[str]
+    others_before: bool
+    others_after: bool
+    named: frozenset[str]
+    assignee: str
+    """Their user name: the deadlines of cases assigned to them are theirs too."""
+
+
+def _kinds(reach: Reach, listed: frozenset[str], others: bool) -> ColumnElement[bool]:
+    clauses = [Deadline.kind.in_(sorted(listed))] if listed else []
+    if others:
+        clauses.append(Deadline.kind.not_in(sorted(reach.named)))
+    return or_(*clauses) if clauses else false()
+
+
+def deadlines_due(session: Session, today: date, reach: Reach, days: int = 90) -> list[Deadline]:
+    """A person's open deadlines up to `days` ahead (and passed ones), soonest first.
+
+    Theirs: a kind whose reminders reach them (escalations too, once the date has passed),
+    or a deadline of a case assigned to them.
+    """
+    assigned = select(Case.id).where(Case.assignee == reach.assignee)
+    mine = or_(
+        _kinds(reach, reach.before, reach.others_before),
+        and_(Deadline.date < today, _kinds(reach, reach.after, reach.others_after)),
+        Deadline.case_id.in_(assigned),
+    )
     return list(
         session.scalars(
             select(Deadline)
-            .where(Deadline.status == "pending", Deadline.date <= today + timedelta(days=days))
+            .where(
+                Deadline.status.in_(OPEN_STATUSES),
+                Deadline.date <= today + timedelta(days=days),
+                mine,
+            )
             .order_by(Deadline.date, Deadline.id)
             .limit(100)
         )

@@ -51,6 +51,8 @@ class MyWorkOut(BaseModel):
     approvals: list[CaseWorkOut]
     """Cases with a four-eyes step waiting for the caller (someone else proposed)."""
     deadlines: list[DueOut]
-    """Pending deadlines in the next 90 days (and passed ones), soonest first."""
+    """The caller's open deadlines in the next 90 days (and passed ones), soonest first:
+    those whose reminders (escalations, once passed) reach the caller's roles, and those
+    of cases assigned to the caller."""
     notifications: list[NotificationOut]
     """The caller's unread in-app notifications, newest first."""

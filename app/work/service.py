@@ -9,6 +9,8 @@ from app.auth.roles import Role
 from app.cases.models import Case
 from app.cases.service import Ctx, definition_of
 from app.deadlines.models import Deadline, InAppNotification
+from app.deadlines.policy import DEFAULT_POLICY, POLICY_OVERRIDES, ReminderPolicy
+from app.delivery.channels import roles_for
 from app.engine.model import TransitionDef
 from app.work import queries
 
@@ -111,13 +113,36 @@ def work_items(ctx: Ctx, limit: int = 50) -> list[WorkItem]:
     return items[:limit]
 
 
+def reach(ctx: Ctx) -> queries.Reach:
+    """Which deadlines are the user's: those Handover reminds them of, and their cases'.
+
+    Reminders go to the roles of the kind's policy, or to the fallback role when nobody
+    holds any of them; escalations (after the date) also go to the escalation roles
+    (delivery.roles_for decides both, so this cannot drift from who is actually told).
+    """
+    mine = frozenset(ctx.actor.roles)
+
+    def told(policy: ReminderPolicy, escalation: bool) -> bool:
+        above = policy.escalation_roles if escalation else ()
+        return not mine.isdisjoint(roles_for(ctx.session, policy.recipient_roles, above))
+
+    return queries.Reach(
+        before=frozenset(k for k, p in POLICY_OVERRIDES.items() if told(p, False)),
+        after=frozenset(k for k, p in POLICY_OVERRIDES.items() if told(p, True)),
+        others_before=told(DEFAULT_POLICY, False),
+        others_after=told(DEFAULT_POLICY, True),
+        named=frozenset(POLICY_OVERRIDES),
+        assignee=ctx.actor.name,
+    )
+
+
 def my_work(ctx: Ctx) -> MyWork:
-    """The user's actions, approvals, deadlines in the next 90 days and unread notifications."""
+    """The user's actions, approvals, own deadlines in the next 90 days, unread notifications."""
     today = ctx.clock.today()
     items = work_items(ctx)
     due = [
         DueItem(d, (d.date - today).days, *urgency(d.date, today))
-        for d in queries.deadlines_due(ctx.session, today, HORIZON_DAYS)
+        for d in queries.deadlines_due(ctx.session, today, reach(ctx), HORIZON_DAYS)
     ]
     labels = queries.contract_titles(
         ctx.session,
