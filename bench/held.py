@@ -7,7 +7,8 @@ their own, the rest read a case, a contracts page and the health check; half-way
 reminder pass runs (`handover reminders run`, its own process, as cron would). Printed: the
 rate, every status code, broken connections, p50/p99, the RSS of the server and all its
 workers before and after, and, once the load is over, `handover audit verify`. The bench
-fails on any error: a status outside 2xx, a broken connection, a failed pass or verify.
+fails on any error (a status outside 2xx, a broken connection), on RSS growing by more than
+a fifth over a run, or on a failed reminder pass or verify.
 """
 
 from __future__ import annotations
@@ -21,12 +22,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert, select
+
+from app.auth.models import User
+from app.deadlines.models import Deadline, Reminder
 from bench.fixture import WORKFLOWS, Fixture, prepare
 from bench.pg import scratch_database
 from bench.procs import HERE, Server, spawn_server, wait_ready
 
 HANDOVER = [sys.executable, "-m", "app.cli"]
+GROWTH = 1.2  # RSS after a run above this times before counts as memory not flat
+DUE = 200  # in-app reminders due at each run's reminder pass, so the pass has work to do
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,10 @@ class Held:
     def errors(self) -> int:
         """Responses outside 2xx, and connections that broke."""
         return self.broken + sum(n for code, n in self.codes.items() if not code.startswith("2"))
+
+    def flat(self) -> bool:
+        """Whether the server's memory stayed within GROWTH of where the run began."""
+        return self.rss_after <= self.rss_before * GROWTH
 
     def line(self) -> str:
         """The run as one report line."""
@@ -118,8 +130,26 @@ def _load_command(fx: Fixture, server: Server, connections: int, seconds: float)
     return [*cmd, "--transition", "/api/cases/%d/transitions", *writers]
 
 
+def _due_reminders(fx: Fixture, tag: str) -> None:
+    """DUE in-app reminders to the bench user, due a minute ago (bulk: the rows are the point)."""
+    now = datetime.now(UTC)
+    with fx.engine.begin() as conn:
+        deadline = conn.scalar(select(Deadline.id).order_by(Deadline.id).limit(1))
+        user = conn.scalar(select(User.id).where(User.name == "bench"))
+        due = now - timedelta(minutes=1)
+        rows = [
+            {"deadline_id": deadline, "offset_days": i, "due_at": due, "channel": "in_app"}
+            | {"recipient": "bench", "user_id": user, "idempotency_key": f"held:{tag}:{i}"}
+            | {"status": "pending", "attempts": 0, "next_attempt_at": due}
+            | {"created_at": now, "updated_at": now}
+            for i in range(DUE)
+        ]
+        conn.execute(insert(Reminder), rows)
+
+
 def hold(fx: Fixture, server: Server, connections: int, seconds: float) -> Held:
     """Hold the mixed load for `seconds` with a reminder pass half-way; measure around it."""
+    _due_reminders(fx, f"{connections}:{time.time_ns()}")
     rss_before = server.rss_bytes()
     passed: list[str] = []
 
@@ -185,6 +215,9 @@ def run() -> None:
         print(held.line(), flush=True)
     print(f"audit verify: {words}", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
-    bad = [h for h in runs if h.errors() or not h.reminders.startswith("ok")]
+    bad = [h for h in runs if h.errors() or not h.flat() or not h.reminders.startswith("ok")]
     if bad or not ok:
-        sys.exit("held load failed: errors, a failed reminder pass, or a chain that did not verify")
+        sys.exit(
+            "held load failed: errors, memory not flat, a failed reminder pass,"
+            " or a chain that did not verify"
+        )

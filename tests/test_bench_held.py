@@ -35,4 +35,6 @@ def test_the_held_load_mixes_reads_transitions_and_a_reminder_pass(tmp_path: Pat
     assert run.requests > run.transitions > 0
     assert run.p99_ms >= run.p50_ms > 0
     assert run.rss_before > 0 and run.rss_after > 0
+    assert run.flat(), run.line()
     assert run.reminders.startswith("ok"), run.reminders
+    assert " sent=200 " in run.reminders, run.reminders
