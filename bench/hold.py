@@ -4,7 +4,7 @@
 load-generator command (bench/loadgen.py: wrk runs for a time, not a count) for Handover and
 one for the lean app that each send REQUESTS per connection (even, so every case ends where it
 began) and exit; timing the pair as whole processes gives the rate ratio. Ctrl-C (or SIGTERM)
-stops the servers.
+stops the servers. The issue-13 held load (mixed load, 2 workers, memory, verify) is bench/held.py.
 """
 
 from __future__ import annotations

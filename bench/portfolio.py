@@ -129,18 +129,21 @@ def prepare(url: str, contracts: int = CONTRACTS) -> str:
     return token
 
 
-def _signed_in(base: str) -> urllib.request.OpenerDirector:
+def signed_in(
+    base: str, name: str = "leader", password: str = PASSWORD
+) -> urllib.request.OpenerDirector:
+    """A client holding a session cookie, signed in through the sign-in form as `name`."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = opener.open(f"{base}/sign-in").read().decode()
     found = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert found, "no sign-in form"
-    data = {"username": "leader", "password": PASSWORD, "csrf_token": found[1], "next": "/"}
+    data = {"username": name, "password": password, "csrf_token": found[1], "next": "/"}
     opener.open(f"{base}/sign-in", urllib.parse.urlencode(data).encode()).read()
     return opener
 
 
-def _times(server: Server, get: Any, url: str, requests: int) -> tuple[list[float], float]:
+def timed(server: Server, get: Any, url: str, requests: int) -> tuple[list[float], float]:
     """Wall time of each request (ms), and the server's CPU per request (ms): the shared
     machine's other work stretches the first but hardly the second."""
     get(url)  # warm: the first request imports templates and fills caches
@@ -177,14 +180,14 @@ def measure(
     try:
         wait_ready(server, "/healthz")
         base = f"http://127.0.0.1:{server.port}"
-        browser = _signed_in(base)
-        page, page_cpu = _times(
+        browser = signed_in(base)
+        page, page_cpu = timed(
             server, lambda u: browser.open(u).read(), f"{base}/portfolio", requests
         )
         request = urllib.request.Request(
             f"{base}/api/portfolio", headers={"Authorization": f"Bearer {token}"}
         )
-        api, api_cpu = _times(
+        api, api_cpu = timed(
             server, lambda _u: urllib.request.urlopen(request).read(), request.full_url, requests
         )
         print(_line(db, "/portfolio", contracts, page, page_cpu), flush=True)

@@ -39,6 +39,21 @@ class Server:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
 
+    def rss_bytes(self) -> int:
+        """Resident memory of the server and all its worker processes (from /proc)."""
+        total, todo = 0, [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except FileNotFoundError:
+                continue  # a worker that ended between the listing and the read
+            rss = next((ln for ln in status.splitlines() if ln.startswith("VmRSS:")), "")
+            total += int(rss.split()[1]) * 1024 if rss else 0
+            todo += [int(k) for k in kids]
+        return total
+
     def stop(self) -> None:
         """Terminate the server and wait for it."""
         self.proc.terminate()
@@ -49,11 +64,11 @@ class Server:
             self.proc.wait()
 
 
-def spawn_server(name: str, target: list[str], env: dict[str, str]) -> Server:
-    """Start `uvicorn TARGET` (one worker) on a free port; see wait_ready."""
+def spawn_server(name: str, target: list[str], env: dict[str, str], workers: int = 1) -> Server:
+    """Start `uvicorn TARGET` (one worker unless told) on a free port; see wait_ready."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", *target, "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--no-access-log", "--log-level", "warning", "--workers", "1"]
+    cmd += ["--no-access-log", "--log-level", "warning", "--workers", str(workers)]
     return Server(name, subprocess.Popen(cmd, env={**os.environ, **env}, cwd=HERE.parent), port)
 
 
