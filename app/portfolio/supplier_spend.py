@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
@@ -81,21 +81,33 @@ def _spend_per_contract(f: Filters, year: int) -> Any:
     )
 
 
-def _award_weights(per_contract: Any) -> Any:
-    """Per contract: whether its spend splits by award value, and the sum of those values."""
-    valued = func.count(ContractSupplier.award_value)
+def split_by_award_value() -> ColumnElement[bool]:
+    """Over a contract's grouped supplier rows: true when its spend splits by award value."""
     n = func.count()
-    split = and_(
+    return and_(
         n > 1,  # one supplier gets it all either way: it is the lead's, not a split
-        valued == n,
+        func.count(ContractSupplier.award_value) == n,
         func.count(ContractSupplier.award_currency) == n,
         func.min(ContractSupplier.award_currency) == func.max(ContractSupplier.award_currency),
         func.sum(ContractSupplier.award_value) > 0,
     )
+
+
+def split_contract_ids() -> Select[Any]:
+    """Ids of the contracts whose spend splits across their suppliers by award value."""
+    return (
+        select(ContractSupplier.contract_id)
+        .group_by(ContractSupplier.contract_id)
+        .having(split_by_award_value())
+    )
+
+
+def _award_weights(per_contract: Any) -> Any:
+    """Per contract: whether its spend splits by award value, and the sum of those values."""
     return (
         select(
             ContractSupplier.contract_id.label("contract_id"),
-            split.label("split"),
+            split_by_award_value().label("split"),
             func.sum(ContractSupplier.award_value).label("total"),
         )
         # Only the contracts with spend: the supplier table is not read whole.

@@ -19,6 +19,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.portfolio.behind import contract_ids
+from app.portfolio.queries import Filters
 from tests.imports.helpers import package, release
 from tests.portfolio.conftest import Desk, gbp
 
@@ -56,7 +60,9 @@ def _spend(desk: Desk, contract_id: int, amount: str) -> None:
     assert res.status_code == 200, res.text
 
 
-def test_spend_splits_by_award_value_only_when_every_supplier_has_one(desk: Desk) -> None:
+def test_spend_splits_by_award_value_only_when_every_supplier_has_one(
+    desk: Desk, db: sessionmaker[Session]
+) -> None:
     s = _imported(desk, "ocds-s", [("1", "Acme IT Ltd", 600_000), ("2", "Brightside", 200_000)])
     p = _imported(desk, "ocds-p", [("1", "Brightside", 3), ("2", "Acme IT Ltd", 500_000)])
     m = desk.contract("M", suppliers=[{"name": "Acme IT Ltd"}], end_date="2028-03-31")
@@ -88,3 +94,13 @@ def test_spend_splits_by_award_value_only_when_every_supplier_has_one(desk: Desk
             "split_by_award_value": False,
         },
     ]
+    # The contracts behind each figure are the ones it counts: a supplier's split contracts
+    # as well as those it leads (P is not split, so Acme is not behind it).
+    with db() as session:
+        for supplier, expected in (
+            ("Acme IT Ltd", {s, m}),
+            ("Brightside", {s, p}),
+            ("Capita", {c}),
+        ):
+            stmt = contract_ids(Filters(currency="GBP"), year=2026, supplier=supplier)
+            assert set(session.scalars(stmt)) == expected, supplier
