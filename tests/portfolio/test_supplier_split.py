@@ -94,6 +94,10 @@ def test_spend_splits_by_award_value_only_when_every_supplier_has_one(
             "split_by_award_value": False,
         },
     ]
+    csv = desk.client.get("/api/portfolio", params={"format": "csv"}, headers=desk.people["vic"])
+    rows = [line.split(",") for line in csv.text.splitlines()]
+    assert ["by_supplier", "Acme IT Ltd", "split_by_award_value", "True", "GBP", "2026-27"] in rows
+    assert ["by_supplier", "Capita", "split_by_award_value", "False", "GBP", "2026-27"] in rows
     # The contracts behind each figure are the ones it counts: a supplier's split contracts
     # as well as those it leads (P is not split, so Acme is not behind it).
     with db() as session:
