@@ -111,5 +111,9 @@ class ContractSupplier(Base):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(300), index=True)
     companies_house_number: Mapped[str | None] = mapped_column(String(8))
+    award_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    """This supplier's own award value when the OCDS release gives one (parties[].x_awardValue,
+    or the value of an award naming only this supplier); null when unknown or a placeholder."""
+    award_currency: Mapped[str | None] = mapped_column(String(3))
 
     contract: Mapped[Contract] = relationship(back_populates="suppliers")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from app.imports.ocds_awards import with_award_values
 from app.imports.ocds_fields import (
     Where,
     aware,
@@ -61,7 +62,8 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
     buyer_name, buyer_identifier = _buyer(release, parties)
     amount, currency = _value(where, release)
     period, source = _dates(where, release)
-    suppliers = _suppliers(release, parties)
+    found, keys = _suppliers(release, parties)
+    suppliers = with_award_values(where, release, found, keys)
     return ContractData(
         ocid=where.ocid,
         release_id=where.release_id,
@@ -165,12 +167,14 @@ def _supplier(ref: dict[str, Any], party: dict[str, Any]) -> SupplierData | None
 
 def _suppliers(
     release: dict[str, Any], parties: dict[str, dict[str, Any]]
-) -> tuple[SupplierData, ...]:
+) -> tuple[tuple[SupplierData, ...], list[set[tuple[str, str]]]]:
+    """The release's suppliers, folded, and the keys (party ids, folded names) of each."""
     refs = [ref for award in objs(release.get("awards")) for ref in objs(award.get("suppliers"))]
     if not refs:
         refs = [p for p in parties.values() if _has_role(p, "supplier")]
     found: list[SupplierData] = []
     seen: set[tuple[str, str]] = set()
+    owned: list[set[tuple[str, str]]] = []
     for ref in refs:
         party_id = ident(ref.get("id"))
         supplier = _supplier(ref, parties.get(party_id or "", ref))
@@ -185,10 +189,13 @@ def _suppliers(
             keys.add(("coh", supplier.companies_house_number))
         # The same company may sit on several awards, or under two party ids.
         if keys & seen:
+            # Its other keys still name the kept supplier (a value may sit on either id).
+            next(own for own in owned if own & keys).update(keys)
             continue
         seen |= keys
         found.append(supplier)
-    return tuple(found)
+        owned.append(set(keys))
+    return tuple(found), owned
 
 
 def _value(where: Where, release: dict[str, Any]) -> tuple[Decimal | None, str | None]:

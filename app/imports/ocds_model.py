@@ -62,6 +62,9 @@ class SupplierData:
     companies_house_number: str | None
     identifier_scheme: str | None
     identifier_id: str | None
+    award_value: Decimal | None = None
+    """This supplier's own award value (app/imports/ocds_awards.py); None when unknown."""
+    award_currency: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
@@ -17,6 +18,7 @@ from app.auth.service import Actor
 from app.config import Settings
 from app.contracts import service as contracts
 from app.contracts.models import Contract
+from app.contracts.money import amount_text, to_cents
 from app.errors import DomainError, PayloadTooLarge, Unprocessable
 from app.imports import ocds_terms as terms_
 from app.imports.models import ContractOcdsRelease
@@ -226,6 +228,7 @@ def _create(run: _Run, data: ContractData, path: str) -> None:
         )
     except DomainError as exc:
         raise terms_.release_error(data, path, "ocid", exc.detail) from None
+    _set_award_values(contract, data)
     _record_release(run, contract, data, amendments=_merge_amendments([], data))
     run.report.count(contract, "created")
 
@@ -251,8 +254,10 @@ def _update(run: _Run, contract: Contract, data: ContractData, path: str) -> Non
         )
     except DomainError as exc:
         raise terms_.release_error(data, path, "ocid", exc.detail) from None
-    if not changed and added:
-        # Amendments are not terms, so contracts.update saw nothing; the change is still audited.
+    awards_changed = _set_award_values(contract, data)
+    if not changed and (added or awards_changed):
+        # Amendments and supplier award values are not terms, so contracts.update saw
+        # nothing; the change is still audited.
         audit.record(
             session=run.session,
             actor=run.actor,
@@ -262,15 +267,45 @@ def _update(run: _Run, contract: Contract, data: ContractData, path: str) -> Non
             details={"changes": {}, **details},
         )
     _record_release(run, contract, data, amendments=amendments)
-    run.report.count(contract, "updated" if changed or added else "unchanged")
+    run.report.count(contract, "updated" if changed or added or awards_changed else "unchanged")
 
 
 def _details(run: _Run, data: ContractData) -> dict[str, Any]:
-    return {
+    details: dict[str, Any] = {
         "source_file": run.source_file,
         "release_id": data.release_id,
         "release_date": data.release_date.isoformat(),
     }
+    awards = [
+        {"name": s.name, "award_value": amount_text(s.award_value), "currency": s.award_currency}
+        for s in data.suppliers
+        if s.award_value is not None
+    ]
+    if awards:
+        # Which release said what each supplier was awarded: the split of spend rests on it.
+        details["supplier_awards"] = awards
+    return details
+
+
+def _set_award_values(contract: Contract, data: ContractData) -> bool:
+    """Put each supplier's award value from the release on its row; True if any changed."""
+    changed = False
+    for row in contract.suppliers:
+        # Rows are written in the release's order (ocds_terms); a name that differs is a
+        # supplier the release does not list, so it keeps no value from it.
+        given = data.suppliers[row.position] if row.position < len(data.suppliers) else None
+        amount: Decimal | None = None
+        currency: str | None = None
+        if (
+            given is not None
+            and given.award_value is not None
+            and terms_.clip(given.name, terms_.MAX_NAME) == row.name
+        ):
+            amount, currency = to_cents(given.award_value), given.award_currency
+        if (row.award_value, row.award_currency) != (amount, currency):
+            row.award_value, row.award_currency = amount, currency
+            changed = True
+    return changed
 
 
 def _merge_amendments(stored: list[dict[str, Any]], data: ContractData) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
-    Select,
     and_,
     case,
     func,
@@ -63,7 +62,7 @@ def contract_filters(f: Filters) -> list[ColumnElement[bool]]:
     return out
 
 
-def _narrowed(contract_id: Any, f: Filters) -> list[ColumnElement[bool]]:
+def narrowed(contract_id: Any, f: Filters) -> list[ColumnElement[bool]]:
     """The filters as a semi-join on a contract id column: no join at all when unfiltered."""
     if not (wanted := contract_filters(f)):
         return [contract_id.is_not(None)]
@@ -159,7 +158,7 @@ def line_groups(session: Session, f: Filters, years: range) -> list[dict[str, An
         )
         .select_from(LineMoney)
         .outerjoin(Case, Case.component_id == LineMoney.component_id)
-        .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
+        .where(LineMoney.currency == f.currency, *narrowed(LineMoney.contract_id, f))
         .group_by(Case.state, Case.route, moved_in)
     )
     return _fold([dict(r._mapping) for r in session.execute(stmt)])
@@ -193,7 +192,7 @@ def unallocated(session: Session, f: Filters) -> tuple[Decimal, int]:
     """The contracts' annual run cost outside their lines, and how many contracts have one."""
     row = session.execute(
         select(func.coalesce(func.sum(ContractMoney.unallocated_amount), 0), func.count()).where(
-            ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
+            ContractMoney.currency == f.currency, *narrowed(ContractMoney.contract_id, f)
         )
     ).one()
     return Decimal(row[0]), int(row[1])
@@ -203,10 +202,10 @@ def contracts_with_money(session: Session, f: Filters) -> int:
     """How many contracts have any money recorded in the currency."""
     ids = (
         select(LineMoney.contract_id.label("cid"))
-        .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
+        .where(LineMoney.currency == f.currency, *narrowed(LineMoney.contract_id, f))
         .union(
             select(ContractMoney.contract_id).where(
-                ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
+                ContractMoney.currency == f.currency, *narrowed(ContractMoney.contract_id, f)
             )
         )
         .subquery()
@@ -219,56 +218,11 @@ def lead_supplier() -> Any:
     return func.coalesce(ContractSupplier.name, NO_SUPPLIER)
 
 
-def by_supplier(session: Session, f: Filters, year: int, top: int) -> list[dict[str, Any]]:
-    """Annual spend still with each lead supplier (lines not yet moved, plus unallocated)."""
-    moved_by = and_(
-        Case.state.in_(sorted(MOVED)),
-        or_(LineMoney.actual_from.is_(None), LineMoney.actual_from < year_start(year + 1)),
-    )
-    lines = (
-        select(
-            LineMoney.contract_id.label("contract_id"),
-            case((moved_by, 0), else_=func.coalesce(LineMoney.baseline_amount, 0)).label("amount"),
-        )
-        .select_from(LineMoney)
-        .outerjoin(Case, Case.component_id == LineMoney.component_id)
-        .where(LineMoney.currency == f.currency, *_narrowed(LineMoney.contract_id, f))
-    )
-    rest = select(ContractMoney.contract_id, ContractMoney.unallocated_amount).where(
-        ContractMoney.currency == f.currency, *_narrowed(ContractMoney.contract_id, f)
-    )
-    both = lines.union_all(rest).subquery()
-    # Sum to one row a contract first: the supplier is looked up once a contract, and each
-    # supplier's contracts are then a plain count.
-    per_contract = (
-        select(both.c.contract_id, func.sum(both.c.amount).label("amount"))
-        .group_by(both.c.contract_id)
-        .subquery()
-    )
-    supplier = lead_supplier().label("supplier")
-    total = func.sum(per_contract.c.amount)
-    stmt: Select[Any] = (
-        select(supplier, total.label("amount"), func.count().label("contracts"))
-        .select_from(per_contract)
-        .outerjoin(
-            ContractSupplier,
-            and_(
-                ContractSupplier.contract_id == per_contract.c.contract_id,
-                ContractSupplier.position == 0,
-            ),
-        )
-        .group_by(supplier)
-        .order_by(total.desc(), supplier)
-        .limit(top)
-    )
-    return [dict(r._mapping) for r in session.execute(stmt)]
-
-
 def other_currencies(session: Session, f: Filters) -> list[dict[str, Any]]:
     """Lines recorded in other currencies, left out of the figures."""
     stmt = (
         select(LineMoney.currency, func.count().label("lines"))
-        .where(LineMoney.currency != f.currency, *_narrowed(LineMoney.contract_id, f))
+        .where(LineMoney.currency != f.currency, *narrowed(LineMoney.contract_id, f))
         .group_by(LineMoney.currency)
         .order_by(LineMoney.currency)
     )
@@ -287,7 +241,7 @@ def deadlines_due(session: Session, f: Filters, today: date, until: date) -> lis
             Deadline.status.in_(OPEN_STATUSES),
             Deadline.date >= today,
             Deadline.date <= until,
-            *_narrowed(Deadline.contract_id, f),
+            *narrowed(Deadline.contract_id, f),
         )
         .group_by(Deadline.kind)
         .order_by(func.min(Deadline.date), Deadline.kind)
@@ -300,7 +254,7 @@ def approvals_waiting(session: Session, f: Filters) -> list[dict[str, Any]]:
     waiting = or_(*(and_(Case.workflow == w, Case.state == s) for w, s in APPROVAL_STATES))
     stmt = (
         select(Case.workflow, Case.state, func.count().label("count"))
-        .where(waiting, *_narrowed(Case.contract_id, f))
+        .where(waiting, *narrowed(Case.contract_id, f))
         .group_by(Case.workflow, Case.state)
         .order_by(Case.workflow, Case.state)
     )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.contracts.money import amount_text
-from app.portfolio import queries
+from app.portfolio import queries, supplier_spend
 from app.portfolio.queries import Filters
 from app.portfolio.report_schemas import (
     ApprovalWaiting,
@@ -169,8 +169,9 @@ def _suppliers(
             annual_spend=amount_text(_d(r["amount"])),
             contracts=r["contracts"],
             share=round(float(_d(r["amount"]) / with_supplier), 4) if with_supplier else 0.0,
+            split_by_award_value=r["split"],
         )
-        for r in queries.by_supplier(session, f, year, TOP_SUPPLIERS)
+        for r in supplier_spend.by_supplier(session, f, year, TOP_SUPPLIERS)
     ]
 
 

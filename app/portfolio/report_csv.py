@@ -22,7 +22,7 @@ def _rows(p: PortfolioOut) -> Iterator[tuple[str, str, str, Any]]:
         for measure in ("annual_spend", "baseline", "lines"):
             yield "by_route", r.route, measure, getattr(r, measure)
     for sup in p.by_supplier:
-        for measure in ("annual_spend", "contracts", "share"):
+        for measure in ("annual_spend", "contracts", "share", "split_by_award_value"):
             yield "by_supplier", sup.supplier, measure, getattr(sup, measure)
     for y in p.over_time:
         for measure in ("outsourced", "in_transition", "moved"):

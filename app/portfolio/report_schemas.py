@@ -42,12 +42,15 @@ class RouteSpend(BaseModel):
 
 
 class SupplierSpend(BaseModel):
-    """Annual spend still with a lead supplier, and its share of all outsourced spend."""
+    """Annual spend still with a supplier, and its share of all outsourced spend."""
 
     supplier: str
     annual_spend: Amount
     contracts: int
     share: float
+    split_by_award_value: bool = False
+    """True when some of this figure is a share of a contract split across its suppliers by
+    their own award values (every supplier had one); False when it is all as lead supplier."""
 
 
 class YearSpend(BaseModel):

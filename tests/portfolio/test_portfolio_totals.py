@@ -185,18 +185,21 @@ def test_every_total_of_the_current_year(portfolio: Desk) -> None:
             "annual_spend": "2150000.00",
             "contracts": 1,
             "share": round(2_150_000 / with_suppliers, 4),
+            "split_by_award_value": False,
         },
         {
             "supplier": "Atos",
             "annual_spend": "900000.00",
             "contracts": 2,
             "share": round(900_000 / with_suppliers, 4),
+            "split_by_award_value": False,
         },
         {
             "supplier": "Fujitsu",
             "annual_spend": "750000.00",
             "contracts": 1,
             "share": round(750_000 / with_suppliers, 4),
+            "split_by_award_value": False,
         },
     ]
     assert p["savings"] == {

@@ -42,6 +42,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             clock=clock,
             registry=WorkflowRegistry.from_directory("workflows"),
             real_data=Path(folder / "no-samples"),
+            settings=Settings(database_url=url),
         )
         assert loaded is not None
         signin.set_password(session=session, name="sam", password=PASSWORD, now=clock.now())
