@@ -15,6 +15,7 @@ from app.audit.models import AuditEvent
 from app.audit.setup import setup_for
 from app.auth.service import Actor
 from app.config import Settings
+from app.db.filters import where_given
 from app.outbox import service as outbox
 
 SYSTEM_ACTOR = "system"
@@ -66,22 +67,16 @@ def events_query(
     after_seq: int | None = None,
 ) -> Select[AuditEvent]:
     """Events matching the filters, oldest first."""
-    stmt = select(AuditEvent).order_by(AuditEvent.seq)
-    if case_id is not None:
-        stmt = stmt.where(AuditEvent.case_id == case_id)
-    if contract_id is not None:
-        stmt = stmt.where(AuditEvent.contract_id == contract_id)
-    if actor is not None:
-        stmt = stmt.where(AuditEvent.actor == actor)
-    if action is not None:
-        stmt = stmt.where(AuditEvent.action == action)
-    if since is not None:
-        stmt = stmt.where(AuditEvent.at >= since)
-    if until is not None:
-        stmt = stmt.where(AuditEvent.at < until)
-    if after_seq is not None:
-        stmt = stmt.where(AuditEvent.seq > after_seq)
-    return stmt
+    return where_given(
+        select(AuditEvent).order_by(AuditEvent.seq),
+        (case_id, AuditEvent.case_id == case_id),
+        (contract_id, AuditEvent.contract_id == contract_id),
+        (actor, AuditEvent.actor == actor),
+        (action, AuditEvent.action == action),
+        (since, AuditEvent.at >= since),
+        (until, AuditEvent.at < until),
+        (after_seq, AuditEvent.seq > after_seq),
+    )
 
 
 def list_events(*, session: Session, limit: int, **filters: Any) -> tuple[list[AuditEvent], bool]:

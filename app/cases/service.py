@@ -22,6 +22,7 @@ from app.cases.extension import apply_contract_extension
 from app.cases.models import Case
 from app.cases.rules import add_case, check_top_level
 from app.contracts.models import Contract
+from app.db.filters import where_given
 from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.etag import check_version
@@ -352,16 +353,12 @@ def list_query(
     after_id: int | None = None,
 ) -> Select[Case]:
     """Cases matching the filters, by id."""
-    stmt = select(Case).order_by(Case.id)
-    for column, value in (
-        (Case.workflow, workflow),
-        (Case.state, state),
-        (Case.contract_id, contract_id),
-        (Case.parent_id, parent_id),
-        (Case.assignee, assignee),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if after_id is not None:
-        stmt = stmt.where(Case.id > after_id)
-    return stmt
+    return where_given(
+        select(Case).order_by(Case.id),
+        (workflow, Case.workflow == workflow),
+        (state, Case.state == state),
+        (contract_id, Case.contract_id == contract_id),
+        (parent_id, Case.parent_id == parent_id),
+        (assignee, Case.assignee == assignee),
+        (after_id, Case.id > after_id),
+    )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.roles import Role
 from app.auth.service import Actor
+from app.db.filters import where_given
 from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
 from app.deadlines.planning import current_key_prefix
 from app.errors import Conflict, Forbidden, NotFound
@@ -103,22 +104,16 @@ def reminders_query(
     user_id: int | None = None,
 ) -> Select[Reminder]:
     """Reminders by id; only those addressed to `user_id` when given."""
-    stmt = select(Reminder).order_by(Reminder.id)
-    if user_id is not None:
-        stmt = stmt.where(Reminder.user_id == user_id)
-    if status is not None:
-        stmt = stmt.where(Reminder.status == status)
-    if deadline_id is not None:
-        stmt = stmt.where(Reminder.deadline_id == deadline_id)
-    if channel is not None:
-        stmt = stmt.where(Reminder.channel == channel)
-    if contract_id is not None:
-        stmt = stmt.where(
-            Reminder.deadline_id.in_(select(Deadline.id).where(Deadline.contract_id == contract_id))
-        )
-    if after_id is not None:
-        stmt = stmt.where(Reminder.id > after_id)
-    return stmt
+    of_contract = select(Deadline.id).where(Deadline.contract_id == contract_id)
+    return where_given(
+        select(Reminder).order_by(Reminder.id),
+        (user_id, Reminder.user_id == user_id),
+        (status, Reminder.status == status),
+        (deadline_id, Reminder.deadline_id == deadline_id),
+        (channel, Reminder.channel == channel),
+        (contract_id, Reminder.deadline_id.in_(of_contract)),
+        (after_id, Reminder.id > after_id),
+    )
 
 
 def reminder_counts(*, session: Session) -> dict[str, int]:
