@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
-from app.auth.roles import Role
+from app.auth.roles import EVIDENCE_ROLES
 from app.auth.service import Actor
 from app.cases import service as cases
 from app.db.session import SessionDep
@@ -19,19 +19,7 @@ from app.params import IdPath
 
 router = APIRouter(prefix="/api", tags=["handover"], route_class=StrictJSONRoute)
 
-# Who hands a line over: the people who already resolve deadlines with evidence.
-Worker = Annotated[
-    Actor,
-    Depends(
-        require_roles(
-            Role.senior_responsible_owner,
-            Role.programme_manager,
-            Role.contract_manager,
-            Role.commercial_lead,
-            Role.service_owner,
-        )
-    ),
-]
+Worker = Annotated[Actor, Depends(require_roles(*EVIDENCE_ROLES))]
 
 
 @router.get("/cases/{case_id}/handover-tasks")
