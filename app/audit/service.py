@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from operator import eq, ge, gt, lt
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -69,13 +70,13 @@ def events_query(
     """Events matching the filters, oldest first."""
     return where_given(
         select(AuditEvent).order_by(AuditEvent.seq),
-        (case_id, AuditEvent.case_id == case_id),
-        (contract_id, AuditEvent.contract_id == contract_id),
-        (actor, AuditEvent.actor == actor),
-        (action, AuditEvent.action == action),
-        (since, AuditEvent.at >= since),
-        (until, AuditEvent.at < until),
-        (after_seq, AuditEvent.seq > after_seq),
+        (AuditEvent.case_id, eq, case_id),
+        (AuditEvent.contract_id, eq, contract_id),
+        (AuditEvent.actor, eq, actor),
+        (AuditEvent.action, eq, action),
+        (AuditEvent.at, ge, since),
+        (AuditEvent.at, lt, until),
+        (AuditEvent.seq, gt, after_seq),
     )
 
 

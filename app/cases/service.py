@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import eq, gt
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, select, update
@@ -355,10 +356,10 @@ def list_query(
     """Cases matching the filters, by id."""
     return where_given(
         select(Case).order_by(Case.id),
-        (workflow, Case.workflow == workflow),
-        (state, Case.state == state),
-        (contract_id, Case.contract_id == contract_id),
-        (parent_id, Case.parent_id == parent_id),
-        (assignee, Case.assignee == assignee),
-        (after_id, Case.id > after_id),
+        (Case.workflow, eq, workflow),
+        (Case.state, eq, state),
+        (Case.contract_id, eq, contract_id),
+        (Case.parent_id, eq, parent_id),
+        (Case.assignee, eq, assignee),
+        (Case.id, gt, after_id),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from operator import eq, ge, lt
 from typing import Any, cast
 
 from sqlalchemy import Row, Select, Table, select
@@ -117,12 +118,12 @@ def deadlines_query(
         stmt = stmt.where(Deadline.status != "superseded")
     return where_given(
         stmt,
-        (status, Deadline.status == status),
-        (before, Deadline.date < before),
-        (after, Deadline.date >= after),
-        (kind, Deadline.kind == kind),
-        (contract_id, Deadline.contract_id == contract_id),
-        (case_id, Deadline.case_id == case_id),
+        (Deadline.status, eq, status),
+        (Deadline.date, lt, before),
+        (Deadline.date, ge, after),
+        (Deadline.kind, eq, kind),
+        (Deadline.contract_id, eq, contract_id),
+        (Deadline.case_id, eq, case_id),
     )
 
 

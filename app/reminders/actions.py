@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import eq, gt
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.audit import service as audit
 from app.auth.roles import Role
@@ -104,16 +105,20 @@ def reminders_query(
     user_id: int | None = None,
 ) -> Select[Reminder]:
     """Reminders by id; only those addressed to `user_id` when given."""
-    of_contract = select(Deadline.id).where(Deadline.contract_id == contract_id)
     return where_given(
         select(Reminder).order_by(Reminder.id),
-        (user_id, Reminder.user_id == user_id),
-        (status, Reminder.status == status),
-        (deadline_id, Reminder.deadline_id == deadline_id),
-        (channel, Reminder.channel == channel),
-        (contract_id, Reminder.deadline_id.in_(of_contract)),
-        (after_id, Reminder.id > after_id),
+        (Reminder.user_id, eq, user_id),
+        (Reminder.status, eq, status),
+        (Reminder.deadline_id, eq, deadline_id),
+        (Reminder.channel, eq, channel),
+        (Reminder.deadline_id, _of_contract, contract_id),
+        (Reminder.id, gt, after_id),
     )
+
+
+def _of_contract(deadline_id: InstrumentedAttribute[int], contract_id: int) -> ColumnElement[bool]:
+    """A reminder's deadline is one of the contract's."""
+    return deadline_id.in_(select(Deadline.id).where(Deadline.contract_id == contract_id))
 
 
 def reminder_counts(*, session: Session) -> dict[str, int]:
