@@ -16,21 +16,7 @@ from app.audit import anchors, stored
 from app.audit.models import AuditEvent, AuditHead
 from app.audit.setup import setup_for
 
-HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor",
-    "roles",
-    "action",
-    "case_id",
-    "contract_id",
-    "trigger",
-    "from_state",
-    "to_state",
-    "reason",
-    "evidence",
-    "details",
-)
+HASHED_FIELDS = stored.EVENT_FIELDS
 
 
 def jsonable(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from operator import eq, ge, gt, lt
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -15,6 +16,7 @@ from app.audit.models import AuditEvent
 from app.audit.setup import setup_for
 from app.auth.service import Actor
 from app.config import Settings
+from app.db.filters import where_given
 from app.outbox import service as outbox
 
 SYSTEM_ACTOR = "system"
@@ -66,22 +68,16 @@ def events_query(
     after_seq: int | None = None,
 ) -> Select[AuditEvent]:
     """Events matching the filters, oldest first."""
-    stmt = select(AuditEvent).order_by(AuditEvent.seq)
-    if case_id is not None:
-        stmt = stmt.where(AuditEvent.case_id == case_id)
-    if contract_id is not None:
-        stmt = stmt.where(AuditEvent.contract_id == contract_id)
-    if actor is not None:
-        stmt = stmt.where(AuditEvent.actor == actor)
-    if action is not None:
-        stmt = stmt.where(AuditEvent.action == action)
-    if since is not None:
-        stmt = stmt.where(AuditEvent.at >= since)
-    if until is not None:
-        stmt = stmt.where(AuditEvent.at < until)
-    if after_seq is not None:
-        stmt = stmt.where(AuditEvent.seq > after_seq)
-    return stmt
+    return where_given(
+        select(AuditEvent).order_by(AuditEvent.seq),
+        (AuditEvent.case_id, eq, case_id),
+        (AuditEvent.contract_id, eq, contract_id),
+        (AuditEvent.actor, eq, actor),
+        (AuditEvent.action, eq, action),
+        (AuditEvent.at, ge, since),
+        (AuditEvent.at, lt, until),
+        (AuditEvent.seq, gt, after_seq),
+    )
 
 
 def list_events(*, session: Session, limit: int, **filters: Any) -> tuple[list[AuditEvent], bool]:

@@ -33,9 +33,7 @@ from sqlalchemy import cast as sql_cast
 from app.audit.models import AuditEvent
 
 EVENTS = cast(Table, AuditEvent.__table__)
-SIGNED = (
-    "key_id",
-    "prev_hash",
+EVENT_FIELDS = (
     "seq",
     "at",
     "actor",
@@ -50,6 +48,8 @@ SIGNED = (
     "evidence",
     "details",
 )
+"""An event's own fields: what its chain hash covers (app/audit/chain.py)."""
+SIGNED = ("key_id", "prev_hash", *EVENT_FIELDS)
 """The signed columns, in the order of the JSON array the MAC covers."""
 JSON_COLUMNS = ("roles", "evidence", "details")
 AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"

@@ -17,3 +17,12 @@ class Role(StrEnum):
 
 
 ALL_ROLES: frozenset[str] = frozenset(r.value for r in Role)
+
+EVIDENCE_ROLES: tuple[Role, ...] = (
+    Role.senior_responsible_owner,
+    Role.programme_manager,
+    Role.contract_manager,
+    Role.commercial_lead,
+    Role.service_owner,
+)
+"""Who acts on evidence: marks a deadline met and hands a service line over."""

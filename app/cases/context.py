@@ -13,7 +13,8 @@ from app.auth.service import Actor
 from app.cases.models import Case
 from app.clock import Clock
 from app.contracts.models import Contract
-from app.deadlines.compute import ContractTerms, notice_date, termination_assistance_date
+from app.deadlines.compute import notice_date, termination_assistance_date
+from app.deadlines.terms import ContractTerms
 from app.engine import GuardContext
 from app.handover import queries as handover_queries
 

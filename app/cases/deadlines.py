@@ -15,7 +15,7 @@ from app.cases.models import Case
 from app.config import Settings
 from app.contracts.models import Contract
 from app.deadlines.actions import reopen, resolve
-from app.deadlines.compute import DeadlineSpec, assessment_booking_deadline
+from app.deadlines.compute import assessment_booking_deadline
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.service import (
     case_route_decision,
@@ -23,6 +23,7 @@ from app.deadlines.service import (
     sync_case_deadlines,
     sync_contract_deadlines,
 )
+from app.deadlines.terms import DeadlineSpec
 from app.engine import WorkflowDefinition
 from app.engine.context import as_date
 

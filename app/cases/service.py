@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import eq, gt
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, select, update
@@ -22,6 +23,7 @@ from app.cases.extension import apply_contract_extension
 from app.cases.models import Case
 from app.cases.rules import add_case, check_top_level
 from app.contracts.models import Contract
+from app.db.filters import where_given
 from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.etag import check_version
@@ -352,16 +354,12 @@ def list_query(
     after_id: int | None = None,
 ) -> Select[Case]:
     """Cases matching the filters, by id."""
-    stmt = select(Case).order_by(Case.id)
-    for column, value in (
-        (Case.workflow, workflow),
-        (Case.state, state),
-        (Case.contract_id, contract_id),
-        (Case.parent_id, parent_id),
-        (Case.assignee, assignee),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if after_id is not None:
-        stmt = stmt.where(Case.id > after_id)
-    return stmt
+    return where_given(
+        select(Case).order_by(Case.id),
+        (Case.workflow, eq, workflow),
+        (Case.state, eq, state),
+        (Case.contract_id, eq, contract_id),
+        (Case.parent_id, eq, parent_id),
+        (Case.assignee, eq, assignee),
+        (Case.id, gt, after_id),
+    )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from operator import eq, ge, lt
 from typing import Any, cast
 
 from sqlalchemy import Row, Select, Table, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
 from app.auth.service import Actor
 from app.config import Settings
 from app.contracts.schemas import DeadlineOut
+from app.db.filters import where_given
+from app.deadlines import events
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import cancel_pending, replan
 from app.deadlines.policy import deadline_passed
@@ -49,23 +51,17 @@ def resolve(
     deadline.resolved_at, deadline.resolved_by, deadline.resolution_reason = now, actor.name, reason
     cancelled = cancel_pending(session, deadline, now=now)
     session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
+    events.record(
+        session,
+        deadline,
         action=f"deadline.{status}",
-        at=now,
-        contract_id=deadline.contract_id,
-        case_id=deadline.case_id,
+        actor=actor,
+        now=now,
         from_state=before,
         to_state=status,
         reason=reason,
         evidence=evidence,
-        details={
-            "deadline_id": deadline.id,
-            "kind": deadline.kind,
-            "date": deadline.date,
-            "cancelled_reminders": cancelled,
-        },
+        details={"cancelled_reminders": cancelled},
     )
     return deadline
 
@@ -90,20 +86,16 @@ def reopen(
     deadline.status, deadline.updated_at = "missed" if passed else "pending", now
     deadline.resolved_at = deadline.resolved_by = deadline.resolution_reason = None
     changes = replan(session, deadline, now=now, settings=settings)
-    audit.record(
-        session=session,
-        actor=actor,
+    events.record(
+        session,
+        deadline,
         action="deadline.reopened",
-        at=now,
-        contract_id=deadline.contract_id,
-        case_id=deadline.case_id,
+        actor=actor,
+        now=now,
         from_state="waived",
         to_state=deadline.status,
         reason=reason,
         details={
-            "deadline_id": deadline.id,
-            "kind": deadline.kind,
-            "date": deadline.date,
             **waiver,
             "planned_reminders": changes.planned + changes.moved,
         },
@@ -122,21 +114,17 @@ def deadlines_query(
 ) -> Select[Deadline]:
     """Deadlines by date then id; superseded ones only when asked for by status."""
     stmt = select(Deadline).order_by(Deadline.date, Deadline.id)
-    if status is not None:
-        stmt = stmt.where(Deadline.status == status)
-    else:
+    if status is None:
         stmt = stmt.where(Deadline.status != "superseded")
-    if before is not None:
-        stmt = stmt.where(Deadline.date < before)
-    if after is not None:
-        stmt = stmt.where(Deadline.date >= after)
-    if kind is not None:
-        stmt = stmt.where(Deadline.kind == kind)
-    if contract_id is not None:
-        stmt = stmt.where(Deadline.contract_id == contract_id)
-    if case_id is not None:
-        stmt = stmt.where(Deadline.case_id == case_id)
-    return stmt
+    return where_given(
+        stmt,
+        (Deadline.status, eq, status),
+        (Deadline.date, lt, before),
+        (Deadline.date, ge, after),
+        (Deadline.kind, eq, kind),
+        (Deadline.contract_id, eq, contract_id),
+        (Deadline.case_id, eq, case_id),
+    )
 
 
 def scope_deadlines(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
-from app.auth.roles import Role
+from app.auth.roles import EVIDENCE_ROLES, Role
 from app.auth.service import Actor
 from app.clock import Clock
 from app.db.session import SessionDep
@@ -29,18 +29,7 @@ Kind = Annotated[str | None, Query(max_length=40)]
 Waiver = Annotated[
     Actor, Depends(require_roles(Role.senior_responsible_owner, Role.programme_manager))
 ]
-Resolver = Annotated[
-    Actor,
-    Depends(
-        require_roles(
-            Role.senior_responsible_owner,
-            Role.programme_manager,
-            Role.contract_manager,
-            Role.commercial_lead,
-            Role.service_owner,
-        )
-    ),
-]
+Resolver = Annotated[Actor, Depends(require_roles(*EVIDENCE_ROLES))]
 
 
 @router.get("/deadlines")

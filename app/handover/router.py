@@ -5,33 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
+from sqlalchemy.orm import Session
 
 from app.auth.deps import ClockDep, CurrentUser, require_roles
-from app.auth.roles import Role
+from app.auth.roles import EVIDENCE_ROLES
 from app.auth.service import Actor
 from app.cases import service as cases
 from app.db.session import SessionDep
 from app.etag import IfMatch, etag, parse_if_match
 from app.handover import present, service
+from app.handover.models import HandoverTask
 from app.handover.schemas import CompleteIn, OwnerIn, TaskList, TaskOut
 from app.jsonbody import StrictJSONRoute
 from app.params import IdPath
 
 router = APIRouter(prefix="/api", tags=["handover"], route_class=StrictJSONRoute)
 
-# Who hands a line over: the people who already resolve deadlines with evidence.
-Worker = Annotated[
-    Actor,
-    Depends(
-        require_roles(
-            Role.senior_responsible_owner,
-            Role.programme_manager,
-            Role.contract_manager,
-            Role.commercial_lead,
-            Role.service_owner,
-        )
-    ),
-]
+Worker = Annotated[Actor, Depends(require_roles(*EVIDENCE_ROLES))]
 
 
 @router.get("/cases/{case_id}/handover-tasks")
@@ -62,8 +52,7 @@ def assign_owner(
         if_match=parse_if_match(if_match),
         expected=body.version,
     )
-    response.headers["ETag"] = etag(task.version)
-    return present.task_out(session, task)
+    return _answer(session, task, response)
 
 
 @router.post("/handover-tasks/{task_id}/complete")
@@ -88,5 +77,10 @@ def complete_task(
         if_match=parse_if_match(if_match),
         expected=body.version,
     )
+    return _answer(session, task, response)
+
+
+def _answer(session: Session, task: HandoverTask, response: Response) -> TaskOut:
+    """The changed task, its version as the ETag for the next If-Match."""
     response.headers["ETag"] = etag(task.version)
     return present.task_out(session, task)

@@ -67,8 +67,7 @@ def assign_owner(
     expected: int | None,
 ) -> None:
     """Make `owner` (an existing user) responsible for an open task; audited."""
-    check_version("handover task", task.version, if_match=if_match, expected=expected)
-    _require_open(task)
+    _require_changeable(task, if_match=if_match, expected=expected)
     if not queries.user_exists(session, owner):
         raise Unprocessable(
             f"no user named {owner!r}",
@@ -101,8 +100,7 @@ def complete(
     expected: int | None,
 ) -> None:
     """Mark an open task done on the evidence given; audited, and final."""
-    check_version("handover task", task.version, if_match=if_match, expected=expected)
-    _require_open(task)
+    _require_changeable(task, if_match=if_match, expected=expected)
     task.status = "done"
     task.evidence = [dict(e) for e in evidence]
     task.completed_by, task.completed_at = actor.name, now
@@ -110,7 +108,9 @@ def complete(
     _audit(session, task, actor, now, "handover.task_completed", reason, evidence, {})
 
 
-def _require_open(task: HandoverTask) -> None:
+def _require_changeable(task: HandoverTask, *, if_match: int | None, expected: int | None) -> None:
+    """409 unless the client saw the task's current version and the task is still open."""
+    check_version("handover task", task.version, if_match=if_match, expected=expected)
     if task.status != "open":
         raise Conflict(f"handover task {task.id} ({task.title}) is already done", code="task_done")
 

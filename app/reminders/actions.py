@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import eq, gt
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.audit import service as audit
 from app.auth.roles import Role
 from app.auth.service import Actor
+from app.db.filters import where_given
 from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
 from app.deadlines.planning import current_key_prefix
 from app.errors import Conflict, Forbidden, NotFound
@@ -103,22 +105,20 @@ def reminders_query(
     user_id: int | None = None,
 ) -> Select[Reminder]:
     """Reminders by id; only those addressed to `user_id` when given."""
-    stmt = select(Reminder).order_by(Reminder.id)
-    if user_id is not None:
-        stmt = stmt.where(Reminder.user_id == user_id)
-    if status is not None:
-        stmt = stmt.where(Reminder.status == status)
-    if deadline_id is not None:
-        stmt = stmt.where(Reminder.deadline_id == deadline_id)
-    if channel is not None:
-        stmt = stmt.where(Reminder.channel == channel)
-    if contract_id is not None:
-        stmt = stmt.where(
-            Reminder.deadline_id.in_(select(Deadline.id).where(Deadline.contract_id == contract_id))
-        )
-    if after_id is not None:
-        stmt = stmt.where(Reminder.id > after_id)
-    return stmt
+    return where_given(
+        select(Reminder).order_by(Reminder.id),
+        (Reminder.user_id, eq, user_id),
+        (Reminder.status, eq, status),
+        (Reminder.deadline_id, eq, deadline_id),
+        (Reminder.channel, eq, channel),
+        (Reminder.deadline_id, _of_contract, contract_id),
+        (Reminder.id, gt, after_id),
+    )
+
+
+def _of_contract(deadline_id: InstrumentedAttribute[int], contract_id: int) -> ColumnElement[bool]:
+    """A reminder's deadline is one of the contract's."""
+    return deadline_id.in_(select(Deadline.id).where(Deadline.contract_id == contract_id))
 
 
 def reminder_counts(*, session: Session) -> dict[str, int]:

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit import service as audit
 from app.clock import Clock
 from app.config import Settings
+from app.deadlines import events
 from app.deadlines.models import OPEN_STATUSES, Deadline, Reminder
 from app.deadlines.planning import cancel_pending, new_reminder
 from app.deadlines.policy import (
@@ -122,19 +122,13 @@ def _mark_missed(session: Session, d: Deadline, *, now: datetime) -> None:
     d.status, d.updated_at = "missed", now
     # "N days before" reminders still queued would now be wrong: escalations replace them.
     cancelled = cancel_pending(session, d, now=now)
-    audit.record(
-        session=session,
-        actor=None,
+    events.record(
+        session,
+        d,
         action="deadline.missed",
-        at=now,
-        contract_id=d.contract_id,
-        case_id=d.case_id,
-        details={
-            "deadline_id": d.id,
-            "kind": d.kind,
-            "date": d.date,
-            "cancelled_reminders": cancelled,
-        },
+        actor=None,
+        now=now,
+        details={"cancelled_reminders": cancelled},
     )
 
 
@@ -172,17 +166,13 @@ def _escalate_one(
     session.add_all([r for r in rows if r.idempotency_key not in known])
     d.last_escalated_on = d.date - timedelta(days=offset)
     session.flush()
-    audit.record(
-        session=session,
-        actor=None,
+    events.record(
+        session,
+        d,
         action="deadline.escalated",
-        at=now,
-        contract_id=d.contract_id,
-        case_id=d.case_id,
+        actor=None,
+        now=now,
         details={
-            "deadline_id": d.id,
-            "kind": d.kind,
-            "date": d.date,
             "offset_days": offset,
             # Names and channels, not addresses: anyone signed in may read the audit trail.
             "recipients": people_named(session, who),

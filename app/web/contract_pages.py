@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -267,6 +268,8 @@ def save_contract(
     # left as text for the validator to refuse.
     posted = int(version) if version.isdigit() else None
     reason = str(form.get("reason") or "").strip() or None
+    # The form again, with what was posted, for each way the save can be refused.
+    again = partial(_form, request, user, values=values, contract=contract)
     try:
         patch = ContractPatch.model_validate(
             {
@@ -285,48 +288,19 @@ def save_contract(
                 settings=ctx.settings,
             )
     except ValidationError as exc:
-        errors = forms.validation_errors(exc)
-        return _form(
-            request,
-            user,
-            values=values,
-            errors=errors,
-            contract=contract,
-            version=posted if posted is not None else contract.version,
-            status_code=422,
-        )
+        kept = posted if posted is not None else contract.version
+        return again(errors=forms.validation_errors(exc), version=kept, status_code=422)
     except Conflict as exc:
         if exc.error_code != "stale_version":
-            errors = forms.domain_errors(exc)
-            return _form(
-                request,
-                user,
-                values=values,
-                errors=errors,
-                contract=contract,
-                version=posted if posted is not None else contract.version,
-                status_code=409,
-            )
+            kept = posted if posted is not None else contract.version
+            return again(errors=forms.domain_errors(exc), version=kept, status_code=409)
         message = _stale_message(ctx, contract)
-        return _form(
-            request,
-            user,
-            values=values,
-            errors={"reference": message},
-            contract=contract,
-            version=contract.version,
-            stale=message,
-            status_code=409,
+        return again(
+            errors={"reference": message}, version=contract.version, stale=message, status_code=409
         )
     except DomainError as exc:
-        return _form(
-            request,
-            user,
-            values=values,
-            errors=forms.domain_errors(exc),
-            contract=contract,
-            version=contract.version,
-            status_code=exc.status_code,
+        return again(
+            errors=forms.domain_errors(exc), version=contract.version, status_code=exc.status_code
         )
     return see_other(f"/contracts/{contract.id}")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -21,6 +20,7 @@ from app.web import deadline_queries, deadline_timeline, queries
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.permissions import RESOLVERS, WAIVERS, may, require
 from app.web.signin import SignedIn
+from app.web.templating import day, humanise
 from app.work import queries as work_queries
 
 router = APIRouter(include_in_schema=False)
@@ -124,7 +124,7 @@ def _detail(
         ],
         field_errors=errors,
         values=values or {},
-        title=f"{deadline_timeline.humanise(deadline.kind)}, {day(deadline.date)}",
+        title=f"{humanise(deadline.kind)}, {day(deadline.date)}",
         deadline=deadline,
         contract_label=_labels(ctx, [deadline]).get(deadline.contract_id or 0, ""),
         tags=STATUS_TAGS,
@@ -134,11 +134,6 @@ def _detail(
         resolvers=sorted(RESOLVERS),
         back=_back(back),
     )
-
-
-def day(value: date) -> str:
-    """A date as people read it: 3 December 2026."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def _offered(field: str, can: dict[str, bool]) -> bool:

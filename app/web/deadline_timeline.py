@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.deadlines.models import Deadline
+from app.web.templating import day, humanise
 
 WIDTH = 1000
 LEFT = 210
@@ -85,18 +86,12 @@ def _months(start: date, end: date) -> list[Tick]:
     return ticks
 
 
-def humanise(value: str) -> str:
-    """snake_case to a sentence, as the templates' humanise filter."""
-    text = value.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
 def _description(deadlines: Sequence[Deadline], start: date, end: date, total: int) -> str:
     counts = Counter(d.status for d in deadlines)
     parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     drawn = f" (the first {len(deadlines)} drawn)" if total > len(deadlines) else ""
     last = end - timedelta(days=1)
-    span = f"{start.day} {start:%B %Y} to {last.day} {last:%B %Y}"
+    span = f"{day(start)} to {day(last)}"
     if not deadlines:
         return f"No deadlines from {span}."
     return (
@@ -116,7 +111,7 @@ def build(deadlines: Sequence[Deadline], today: date, total: int) -> Timeline:
             _x(d.date, start),
             row[d.kind],
             d.status,
-            f"{humanise(d.kind)}, {d.date.day} {d.date:%B %Y}, {d.status}",
+            f"{humanise(d.kind)}, {day(d.date)}, {d.status}",
         )
         for d in deadlines
     ]

@@ -14,7 +14,7 @@ ASSETS = HERE / "built"
 """What `make assets` built; absent without node/npm (the pages are then unstyled)."""
 
 
-def _day(value: date | datetime | None) -> str:
+def day(value: date | datetime | None) -> str:
     """A date as people read it: 3 December 2026."""
     if value is None:
         return ""
@@ -28,7 +28,7 @@ def _when(value: datetime | None) -> str:
     return f"{value.day} {value:%B %Y at %H:%M} UTC"
 
 
-def _humanise(value: Any) -> str:
+def humanise(value: Any) -> str:
     """snake_case to a sentence: notice_deadline -> Notice deadline."""
     text = str(value or "").replace("_", " ")
     return text[:1].upper() + text[1:]
@@ -36,7 +36,7 @@ def _humanise(value: Any) -> str:
 
 def _choice(value: str) -> dict[str, str]:
     """A select item for a snake_case value."""
-    return {"value": value, "text": _humanise(value)}
+    return {"value": value, "text": humanise(value)}
 
 
 def make_templates() -> Jinja2Templates:
@@ -52,9 +52,9 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["day"] = _day
+    env.filters["day"] = day
     env.filters["when"] = _when
-    env.filters["humanise"] = _humanise
+    env.filters["humanise"] = humanise
     env.filters["humanise_choice"] = _choice
     env.globals["styled"] = (ASSETS / "handover.css").is_file()
     return Jinja2Templates(env=env)

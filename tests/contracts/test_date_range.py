@@ -8,13 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.deadlines.compute import (
-    BreakClause,
-    ContractTerms,
-    ExtensionOption,
-    assessment_booking_deadline,
-    compute_contract_deadlines,
-)
+from app.deadlines.compute import assessment_booking_deadline, compute_contract_deadlines
+from app.deadlines.terms import BreakClause, ContractTerms, ExtensionOption
 from tests.contracts.test_contracts_api import BASE, create
 from tests.imports.helpers import package, release
 

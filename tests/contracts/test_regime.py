@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from app.contracts.regime import infer_regime
-from app.deadlines.compute import ContractTerms, compute_contract_deadlines
+from app.deadlines.compute import compute_contract_deadlines
+from app.deadlines.terms import ContractTerms
 
 BASE: dict[str, Any] = {
     "reference": "DFT-HOST-19",

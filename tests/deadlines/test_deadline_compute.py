@@ -5,11 +5,6 @@ from datetime import date
 import pytest
 
 from app.deadlines.compute import (
-    BreakClause,
-    ContractTerms,
-    DeadlineSpec,
-    ExtensionOption,
-    LeadTimes,
     add_months,
     assessment_booking_date,
     assessment_booking_deadline,
@@ -19,6 +14,7 @@ from app.deadlines.compute import (
     route_decision_date,
     route_decision_deadline,
 )
+from app.deadlines.terms import BreakClause, ContractTerms, DeadlineSpec, ExtensionOption, LeadTimes
 
 TODAY = date(2026, 1, 15)
 

@@ -6,13 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.deadlines.compute import (
-    ContractTerms,
-    ExtensionOption,
-    assessment_booking_date,
-    compute_contract_deadlines,
-    notice_date,
-)
+from app.deadlines.compute import assessment_booking_date, compute_contract_deadlines, notice_date
+from app.deadlines.terms import ContractTerms, ExtensionOption
 from app.workdays import (
     is_working_day,
     last_day_of_days_beginning_with,

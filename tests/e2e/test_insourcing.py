@@ -12,13 +12,8 @@ from datetime import date
 
 import pytest
 
-from app.deadlines.compute import (
-    ROUTE_TITLES,
-    ROUTES,
-    ContractTerms,
-    LeadTimes,
-    route_decision_deadline,
-)
+from app.deadlines.compute import route_decision_deadline
+from app.deadlines.terms import ROUTE_TITLES, ROUTES, ContractTerms, LeadTimes
 from app.portfolio import states
 from tests.e2e.flow import Flow, ev, make_flow
 

@@ -12,8 +12,9 @@ from datetime import date
 
 import pytest
 
-from app.deadlines.compute import ContractTerms, compute_contract_deadlines
+from app.deadlines.compute import compute_contract_deadlines
 from app.deadlines.policy import policy_for
+from app.deadlines.terms import ContractTerms
 from tests.e2e.flow import CONTRACT, Flow, codes, ev, make_flow
 
 TODAY = date(2026, 12, 3)

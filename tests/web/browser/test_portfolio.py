@@ -34,7 +34,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("portfolio")
     url = f"sqlite:///{folder / 'handover.db'}"
     upgrade(url)
-    engine = make_engine(Settings(database_url=url))
+    settings = Settings(database_url=url)
+    engine = make_engine(settings)
     clock = SystemClock()
     with make_sessionmaker(engine).begin() as session:
         loaded = load_demo(
@@ -42,7 +43,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             clock=clock,
             registry=WorkflowRegistry.from_directory("workflows"),
             real_data=Path(folder / "no-samples"),
-            settings=Settings(database_url=url),
+            settings=settings,
         )
         assert loaded is not None
         signin.set_password(session=session, name="sam", password=PASSWORD, now=clock.now())
