@@ -8,7 +8,11 @@ verification; GovS 007 Security: the new service is accredited before it goes li
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
@@ -16,32 +20,40 @@ END = "2027-09-30"  # tests.e2e.flow.CONTRACT's end date: the exit date items co
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
-def tasks(flow: Flow, case: dict) -> list[dict]:
+def tasks(flow: Flow, case: dict[str, Any]) -> list[dict[str, Any]]:
     res = flow.client.get(f"/api/cases/{case['id']}/handover-tasks", headers=flow.pm)
     assert res.status_code == 200, res.text
-    return res.json()["items"]
+    items: list[dict[str, Any]] = res.json()["items"]
+    return items
 
 
-def _commodity_live(flow: Flow, line: dict) -> dict:
+def _commodity_live(flow: Flow, line: dict[str, Any]) -> dict[str, Any]:
     chen, owner = flow.commercial, flow.owner
     line = flow.fire(chen, line, "start_shortlisting", data={"framework": "G-Cloud 14"})
     line = flow.fire(chen, line, "evaluate_shortlist", evidence=ev("evaluation_report"))
     line = flow.fire(chen, line, "call_off", evidence=ev("call_off_contract"))
     line = flow.fire(owner, line, "start_migration")
-    return flow.fire(owner, line, "go_live")
+    live: dict[str, Any] = flow.fire(owner, line, "go_live")
+    return live
 
 
-def _to_handover(flow: Flow, exit_case: dict) -> dict:
+def _to_handover(flow: Flow, exit_case: dict[str, Any]) -> dict[str, Any]:
     exit_case = flow.fire(
         flow.manager, exit_case, "agree_exit_plan", evidence=ev("supplier_exit_plan")
     )
     exit_case = flow.fire(flow.sro, exit_case, "run_to_expiry", reason="Ends on its date")
     exit_case = flow.fire(flow.manager, exit_case, "start_exit_period")
-    return flow.fire(flow.manager, exit_case, "start_handover")
+    handover: dict[str, Any] = flow.fire(flow.manager, exit_case, "start_handover")
+    return handover
 
 
 def test_msc_schedule_8_5_a_replacing_route_gets_the_checklist_with_due_dates(
@@ -75,7 +87,7 @@ def test_msc_schedule_8_5_a_replacing_route_gets_the_checklist_with_due_dates(
 
 
 def test_owner_assigned_and_item_completed_with_evidence_audited_and_versioned(
-    flow: Flow, viewer
+    flow: Flow, viewer: dict[str, str]
 ) -> None:
     _, (printing,) = flow.approved_review(["buy_commodity"])
     printing = flow.fire(
