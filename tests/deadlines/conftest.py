@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.clock import FrozenClock
@@ -114,12 +115,15 @@ def settings(db_url: str, mailbox: tuple[Mailbox, int], receiver: tuple[Received
 
 
 @pytest.fixture
-def run(client: TestClient, settings: Settings, clock: FrozenClock):
+def run(client: TestClient, settings: Settings, clock: FrozenClock) -> Callable[..., PassReport]:
     """One scheduler pass against the app's database at the frozen clock's time."""
 
     def one_pass(**kwargs: Any) -> PassReport:
         return run_pass(
-            sessions=client.app.state.sessionmaker, settings=settings, clock=clock, **kwargs
+            sessions=cast(FastAPI, client.app).state.sessionmaker,
+            settings=settings,
+            clock=clock,
+            **kwargs,
         )
 
     return one_pass

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import User
+from app.clock import FrozenClock
+from app.reminders.scheduler import PassReport
+from tests.deadlines.conftest import Mailbox
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 ROUTE_SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder
 
 
-def pending_to(client, headers, deadline_id, channel="email"):
+def pending_to(
+    client: TestClient, headers: dict[str, str], deadline_id: int, channel: str = "email"
+) -> set[str]:
     rows = reminders(client, headers, deadline_id=deadline_id, channel=channel, status="pending")
     return {r["recipient"] for r in rows}
 
 
 def test_a_role_given_after_planning_gets_the_reminders_still_to_come(
-    client, pm, make_user, clock, run, mailbox
-):
+    client: TestClient,
+    pm: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+) -> None:
     box, _ = mailbox
     contract = create(client, pm)
     route = deadline_of(client, pm, contract["id"], "route_decision")
@@ -39,8 +52,14 @@ def test_a_role_given_after_planning_gets_the_reminders_still_to_come(
 
 
 def test_deactivated_or_demoted_users_stop_getting_reminders(
-    client, db, pm, make_user, clock, run, mailbox
-):
+    client: TestClient,
+    db: sessionmaker[Session],
+    pm: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+) -> None:
     box, _ = mailbox
     make_user("colin", "contract_manager", email="colin@example.gov.uk")
     contract = create(client, pm)
@@ -58,7 +77,12 @@ def test_deactivated_or_demoted_users_stop_getting_reminders(
     assert {r["recipient"] for r in cancelled} >= {"colin@example.gov.uk", "colin"}
 
 
-def test_nobody_in_the_roles_falls_back_to_the_sro_and_is_reported(client, sro, make_user, run):
+def test_nobody_in_the_roles_falls_back_to_the_sro_and_is_reported(
+    client: TestClient,
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    run: Callable[..., PassReport],
+) -> None:
     chen = make_user("chen", "commercial_lead")  # not reminded of route decisions
     contract = create(client, chen)
     route = deadline_of(client, sro, contract["id"], "route_decision")
@@ -76,7 +100,14 @@ def test_nobody_in_the_roles_falls_back_to_the_sro_and_is_reported(client, sro, 
     assert pending_to(client, sro, route["id"]) == set()
 
 
-def test_escalation_without_an_sro_reaches_the_admins(client, pm, make_user, clock, run, mailbox):
+def test_escalation_without_an_sro_reaches_the_admins(
+    client: TestClient,
+    pm: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+) -> None:
     box, _ = mailbox
     make_user("ada", "admin", email="ada@example.gov.uk")
     contract = create(client, pm)

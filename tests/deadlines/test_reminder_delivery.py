@@ -6,29 +6,45 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, insert, select, text, update
+from sqlalchemy.engine import Connection, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPICursor
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock import FrozenClock
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
 from app.deadlines.models import Deadline, InAppNotification, Reminder
 from app.delivery.channels import Channels, roster_fingerprint
-from app.delivery.notifiers import MAX_ATTEMPTS, RecordingNotifier
+from app.delivery.notifiers import MAX_ATTEMPTS, Notification, RecordingNotifier
 from app.main import create_app
 from app.outbox.claims import claim_due, mark_sent
 from app.outbox.models import OutboxMessage
 from app.outbox.service import enqueue
 from app.reminders.dispatch import REMINDERS
-from app.reminders.scheduler import run_pass
+from app.reminders.scheduler import PassReport, run_pass
+from tests.deadlines.conftest import Mailbox, Received
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)
+# What a DB-API driver receives as one statement's parameters (and exec_driver_sql takes back).
+DriverParams = Sequence[Any] | Mapping[str, Any]
 
 
-def seed(db, clock, n: int, user_id: int | None = None, at: datetime | None = None) -> None:
+def seed(
+    db: sessionmaker[Session],
+    clock: FrozenClock,
+    n: int,
+    user_id: int | None = None,
+    at: datetime | None = None,
+) -> None:
     """One deadline with n due webhook reminders (and n in-app ones when user_id is given).
 
     The rows count as planned for the current roster, so no pass re-addresses them.
@@ -67,7 +83,13 @@ def seed(db, clock, n: int, user_id: int | None = None, at: datetime | None = No
                 )
 
 
-def test_webhook_500_retried_with_backoff_then_failed(client, pm, clock, run, receiver):
+def test_webhook_500_retried_with_backoff_then_failed(
+    client: TestClient,
+    pm: dict[str, str],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    receiver: tuple[Received, str],
+) -> None:
     seen, _ = receiver
     seen.status = 500
     contract = create(client, pm)
@@ -92,7 +114,12 @@ def test_webhook_500_retried_with_backoff_then_failed(client, pm, clock, run, re
     assert {r["channel"] for r in reminders(client, pm, status="sent")} == {"email", "in_app"}
 
 
-def test_smtp_down_is_retried(db_url, clock, make_user, mailbox):
+def test_smtp_down_is_retried(
+    db_url: str,
+    clock: FrozenClock,
+    make_user: Callable[..., dict[str, str]],
+    mailbox: tuple[Mailbox, int],
+) -> None:
     settings = Settings(
         database_url=db_url,
         environment="test",
@@ -126,7 +153,14 @@ def requeue_cli(db_url: str, *ids: int) -> str:
     return out.stdout
 
 
-def test_smtp_5xx_fails_visibly_and_can_be_requeued(client, pm, clock, run, mailbox, db_url):
+def test_smtp_5xx_fails_visibly_and_can_be_requeued(
+    client: TestClient,
+    pm: dict[str, str],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+    db_url: str,
+) -> None:
     box, _ = mailbox
     box.refuse_with = "550 5.1.1 Mailbox unknown"
     contract = create(client, pm)
@@ -150,7 +184,14 @@ def test_smtp_5xx_fails_visibly_and_can_be_requeued(client, pm, clock, run, mail
     assert events.json()["items"][0]["details"]["reminder_ids"] == [email["id"]]
 
 
-def test_failed_reminder_requeued_over_the_api(client, pm, viewer, clock, run, mailbox):
+def test_failed_reminder_requeued_over_the_api(
+    client: TestClient,
+    pm: dict[str, str],
+    viewer: dict[str, str],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+) -> None:
     box, _ = mailbox
     box.refuse_with = "554 5.7.1 Relay denied"
     create(client, pm)
@@ -169,7 +210,9 @@ def test_failed_reminder_requeued_over_the_api(client, pm, viewer, clock, run, m
     assert run().delivery.sent == 1 and len(box.messages) == 1
 
 
-def test_only_a_live_claim_on_a_pending_row_can_mark_it_sent(db, client, clock):
+def test_only_a_live_claim_on_a_pending_row_can_mark_it_sent(
+    db: sessionmaker[Session], client: TestClient, clock: FrozenClock
+) -> None:
     seed(db, clock, 1)
     t0 = clock.now()
     with db.begin() as s:
@@ -184,7 +227,12 @@ def test_only_a_live_claim_on_a_pending_row_can_mark_it_sent(db, client, clock):
         assert mark_sent(s, REMINDERS, row_id=row_id, worker="w", now=t0)
 
 
-def test_expired_lease_is_claimed_again(db, client, clock, run):
+def test_expired_lease_is_claimed_again(
+    db: sessionmaker[Session],
+    client: TestClient,
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+) -> None:
     seed(db, clock, 3)
     with db.begin() as s:  # a runner that claims and then crashes
         assert len(claim_due(s, REMINDERS, now=clock.now(), worker="crashed", limit=10)) == 3
@@ -198,11 +246,13 @@ def test_expired_lease_is_claimed_again(db, client, clock, run):
 class Slow(RecordingNotifier):
     """Each send takes `minutes` of the frozen clock; `during` runs in send number `at`."""
 
-    def __init__(self, clock, during, at: int = 1, minutes: int = 4) -> None:
+    def __init__(
+        self, clock: FrozenClock, during: Callable[[], object], at: int = 1, minutes: int = 4
+    ) -> None:
         super().__init__()
         self.clock, self.during, self.at, self.minutes = clock, during, at, minutes
 
-    def send(self, message) -> None:
+    def send(self, message: Notification) -> None:
         """Advance the clock, let another runner in (on send number `at`), record."""
         self.clock.advance(minutes=self.minutes)
         if len(self.sent) == self.at:
@@ -210,7 +260,12 @@ class Slow(RecordingNotifier):
         super().send(message)
 
 
-def test_batch_outliving_its_lease_does_not_send_twice(db, client, clock, run):
+def test_batch_outliving_its_lease_does_not_send_twice(
+    db: sessionmaker[Session],
+    client: TestClient,
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+) -> None:
     seed(db, clock, 3)  # one runner claims all three with a five-minute lease
     other = RecordingNotifier()
     slow = Slow(clock, lambda: run(channels=Channels(webhook=other), worker="b"))
@@ -223,7 +278,7 @@ def test_batch_outliving_its_lease_does_not_send_twice(db, client, clock, run):
         assert set(s.scalars(select(Reminder.status))) == {"sent"}
 
 
-def _race(settings: Settings, clock, runners: int) -> list[RecordingNotifier]:
+def _race(settings: Settings, clock: FrozenClock, runners: int) -> list[RecordingNotifier]:
     start = threading.Barrier(runners)
     sinks = [RecordingNotifier() for _ in range(runners)]
 
@@ -251,8 +306,13 @@ def _race(settings: Settings, clock, runners: int) -> list[RecordingNotifier]:
 
 
 def test_racing_runners_deliver_each_reminder_once(
-    db, client, settings, clock, make_user, is_postgres
-):
+    db: sessionmaker[Session],
+    client: TestClient,
+    settings: Settings,
+    clock: FrozenClock,
+    make_user: Callable[..., dict[str, str]],
+    is_postgres: bool,
+) -> None:
     user = make_user("ula", "programme_manager")
     del user
     with db.begin() as s:
@@ -268,7 +328,7 @@ def test_racing_runners_deliver_each_reminder_once(
         assert s.scalar(select(func.count()).where(Reminder.status != "sent")) == 0
 
 
-def test_cron_pass_via_cli(db, db_url, clock):
+def test_cron_pass_via_cli(db: sessionmaker[Session], db_url: str, clock: FrozenClock) -> None:
     seed(db, clock, 2, at=datetime(2020, 1, 1, tzinfo=UTC))  # due before the real clock
     env = {**os.environ, "HANDOVER_DATABASE_URL": db_url, "HANDOVER_WEBHOOK_URL": ""}
     env.pop("HANDOVER_SMTP_HOST", None)
@@ -306,7 +366,7 @@ def test_cron_pass_via_cli(db, db_url, clock):
     assert any(line.startswith("warning: no active user holds programme_manager") for line in lines)
 
 
-def test_scheduler_starts_and_stops_with_the_lifespan(db_url, clock):
+def test_scheduler_starts_and_stops_with_the_lifespan(db_url: str, clock: FrozenClock) -> None:
     settings = Settings(
         database_url=db_url,
         environment="test",
@@ -322,7 +382,14 @@ def test_scheduler_starts_and_stops_with_the_lifespan(db_url, clock):
     assert scheduler.passes == 1
 
 
-def test_outbox_messages_delivered_after_commit(db, settings, client, clock, run, receiver):
+def test_outbox_messages_delivered_after_commit(
+    db: sessionmaker[Session],
+    settings: Settings,
+    client: TestClient,
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    receiver: tuple[Received, str],
+) -> None:
     seen, _ = receiver
     with pytest.raises(RuntimeError), db.begin() as s:
         enqueue(
@@ -350,11 +417,18 @@ def test_outbox_messages_delivered_after_commit(db, settings, client, clock, run
         assert s.scalar(select(OutboxMessage.status)) == "sent"
 
 
-def _issued_claim_sql(session, now) -> list[tuple[str, object]]:
+def _issued_claim_sql(session: Session, now: datetime) -> list[tuple[str, DriverParams]]:
     """The statements claim_due really sends to the driver, with their parameters."""
-    issued: list[tuple[str, object]] = []
+    issued: list[tuple[str, DriverParams]] = []
 
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+    def capture(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: DriverParams,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         issued.append((statement, parameters))
 
     engine = session.get_bind()
@@ -366,7 +440,9 @@ def _issued_claim_sql(session, now) -> list[tuple[str, object]]:
     return [(sql, params) for sql, params in issued if "next_attempt_at <=" in sql]
 
 
-def test_due_query_uses_the_index(db, client, clock, is_postgres):
+def test_due_query_uses_the_index(
+    db: sessionmaker[Session], client: TestClient, clock: FrozenClock, is_postgres: bool
+) -> None:
     now = clock.now()
     with db.begin() as s:  # a realistic table: many delivered, a few due
         deadline_id = s.scalar(
@@ -403,7 +479,12 @@ def test_due_query_uses_the_index(db, client, clock, is_postgres):
     assert "ix_reminder_status_next_attempt_at" in plan, plan
 
 
-def test_lease_length_is_configurable(db, client, clock, run):
+def test_lease_length_is_configurable(
+    db: sessionmaker[Session],
+    client: TestClient,
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+) -> None:
     seed(db, clock, 1)
     claimed_at = clock.now()
     leases: list[datetime | None] = []
@@ -421,7 +502,9 @@ def test_lease_length_is_configurable(db, client, clock, run):
     assert other.sent == [] and len(slow.sent) == 1 and report.delivery.sent == 1
 
 
-def test_lease_length_comes_from_settings(db, client, clock, settings):
+def test_lease_length_comes_from_settings(
+    db: sessionmaker[Session], client: TestClient, clock: FrozenClock, settings: Settings
+) -> None:
     seed(db, clock, 1)
     longer = settings.model_copy(update={"reminder_lease_seconds": 1020})
     claimed_at = clock.now()
@@ -432,7 +515,7 @@ def test_lease_length_comes_from_settings(db, client, clock, settings):
             leases.append(s.scalar(select(Reminder.lease_until)))
 
     run_pass(
-        sessions=client.app.state.sessionmaker,
+        sessions=cast(FastAPI, client.app).state.sessionmaker,
         settings=longer,
         clock=clock,
         channels=Channels(webhook=Slow(clock, meanwhile, at=0)),

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
+from fastapi.testclient import TestClient
+
+from app.clock import FrozenClock
+from app.reminders.scheduler import PassReport
+from tests.deadlines.conftest import Mailbox, Received
 from tests.deadlines.test_reminders_flow import create, deadline_of
 
 ROUTE_SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder
 
 
-def listed(client, headers, **params):
+def listed(
+    client: TestClient, headers: dict[str, str], **params: str | int
+) -> list[dict[str, Any]]:
     res = client.get("/api/reminders", params={"limit": 500, **params}, headers=headers)
     assert res.status_code == 200, res.text
-    return res.json()["items"]
+    items: list[dict[str, Any]] = res.json()["items"]
+    return items
 
 
-def test_only_overseers_see_everyone_s_reminders(client, pm, viewer, make_user, receiver):
+def test_only_overseers_see_everyone_s_reminders(
+    client: TestClient,
+    pm: dict[str, str],
+    viewer: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    receiver: tuple[Received, str],
+) -> None:
     _, hook_url = receiver
     colin = make_user("colin", "contract_manager", email="colin@example.gov.uk")
     ada = make_user("ada", "admin")
@@ -33,7 +49,13 @@ def test_only_overseers_see_everyone_s_reminders(client, pm, viewer, make_user, 
     assert hook_url in {r["recipient"] for r in listed(client, ada)}
 
 
-def test_in_app_notifications_are_the_caller_s_own(client, pm, make_user, clock, run):
+def test_in_app_notifications_are_the_caller_s_own(
+    client: TestClient,
+    pm: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+) -> None:
     colin = make_user("colin", "contract_manager", email="colin@example.gov.uk")
     create(client, pm)
     clock.set(ROUTE_SLOT)
@@ -48,8 +70,14 @@ def test_in_app_notifications_are_the_caller_s_own(client, pm, make_user, clock,
 
 
 def test_requeueing_belongs_to_those_who_oversee_reminders(
-    client, pm, make_user, clock, run, mailbox, receiver
-):
+    client: TestClient,
+    pm: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+    receiver: tuple[Received, str],
+) -> None:
     box, _ = mailbox
     hooks, _ = receiver
     colin = make_user("colin", "contract_manager", email="colin@example.gov.uk")
@@ -77,8 +105,14 @@ def test_requeueing_belongs_to_those_who_oversee_reminders(
 
 
 def test_the_audit_trail_names_who_was_escalated_to_without_addresses(
-    client, pm, sro, viewer, clock, run, receiver
-):
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    viewer: dict[str, str],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    receiver: tuple[Received, str],
+) -> None:
     _, hook_url = receiver
     create(client, pm)
     clock.set(datetime(2027, 1, 3, 10, tzinfo=UTC))  # the day after the route decision

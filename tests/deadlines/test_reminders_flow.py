@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from fastapi.testclient import TestClient
+
+from app.clock import FrozenClock
+from app.config import Settings
 from app.delivery.notifiers import SIGNATURE_HEADER, verify_signature
-from tests.deadlines.conftest import HOOK_SECRET
+from app.reminders.scheduler import PassReport
+from tests.deadlines.conftest import HOOK_SECRET, Mailbox, Received
 
 CONTRACT = {
     "reference": "HOST-1",
@@ -17,27 +24,33 @@ CONTRACT = {
 }
 
 
-def create(client, headers, **terms):
+def create(client: TestClient, headers: dict[str, str], **terms: Any) -> dict[str, Any]:
     res = client.post("/api/contracts", json={**CONTRACT, **terms}, headers=headers)
     assert res.status_code == 201, res.text
-    return res.json()
+    contract: dict[str, Any] = res.json()
+    return contract
 
 
-def deadline_of(client, headers, contract_id, kind):
-    items = client.get(
+def deadline_of(
+    client: TestClient, headers: dict[str, str], contract_id: int, kind: str
+) -> dict[str, Any]:
+    items: list[dict[str, Any]] = client.get(
         "/api/deadlines", params={"contract_id": contract_id, "kind": kind}, headers=headers
     ).json()["items"]
     assert len(items) == 1, items
     return items[0]
 
 
-def reminders(client, headers, **params):
+def reminders(
+    client: TestClient, headers: dict[str, str], **params: str | int
+) -> list[dict[str, Any]]:
     res = client.get("/api/reminders", params={"limit": 500, **params}, headers=headers)
     assert res.status_code == 200, res.text
-    return res.json()["items"]
+    items: list[dict[str, Any]] = res.json()["items"]
+    return items
 
 
-def test_deadlines_are_computed_and_listed(client, pm):
+def test_deadlines_are_computed_and_listed(client: TestClient, pm: dict[str, str]) -> None:
     contract = create(client, pm)
     kinds = {d["kind"]: d for d in contract["deadlines"]}
     assert kinds["notice"]["date"] == "2028-04-01"
@@ -51,7 +64,7 @@ def test_deadlines_are_computed_and_listed(client, pm):
     assert [d["kind"] for d in before["items"]] == ["route_decision"]
 
 
-def test_reminders_planned_at_policy_offsets(client, pm):
+def test_reminders_planned_at_policy_offsets(client: TestClient, pm: dict[str, str]) -> None:
     contract = create(client, pm)
     notice = deadline_of(client, pm, contract["id"], "notice")
     rows = reminders(client, pm, deadline_id=notice["id"], channel="email")
@@ -65,7 +78,14 @@ def test_reminders_planned_at_policy_offsets(client, pm):
     assert channels == {"email", "in_app", "webhook"}
 
 
-def test_due_reminders_go_out_once_per_channel(client, pm, clock, run, mailbox, receiver):
+def test_due_reminders_go_out_once_per_channel(
+    client: TestClient,
+    pm: dict[str, str],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+    receiver: tuple[Received, str],
+) -> None:
     box, _ = mailbox
     seen, _ = receiver
     contract = create(client, pm)
@@ -94,7 +114,9 @@ def test_due_reminders_go_out_once_per_channel(client, pm, clock, run, mailbox, 
     assert {r["sent_at"] for r in sent} == {"2026-12-03T09:00:00Z"}
 
 
-def test_changed_end_date_moves_pending_and_cancels_obsolete(client, pm, clock, run):
+def test_changed_end_date_moves_pending_and_cancels_obsolete(
+    client: TestClient, pm: dict[str, str], clock: FrozenClock, run: Callable[..., PassReport]
+) -> None:
     contract = create(client, pm)
     clock.set(datetime(2026, 12, 3, 9, tzinfo=UTC))
     run()
@@ -135,7 +157,14 @@ def test_changed_end_date_moves_pending_and_cancels_obsolete(client, pm, clock, 
     assert recomputed[2]["details"]["superseded"][0]["kind"] == "notice"
 
 
-def test_missed_deadline_escalates_daily_until_waived(client, pm, sro, clock, run, mailbox):
+def test_missed_deadline_escalates_daily_until_waived(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    clock: FrozenClock,
+    run: Callable[..., PassReport],
+    mailbox: tuple[Mailbox, int],
+) -> None:
     box, _ = mailbox
     contract = create(client, pm)
     route = deadline_of(client, pm, contract["id"], "route_decision")
@@ -180,7 +209,9 @@ def test_missed_deadline_escalates_daily_until_waived(client, pm, sro, clock, ru
     assert again.status_code == 409
 
 
-def test_mark_met_stops_reminders(client, pm, viewer):
+def test_mark_met_stops_reminders(
+    client: TestClient, pm: dict[str, str], viewer: dict[str, str]
+) -> None:
     contract = create(client, pm)
     notice = deadline_of(client, pm, contract["id"], "notice")
     url = f"/api/deadlines/{notice['id']}/met"
@@ -191,7 +222,7 @@ def test_mark_met_stops_reminders(client, pm, viewer):
     assert client.get("/api/deadlines/999999", headers=pm).status_code == 404
 
 
-def test_deadline_listing_pages(client, pm):
+def test_deadline_listing_pages(client: TestClient, pm: dict[str, str]) -> None:
     create(client, pm)
     first = client.get("/api/deadlines", params={"limit": 2}, headers=pm).json()
     assert len(first["items"]) == 2 and first["next"]
@@ -202,7 +233,9 @@ def test_deadline_listing_pages(client, pm):
     assert dates[0] - timedelta(days=1) < dates[-1]
 
 
-def test_an_ended_contract_keeps_its_past_deadlines_as_history(client, pm):
+def test_an_ended_contract_keeps_its_past_deadlines_as_history(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     """An imported contract that ended years ago must not flood the SRO with escalations."""
     res = client.post(
         "/api/contracts",
@@ -238,7 +271,9 @@ def test_an_ended_contract_keeps_its_past_deadlines_as_history(client, pm):
     assert statuses["notice"] == "missed" and statuses["hard_stop"] == "pending"
 
 
-def test_route_lead_times_are_configurable(client, pm, settings):
+def test_route_lead_times_are_configurable(
+    client: TestClient, pm: dict[str, str], settings: Settings
+) -> None:
     body = {
         "reference": "LT-1",
         "title": "Hosting",
@@ -251,8 +286,9 @@ def test_route_lead_times_are_configurable(client, pm, settings):
     settings.route_lead_days = {"build_in_house": 700}
     second = client.post("/api/contracts", json={**body, "reference": "LT-2"}, headers=pm).json()
 
-    def decision(contract):
-        return next(d["date"] for d in contract["deadlines"] if d["kind"] == "route_decision")
+    def decision(contract: dict[str, Any]) -> str:
+        due: str = next(d["date"] for d in contract["deadlines"] if d["kind"] == "route_decision")
+        return due
 
     # 700 days for the slowest route instead of 365: the decision is due 335 days earlier.
     from datetime import date

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.clock import FrozenClock
+from app.config import Settings
 from app.deadlines.service import (
     case_route_decision,
     configured_lead_times,
@@ -12,6 +18,7 @@ from app.deadlines.service import (
 )
 from app.delivery.channels import Channels
 from app.delivery.notifiers import Notification, RecordingNotifier
+from app.reminders.scheduler import PassReport
 from tests.deadlines.test_reminders_flow import create, deadline_of, reminders
 
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)  # the route decision's 30-day reminder
@@ -33,7 +40,9 @@ class Hooked(RecordingNotifier):
         super().send(message)
 
 
-def test_extension_gives_the_moved_notice_deadline_fresh_reminders(client, pm, clock, run):
+def test_extension_gives_the_moved_notice_deadline_fresh_reminders(
+    client: TestClient, pm: dict[str, str], clock: FrozenClock, run: Callable[..., PassReport]
+) -> None:
     contract = create(client, pm)
     notice = deadline_of(client, pm, contract["id"], "notice")
     assert notice["date"] == "2028-04-01"
@@ -65,7 +74,9 @@ def test_extension_gives_the_moved_notice_deadline_fresh_reminders(client, pm, c
     assert "@2029-04-01:" in message.idempotency_key  # receivers see a new key, not a replay
 
 
-def test_reminder_cancelled_while_being_sent_is_not_marked_sent(client, pm, clock, run):
+def test_reminder_cancelled_while_being_sent_is_not_marked_sent(
+    client: TestClient, pm: dict[str, str], clock: FrozenClock, run: Callable[..., PassReport]
+) -> None:
     contract = create(client, pm)
     route = deadline_of(client, pm, contract["id"], "route_decision")
     clock.set(SLOT)
@@ -93,7 +104,9 @@ def notice_hooks(*sinks: RecordingNotifier, deadline_id: int) -> list[Notificati
     return [m for s in sinks for m in s.sent if m.payload["deadline_id"] == deadline_id]
 
 
-def test_replan_does_not_hand_an_in_flight_reminder_to_another_runner(client, pm, clock, run):
+def test_replan_does_not_hand_an_in_flight_reminder_to_another_runner(
+    client: TestClient, pm: dict[str, str], clock: FrozenClock, run: Callable[..., PassReport]
+) -> None:
     contract = create(client, pm)
     notice = deadline_of(client, pm, contract["id"], "notice")
     url = f"/api/contracts/{contract['id']}"
@@ -115,7 +128,9 @@ def test_replan_does_not_hand_an_in_flight_reminder_to_another_runner(client, pm
     assert hook["status"] == "sent" and hook["attempts"] == 1
 
 
-def test_moving_back_never_resends_what_went_out_after_cancellation(client, pm, clock, run):
+def test_moving_back_never_resends_what_went_out_after_cancellation(
+    client: TestClient, pm: dict[str, str], clock: FrozenClock, run: Callable[..., PassReport]
+) -> None:
     contract = create(client, pm)
     notice = deadline_of(client, pm, contract["id"], "notice")
     url = f"/api/contracts/{contract['id']}"
@@ -133,14 +148,23 @@ def test_moving_back_never_resends_what_went_out_after_cancellation(client, pm, 
     assert len(notice_hooks(first, later, deadline_id=notice["id"])) == 1
 
 
-def case_deadlines(client, headers, case_id):
+def case_deadlines(
+    client: TestClient, headers: dict[str, str], case_id: int
+) -> list[dict[str, Any]]:
     """A case's deadlines through the API."""
     res = client.get("/api/deadlines", params={"case_id": case_id}, headers=headers)
     assert res.status_code == 200, res.text
-    return res.json()["items"]
+    items: list[dict[str, Any]] = res.json()["items"]
+    return items
 
 
-def test_contract_change_moves_its_cases_route_decisions(client, pm, db, settings, clock):
+def test_contract_change_moves_its_cases_route_decisions(
+    client: TestClient,
+    pm: dict[str, str],
+    db: sessionmaker[Session],
+    settings: Settings,
+    clock: FrozenClock,
+) -> None:
     contract = create(client, pm)
     with db.begin() as s:  # what the case service does when a component's route is chosen
         spec = case_route_decision(
@@ -174,7 +198,9 @@ def test_contract_change_moves_its_cases_route_decisions(client, pm, db, setting
     assert str(date.fromisoformat(after["date"]) - timedelta(days=30)) in due
 
 
-def test_waived_deadline_reopens_when_its_date_moves_and_met_stays_met(client, pm, sro):
+def test_waived_deadline_reopens_when_its_date_moves_and_met_stays_met(
+    client: TestClient, pm: dict[str, str], sro: dict[str, str]
+) -> None:
     contract = create(client, pm, max_end_date="2030-06-30")
     notice = deadline_of(client, pm, contract["id"], "notice")
     route = deadline_of(client, pm, contract["id"], "route_decision")

@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import UTC, date, datetime
+from typing import cast
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock import FrozenClock
+from app.config import Settings
 from app.deadlines.models import Deadline, Reminder
 from app.delivery.channels import Channels
 from app.delivery.notifiers import Notification, RecordingNotifier
@@ -19,7 +24,9 @@ from tests.deadlines.test_reminder_delivery import seed
 AFTER_SLOT = datetime(2027, 1, 20, 10, tzinfo=UTC)  # 10:00 in London: today's slot is due
 
 
-def seed_missed(db, n: int, *, escalated_on: date | None = None, tag: str = "a") -> None:
+def seed_missed(
+    db: sessionmaker[Session], n: int, *, escalated_on: date | None = None, tag: str = "a"
+) -> None:
     """n deadlines that passed unmet; `escalated_on` as if already escalated that day."""
     with db.begin() as s:
         for i in range(n):
@@ -37,7 +44,9 @@ def seed_missed(db, n: int, *, escalated_on: date | None = None, tag: str = "a")
             )
 
 
-def test_escalation_gets_past_a_full_batch_of_already_escalated(db, settings, client):
+def test_escalation_gets_past_a_full_batch_of_already_escalated(
+    db: sessionmaker[Session], settings: Settings, client: TestClient
+) -> None:
     seed_missed(db, 3, escalated_on=date(2027, 1, 20))  # done today, and the first by id
     seed_missed(db, 2, tag="b")
     report = PassReport()
@@ -48,7 +57,9 @@ def test_escalation_gets_past_a_full_batch_of_already_escalated(db, settings, cl
         assert s.scalar(behind) == 0
 
 
-def test_escalation_walks_every_batch_in_one_pass(db, settings, client):
+def test_escalation_walks_every_batch_in_one_pass(
+    db: sessionmaker[Session], settings: Settings, client: TestClient
+) -> None:
     seed_missed(db, 5)
     report = PassReport()
     escalate(sessions=db, settings=settings, now=AFTER_SLOT, report=report, limit=2)
@@ -58,7 +69,9 @@ def test_escalation_walks_every_batch_in_one_pass(db, settings, client):
     assert again.escalated == 0
 
 
-def test_a_set_stop_flag_ends_escalation_before_it_starts(db, settings, client):
+def test_a_set_stop_flag_ends_escalation_before_it_starts(
+    db: sessionmaker[Session], settings: Settings, client: TestClient
+) -> None:
     seed_missed(db, 2)
     stop, report = threading.Event(), PassReport()
     stop.set()
@@ -81,11 +94,13 @@ class Blocking(RecordingNotifier):
         super().send(message)
 
 
-def test_stop_ends_the_pass_after_the_send_in_progress(db, client, settings, clock):
+def test_stop_ends_the_pass_after_the_send_in_progress(
+    db: sessionmaker[Session], client: TestClient, settings: Settings, clock: FrozenClock
+) -> None:
     seed(db, clock, 3)
     hook = Blocking()
     scheduler = Scheduler(
-        sessions=client.app.state.sessionmaker,
+        sessions=cast(FastAPI, client.app).state.sessionmaker,
         settings=settings,
         clock=clock,
         interval=3600,
@@ -105,12 +120,14 @@ def test_stop_ends_the_pass_after_the_send_in_progress(db, client, settings, clo
     assert rows == [("pending", None), ("pending", None), ("sent", scheduler.worker)]
 
 
-def test_async_stop_leaves_the_event_loop_free_while_a_send_finishes(db, client, settings, clock):
+def test_async_stop_leaves_the_event_loop_free_while_a_send_finishes(
+    db: sessionmaker[Session], client: TestClient, settings: Settings, clock: FrozenClock
+) -> None:
     seed(db, clock, 1)
     hook = Blocking()
     app = FastAPI()
     app.state.reminder_scheduler = scheduler = Scheduler(
-        sessions=client.app.state.sessionmaker,
+        sessions=cast(FastAPI, client.app).state.sessionmaker,
         settings=settings,
         clock=clock,
         interval=3600,
