@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,9 +61,11 @@ class Killer:
 
 
 @pytest.fixture
-def killer(client, db, request) -> Iterator[Killer]:
+def killer(
+    client: TestClient, db: sessionmaker[Session], request: pytest.FixtureRequest
+) -> Iterator[Killer]:
     """A Killer on the app's engine, removed again after the test."""
-    engine: Engine = client.app.state.engine
+    engine: Engine = cast(FastAPI, client.app).state.engine
     k = Killer(engine, db, request.param)
     event.listen(engine, "before_cursor_execute", k.before_execute)
     event.listen(engine, "commit", k.before_commit)
@@ -70,13 +74,14 @@ def killer(client, db, request) -> Iterator[Killer]:
     event.remove(engine, "commit", k.before_commit)
 
 
-def _open_case(client, pm) -> dict[str, Any]:
+def _open_case(client: TestClient, pm: dict[str, str]) -> dict[str, Any]:
     contract = client.post("/api/contracts", json=CONTRACT, headers=pm)
     assert contract.status_code == 201, contract.text
     body = {"workflow": "approval", "contract_id": contract.json()["id"]}
     case = client.post("/api/cases", json=body, headers=pm)
     assert case.status_code == 201, case.text
-    return case.json()
+    opened: dict[str, Any] = case.json()
+    return opened
 
 
 @pytest.mark.parametrize(
@@ -85,8 +90,12 @@ def _open_case(client, pm) -> dict[str, Any]:
     indirect=True,
 )
 def test_a_connection_killed_mid_transition_leaves_nothing_half_done(
-    client, pm, killer, is_postgres, caplog
-):
+    client: TestClient,
+    pm: dict[str, str],
+    killer: Killer,
+    is_postgres: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     if not is_postgres:
         pytest.skip(NOT_ON_SQLITE)
     case = _open_case(client, pm)

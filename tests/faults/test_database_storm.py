@@ -15,6 +15,7 @@ import time
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.server import serve
 
@@ -50,7 +51,9 @@ async def _load(base: str, headers: dict[str, str], stop: threading.Event) -> li
     return outcomes
 
 
-def test_killing_every_connection_under_load_is_503_at_worst_and_heals(db_url, db, pm, is_postgres):
+def test_killing_every_connection_under_load_is_503_at_worst_and_heals(
+    db_url: str, db: sessionmaker[Session], pm: dict[str, str], is_postgres: bool
+) -> None:
     if not is_postgres:
         pytest.skip("needs PostgreSQL: an SQLite file has no server connections to kill")
     env = {"HANDOVER_DATABASE_URL": db_url, "HANDOVER_ENVIRONMENT": "test"}

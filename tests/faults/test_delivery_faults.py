@@ -9,14 +9,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import FrozenClock
 from app.config import Settings
@@ -34,7 +36,17 @@ from tests.deadlines.test_reminders_flow import create, reminders
 SLOT = datetime(2026, 12, 3, 9, tzinfo=UTC)
 
 
-def _settings(db_url: str, **overrides) -> Settings:
+class _Overrides(TypedDict, total=False):
+    """The Settings fields these tests vary."""
+
+    smtp_host: str
+    smtp_port: int
+    webhook_url: str
+    webhook_secret: str
+    webhook_timeout_seconds: float
+
+
+def _settings(db_url: str, **overrides: Unpack[_Overrides]) -> Settings:
     return Settings(
         database_url=db_url,
         environment="test",
@@ -44,7 +56,7 @@ def _settings(db_url: str, **overrides) -> Settings:
     )
 
 
-def seed_emails(db, n: int, due: datetime) -> None:
+def seed_emails(db: sessionmaker[Session], n: int, due: datetime) -> None:
     """One deadline with n due e-mail reminders to n addresses, planned for today's roster."""
     with db.begin() as s:
         d = Deadline(
@@ -81,7 +93,9 @@ def _keys(box: Mailbox) -> list[str]:
     return [str(m[KEY_HEADER]) for m in box.messages]
 
 
-def test_smtp_down_then_back_delivers_once(db_url, clock, make_user):
+def test_smtp_down_then_back_delivers_once(
+    db_url: str, clock: FrozenClock, make_user: Callable[..., dict[str, str]]
+) -> None:
     port = free_port()  # nothing listens here yet: the relay is down
     settings = _settings(db_url, smtp_host="127.0.0.1", smtp_port=port)
     app = create_app(settings, clock)
@@ -143,8 +157,12 @@ def hanging_hook() -> Iterator[str]:
 
 
 def test_a_hanging_webhook_times_out_and_the_scheduler_carries_on(
-    db_url, clock, make_user, mailbox, hanging_hook
-):
+    db_url: str,
+    clock: FrozenClock,
+    make_user: Callable[..., dict[str, str]],
+    mailbox: tuple[Mailbox, int],
+    hanging_hook: str,
+) -> None:
     box, port = mailbox
     timeout = 0.5
     settings = _settings(
@@ -186,14 +204,18 @@ def test_a_hanging_webhook_times_out_and_the_scheduler_carries_on(
 
 
 def test_a_runner_killed_between_claim_and_send_is_sent_once_after_its_lease(
-    db, db_url, client, clock, mailbox
-):
+    db: sessionmaker[Session],
+    db_url: str,
+    client: TestClient,
+    clock: FrozenClock,
+    mailbox: tuple[Mailbox, int],
+) -> None:
     box, port = mailbox
     settings = _settings(db_url, smtp_host="127.0.0.1", smtp_port=port)
     seed_emails(db, 5, clock.now())
     with db.begin() as s:  # this runner claims, then dies before sending anything
         assert len(claim_due(s, REMINDERS, now=clock.now(), worker="killed", limit=10)) == 5
-    sessions = client.app.state.sessionmaker
+    sessions = cast(FastAPI, client.app).state.sessionmaker
     live = run_pass(sessions=sessions, settings=settings, clock=clock)
     assert live.delivery.claimed == 0 and box.messages == []  # the lease still protects them
     clock.advance(seconds=settings.reminder_lease_seconds + 1)
@@ -237,7 +259,9 @@ def slow_relay() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
-def test_two_schedulers_and_a_cron_pass_racing_send_each_mail_once(db, db_url, slow_relay):
+def test_two_schedulers_and_a_cron_pass_racing_send_each_mail_once(
+    db: sessionmaker[Session], db_url: str, slow_relay: tuple[Mailbox, int]
+) -> None:
     box, port = slow_relay
     # More rows than two batches of 100: each runner claims again and again, against the others.
     n = 300
