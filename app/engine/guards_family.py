@@ -226,7 +226,10 @@ def dependencies_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str |
     if not waiting_on:
         return None
     listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in waiting_on)
-    return f"This line depends on lines that are not {' or '.join(params['states'])} yet: {listed}."
+    return (
+        f"This line depends on lines that are not {' or '.join(params['states'])} yet: {listed}."
+        " Remove a dependency that no longer holds."
+    )
 
 
 @guard(
