@@ -20,6 +20,7 @@ from app.errors import NotFound, Unprocessable
 from app.etag import check_version
 
 COMPONENT_WORKFLOW = "service_component"
+CANCELLED = "cancelled"
 
 
 def listed(session: Session, case: Case) -> list[Case]:
@@ -30,13 +31,13 @@ def listed(session: Session, case: Case) -> list[Case]:
 def add(ctx: Ctx, *, case: Case, other: Case, if_match: int | None) -> bool:
     """Record that `case` needs `other` live first; False when it already did (no change)."""
     check_version("case", case.version, if_match=if_match, expected=None)
+    if queries.edge(ctx.session, case.id, other.id) is not None:
+        return False  # recorded already, so it met the rules then: saying it again is no change
     problems = _problems(ctx.session, case, other)
     if problems:
         raise Unprocessable(
             " ".join(p["message"] for p in problems), code="invalid_dependency", problems=problems
         )
-    if queries.edge(ctx.session, case.id, other.id) is not None:
-        return False
     now = ctx.clock.now()
     ctx.session.add(ComponentDependency(case_id=case.id, depends_on_id=other.id, created_at=now))
     _changed(ctx, case, other, "component.dependency_added")
@@ -61,6 +62,9 @@ def _problems(session: Session, case: Case, other: Case) -> list[dict[str, str]]
             found.append(_problem("not_a_component", f"case {c.id} is not a service component."))
     if found:
         return found
+    if other.state == CANCELLED:
+        # A cancelled line never goes live: depending on it would block the cutover for good.
+        return [_problem("cancelled_line", f"case {other.id} is cancelled; it will never be live.")]
     if case.id == other.id:
         return [_problem("self_dependency", f"case {case.id} cannot depend on itself.")]
     if case.parent_id != other.parent_id:

@@ -63,6 +63,10 @@ def test_a_cycle_and_a_self_dependency_are_refused_with_reasons(flow: Flow) -> N
     assert res.status_code == 422 and codes(res) == ["self_dependency"]
     res = _put(flow, a, review)
     assert res.status_code == 422 and codes(res) == ["not_a_component"]
+    flow.fire(flow.sro, c, "cancel", reason="no longer needed")
+    assert _put(flow, b, c).status_code == 200  # recorded before: no change
+    res = _put(flow, a, c)  # a cancelled line never goes live: it cannot be depended on anew
+    assert res.status_code == 422 and codes(res) == ["cancelled_line"]
 
 
 def test_a_line_of_another_review_is_refused(flow: Flow) -> None:
