@@ -13,6 +13,7 @@ from app.audit.router import router as audit_router
 from app.auth.brake import AuthBrake
 from app.auth.cache import TokenCache
 from app.auth.router import router as auth_router
+from app.cases.dependency_router import router as dependencies_router
 from app.cases.router import router as cases_router
 from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         audit_router,
         workflows_router,
         cases_router,
+        dependencies_router,
         deadlines_router,
         handover_router,
         reminders_router,

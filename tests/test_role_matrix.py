@@ -53,6 +53,13 @@ MATRIX: dict[tuple[str, str], object] = {
     ("POST", "/api/cases/{case_id}/transitions"): IN_ENDPOINT,
     ("POST", "/api/cases/{case_id}/components"): IN_ENDPOINT,
     ("GET", "/api/cases/{case_id}/events"): ANY,
+    ("GET", "/api/cases/{case_id}/dependencies"): ANY,
+    ("PUT", "/api/cases/{case_id}/dependencies/{other_id}"): frozenset(
+        {"programme_manager", "service_owner"}
+    ),
+    ("DELETE", "/api/cases/{case_id}/dependencies/{other_id}"): frozenset(
+        {"programme_manager", "service_owner"}
+    ),
     ("GET", "/api/deadlines"): ANY,
     ("GET", "/api/deadlines/{deadline_id}"): ANY,
     ("POST", "/api/deadlines/{deadline_id}/waive"): frozenset(
@@ -108,6 +115,7 @@ def _url(path: str) -> str:
         notification_id=1,
         component_id=1,
         task_id=1,
+        other_id=2,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.service import Actor
+from app.cases import dependency_queries
 from app.cases.models import Case
 from app.clock import Clock
 from app.contracts.models import Contract
@@ -170,6 +171,10 @@ def guard_context(
     parent_id = case.parent_id
     if parent_id is not None:
         view["parent"] = LazyMapping(lambda: parent_view(session, parent_id))
+        # The lines of the same review this one needs live first (app/cases/dependencies.py).
+        view["depends_on"] = LazySequence(
+            lambda: [case_view(c) for c in dependency_queries.depends_on(session, case.id)]
+        )
     return GuardContext(
         actor=actor.name,
         roles=actor.roles,

@@ -72,6 +72,18 @@ class Component(Base):
     created_at: Mapped[datetime]
 
 
+class ComponentDependency(Base):
+    """One service line needs another of the same review live first (issue 14)."""
+
+    __tablename__ = "component_dependency"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    """The component case that waits."""
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True, index=True)
+    """The component case that must be live first."""
+    created_at: Mapped[datetime]
+
+
 class IdempotencyRecord(Base):
     """The stored response of a POST sent with an Idempotency-Key."""
 

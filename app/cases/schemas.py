@@ -156,3 +156,20 @@ class TransitionResult(BaseModel):
 
     case: CaseOut
     event: AuditEventOut
+
+
+class DependencyOut(BaseModel):
+    """A component case another one needs live first."""
+
+    id: int
+    title: str
+    state: str
+    final: bool
+
+
+class DependencyList(BaseModel):
+    """The component cases a case depends on, and the case's version (its ETag)."""
+
+    case_id: int
+    version: int
+    items: list[DependencyOut]

@@ -34,7 +34,7 @@ class GuardContext:
 # What `case.` and `contract.` paths may name (cases/context.py builds these views; a test
 # holds the two to each other).
 CASE_FIELDS = frozenset(
-    {"id", "state", "data", "route", "workflow", "title", "name", "final", "parent"}
+    {"id", "state", "data", "route", "workflow", "title", "name", "final", "parent", "depends_on"}
 )
 CONTRACT_FIELDS = frozenset(
     {

@@ -212,6 +212,27 @@ def handover_checklist_complete(ctx: GuardContext, _params: Mapping[str, Any]) -
 
 
 @guard(
+    "dependencies_in_state",
+    Param("states", "list[str]", names="state"),
+    looks_at=("dependencies",),
+)
+def dependencies_in_state(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+    """Every line this case depends on (of its review) is in one of `states`, e.g. live."""
+    # Cabinet Office, "Guidance on exiting major IT contracts" (2017), and service
+    # transition practice: a line is not cut over before the services it relies on run.
+    waiting_on = [
+        c for c in ctx.case.get("depends_on") or () if c.get("state") not in params["states"]
+    ]
+    if not waiting_on:
+        return None
+    listed = ", ".join(f"{_child_label(c)} in {c.get('state')}" for c in waiting_on)
+    return (
+        f"This line depends on lines that are not {' or '.join(params['states'])} yet: {listed}."
+        " Remove a dependency that no longer holds."
+    )
+
+
+@guard(
     "parent_in_state",
     Param("states", "list[str]", names="state", of_workflow="parent"),
     looks_at=("parent",),

@@ -40,5 +40,5 @@ def test_guards_may_name_what_the_views_hold(
     with db.begin() as session:
         row = session.get(Case, case["id"])
         assert row is not None
-        assert CASE_FIELDS - {"parent"} == set(case_view(row))
+        assert CASE_FIELDS - {"parent", "depends_on"} == set(case_view(row))
         assert set(contract_view(session, contract["id"])) >= CONTRACT_FIELDS
