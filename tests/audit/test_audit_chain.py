@@ -6,17 +6,20 @@ import csv
 import io
 import itertools
 import threading
+from collections.abc import Callable
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.service import verify
 
 CONTRACT = {"reference": "R-1", "title": "Hosting", "buyer": {"name": "Home Office"}}
 
 
-def _contracts(client, headers, n):
+def _contracts(client: TestClient, headers: dict[str, str], n: int) -> None:
     for i in range(n):
         res = client.post(
             "/api/contracts", json={**CONTRACT, "reference": f"R-{i}"}, headers=headers
@@ -24,7 +27,7 @@ def _contracts(client, headers, n):
         assert res.status_code == 201
 
 
-def test_chain_verifies_and_links(client, pm):
+def test_chain_verifies_and_links(client: TestClient, pm: dict[str, str]) -> None:
     _contracts(client, pm, 3)
     events = client.get("/api/audit/events", headers=pm).json()["items"]
     assert [e["seq"] for e in events] == [1, 2, 3]
@@ -37,14 +40,16 @@ def test_chain_verifies_and_links(client, pm):
     assert result["strays"] == []
 
 
-def test_the_database_refuses_update_and_delete(client, pm, db):
+def test_the_database_refuses_update_and_delete(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     _contracts(client, pm, 1)
     for sql in ("UPDATE audit_event SET reason = 'edited'", "DELETE FROM audit_event"):
         with pytest.raises(DBAPIError, match="append-only"), db.begin() as session:
             session.execute(text(sql))
 
 
-def _behind_the_back(db, is_postgres, sql):
+def _behind_the_back(db: sessionmaker[Session], is_postgres: bool, sql: str) -> None:
     """Edit the table as someone with database access would, bypassing the trigger."""
     with db.begin() as session:
         if is_postgres:
@@ -55,7 +60,9 @@ def _behind_the_back(db, is_postgres, sql):
         session.execute(text(sql))
 
 
-def test_an_edited_event_is_caught(client, pm, db, is_postgres):
+def test_an_edited_event_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], is_postgres: bool
+) -> None:
     _contracts(client, pm, 4)
     second = client.get("/api/audit/events", headers=pm).json()["items"][1]
     _behind_the_back(
@@ -67,7 +74,9 @@ def test_an_edited_event_is_caught(client, pm, db, is_postgres):
     assert "altered" in result["problem"]
 
 
-def test_an_edited_json_column_is_caught(client, pm, db, is_postgres):
+def test_an_edited_json_column_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], is_postgres: bool
+) -> None:
     _contracts(client, pm, 3)
     second = client.get("/api/audit/events", headers=pm).json()["items"][1]
     sql = f"UPDATE audit_event SET roles = '[\"admin\"]' WHERE id = {second['id']}"
@@ -77,7 +86,9 @@ def test_an_edited_json_column_is_caught(client, pm, db, is_postgres):
     assert "MAC" in result["problem"]
 
 
-def test_a_deleted_event_is_caught(client, pm, db, is_postgres):
+def test_a_deleted_event_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], is_postgres: bool
+) -> None:
     _contracts(client, pm, 4)
     events = client.get("/api/audit/events", headers=pm).json()["items"]
     _behind_the_back(db, is_postgres, f"DELETE FROM audit_event WHERE id = {events[1]['id']}")
@@ -86,7 +97,9 @@ def test_a_deleted_event_is_caught(client, pm, db, is_postgres):
     assert result["first_bad"] == events[2]["id"]
 
 
-def test_a_truncated_tail_is_caught(client, pm, db, is_postgres):
+def test_a_truncated_tail_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], is_postgres: bool
+) -> None:
     _contracts(client, pm, 3)
     events = client.get("/api/audit/events", headers=pm).json()["items"]
     _behind_the_back(db, is_postgres, f"DELETE FROM audit_event WHERE id = {events[-1]['id']}")
@@ -96,7 +109,7 @@ def test_a_truncated_tail_is_caught(client, pm, db, is_postgres):
     assert "head" in (result.problem or "")  # the head row still names the cut event
 
 
-def test_concurrent_writers_never_fork_the_chain(client, pm):
+def test_concurrent_writers_never_fork_the_chain(client: TestClient, pm: dict[str, str]) -> None:
     errors: list[int] = []
 
     def writer(k: int) -> None:
@@ -117,7 +130,9 @@ def test_concurrent_writers_never_fork_the_chain(client, pm):
     assert (result["ok"], result["events"], result["first_bad"]) == (True, 30, None)
 
 
-def test_filters_paging_and_csv(client, pm, make_user):
+def test_filters_paging_and_csv(
+    client: TestClient, pm: dict[str, str], make_user: Callable[..., dict[str, str]]
+) -> None:
     other = make_user("morgan", "contract_manager")
     _contracts(client, pm, 3)
     res = client.post("/api/contracts", json={**CONTRACT, "reference": "M"}, headers=other)

@@ -7,11 +7,15 @@ import os
 import subprocess
 import sys
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import verify as verifier
 from app.audit.models import AuditEvent
 from app.audit.service import verify
+from app.config import Settings
 from app.outbox.models import OutboxMessage
 
 CONTRACT = {"reference": "R-1", "title": "Hosting", "buyer": {"name": "Home Office"}}
@@ -30,7 +34,7 @@ def _cli(db_url: str, *args: str, **extra: str) -> subprocess.CompletedProcess[s
     )
 
 
-def _contracts(client, headers, n, prefix="R"):
+def _contracts(client: TestClient, headers: dict[str, str], n: int, prefix: str = "R") -> None:
     for i in range(n):
         res = client.post(
             "/api/contracts", json={**CONTRACT, "reference": f"{prefix}-{i}"}, headers=headers
@@ -38,7 +42,13 @@ def _contracts(client, headers, n, prefix="R"):
         assert res.status_code == 201, res.text
 
 
-def test_checkpoint_then_verify_since_it(client, pm, db, db_url, settings):
+def test_checkpoint_then_verify_since_it(
+    client: TestClient,
+    pm: dict[str, str],
+    db: sessionmaker[Session],
+    db_url: str,
+    settings: Settings,
+) -> None:
     _contracts(client, pm, 3)
     done = _cli(db_url, "checkpoint", HANDOVER_WEBHOOK_URL="http://127.0.0.1:9/anchors")
     assert done.returncode == 0, done.stderr
@@ -63,7 +73,13 @@ def test_checkpoint_then_verify_since_it(client, pm, db, db_url, settings):
     assert (api_since["ok"], api_since["since_seq"], api_since["events"]) == (True, 3, 4)
 
 
-def test_verify_exits_1_naming_the_missing_anchored_head(client, pm, db, db_url, is_postgres):
+def test_verify_exits_1_naming_the_missing_anchored_head(
+    client: TestClient,
+    pm: dict[str, str],
+    db: sessionmaker[Session],
+    db_url: str,
+    is_postgres: bool,
+) -> None:
     _contracts(client, pm, 3)
     assert _cli(db_url, "checkpoint").returncode == 0
     with db.begin() as session:
@@ -80,7 +96,9 @@ def test_verify_exits_1_naming_the_missing_anchored_head(client, pm, db, db_url,
     assert _cli(db_url, "checkpoint").returncode == 1  # a broken chain is never checkpointed
 
 
-def test_rotate_key_appends_a_key_that_signs_from_then_on(client, pm, db_url, settings):
+def test_rotate_key_appends_a_key_that_signs_from_then_on(
+    client: TestClient, pm: dict[str, str], db_url: str, settings: Settings
+) -> None:
     _contracts(client, pm, 1)
     out = _cli(db_url, "rotate-key")
     assert out.returncode == 0, out.stderr
@@ -92,8 +110,12 @@ def test_rotate_key_appends_a_key_that_signs_from_then_on(client, pm, db_url, se
 
 
 def test_parallel_ranges_verify_and_a_break_in_a_later_range_is_named(
-    client, pm, db, monkeypatch, is_postgres
-):
+    client: TestClient,
+    pm: dict[str, str],
+    db: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+    is_postgres: bool,
+) -> None:
     monkeypatch.setattr(verifier, "PARALLEL_FROM", 0)
     _contracts(client, pm, 9)
     with db() as session:
@@ -110,7 +132,7 @@ def test_parallel_ranges_verify_and_a_break_in_a_later_range_is_named(
     assert (result.ok, result.first_bad) == (False, eighth)
 
 
-def test_production_refuses_to_serve_without_audit_key_and_anchor_files(db_url):
+def test_production_refuses_to_serve_without_audit_key_and_anchor_files(db_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
     env |= {
         "HANDOVER_DATABASE_URL": db_url,

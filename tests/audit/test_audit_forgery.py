@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import chain, keys, stored
 from app.audit.models import AuditEvent, AuditHead
@@ -23,7 +25,7 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"audit_anchor_every": 1})
 
 
-def _contracts(client, headers, n, prefix="R"):
+def _contracts(client: TestClient, headers: dict[str, str], n: int, prefix: str = "R") -> None:
     for i in range(n):
         res = client.post(
             "/api/contracts", json={**CONTRACT, "reference": f"{prefix}-{i}"}, headers=headers
@@ -31,11 +33,12 @@ def _contracts(client, headers, n, prefix="R"):
         assert res.status_code == 201, res.text
 
 
-def _verify(client, headers, **params) -> dict[str, Any]:
-    return client.get("/api/audit/verify", params=params, headers=headers).json()
+def _verify(client: TestClient, headers: dict[str, str], **params: str | int) -> dict[str, Any]:
+    result: dict[str, Any] = client.get("/api/audit/verify", params=params, headers=headers).json()
+    return result
 
 
-def _events(db) -> list[AuditEvent]:
+def _events(db: sessionmaker[Session]) -> list[AuditEvent]:
     with db() as session:
         return list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)))
 
@@ -59,16 +62,16 @@ def _fields(seq: int, actor: str = "mallory", **extra: Any) -> dict[str, Any]:
     return {**base, **extra}
 
 
-def _insert(session, fields: dict[str, Any], prev: str, hash_: str, **columns: Any) -> int:
+def _insert(session: Session, fields: dict[str, Any], prev: str, hash_: str, **columns: Any) -> int:
     values = {**fields, "prev_hash": prev, "hash": hash_, **columns}
     return session.execute(insert(AuditEvent).values(values).returning(AuditEvent.id)).scalar_one()
 
 
-def _move_head(session, seq: int, hash_: str) -> None:
+def _move_head(session: Session, seq: int, hash_: str) -> None:
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=hash_))
 
 
-def _delete_from(db, is_postgres, seq: int) -> None:
+def _delete_from(db: sessionmaker[Session], is_postgres: bool, seq: int) -> None:
     """Drop the append-only triggers, as a table owner may, and delete from `seq` on."""
     with db.begin() as session:
         if is_postgres:
@@ -78,14 +81,16 @@ def _delete_from(db, is_postgres, seq: int) -> None:
         session.execute(text(f"DELETE FROM audit_event WHERE seq >= {seq}"))
 
 
-def _forge_public(session, seq: int, prev: str, **extra: Any) -> tuple[int, str]:
+def _forge_public(session: Session, seq: int, prev: str, **extra: Any) -> tuple[int, str]:
     """An event hashed with the public algorithm, as the code before keys wrote them."""
     fields = _fields(seq, **extra)
     hash_ = chain.event_hash(prev, fields)
     return _insert(session, fields, prev, hash_), hash_
 
 
-def test_a_forged_public_event_with_the_head_moved_is_caught(client, pm, db):
+def test_a_forged_public_event_with_the_head_moved_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     _contracts(client, pm, 3)
     head = _events(db)[-1]
     with db.begin() as session:
@@ -96,7 +101,9 @@ def test_a_forged_public_event_with_the_head_moved_is_caught(client, pm, db):
     assert "not written by Handover" in result["problem"]
 
 
-def _insert_signed(session, ring: keys.KeyRing, fields: dict[str, Any], prev: str):
+def _insert_signed(
+    session: Session, ring: keys.KeyRing, fields: dict[str, Any], prev: str
+) -> tuple[int, str]:
     """Write an event signed with `ring`'s current key exactly as the service would."""
     values = stored.row_values(fields, ring.current_id, prev)
     hash_ = ring.mac(ring.current_id, stored.mac_message(stored.signed_texts(values)))
@@ -104,7 +111,9 @@ def _insert_signed(session, ring: keys.KeyRing, fields: dict[str, Any], prev: st
     return session.execute(statement, {**values, "hash": hash_}).scalar_one(), hash_
 
 
-def test_an_event_signed_with_a_guessed_key_is_caught(client, pm, db):
+def test_an_event_signed_with_a_guessed_key_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     _contracts(client, pm, 2)
     head = _events(db)[-1]
     guessed = keys.KeyRing({head.key_id or "": b"x" * 32}, head.key_id or "")
@@ -116,7 +125,9 @@ def test_an_event_signed_with_a_guessed_key_is_caught(client, pm, db):
     assert "MAC does not match" in result["problem"]
 
 
-def test_a_suffix_rewritten_after_dropping_the_triggers_is_caught(client, pm, db, is_postgres):
+def test_a_suffix_rewritten_after_dropping_the_triggers_is_caught(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], is_postgres: bool
+) -> None:
     _contracts(client, pm, 5)
     events = _events(db)
     _delete_from(db, is_postgres, seq=4)
@@ -130,8 +141,12 @@ def test_a_suffix_rewritten_after_dropping_the_triggers_is_caught(client, pm, db
 
 
 def test_a_suffix_rewritten_with_the_key_fails_against_the_anchors(
-    client, pm, db, is_postgres, settings
-):
+    client: TestClient,
+    pm: dict[str, str],
+    db: sessionmaker[Session],
+    is_postgres: bool,
+    settings: Settings,
+) -> None:
     # Even someone holding the key cannot rewrite what was anchored outside the database.
     _contracts(client, pm, 4)
     events = _events(db)
@@ -150,8 +165,8 @@ def test_a_suffix_rewritten_with_the_key_fails_against_the_anchors(
 
 
 def test_a_cut_tail_with_the_head_moved_back_names_the_missing_anchored_head(
-    client, pm, db, is_postgres
-):
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], is_postgres: bool
+) -> None:
     _contracts(client, pm, 5)
     events = _events(db)
     _delete_from(db, is_postgres, seq=4)
@@ -163,7 +178,9 @@ def test_a_cut_tail_with_the_head_moved_back_names_the_missing_anchored_head(
     assert "chain ends at seq 3" in result["problem"]
 
 
-def test_a_stray_row_at_the_next_seq_does_not_stop_writes_and_is_reported(client, pm, db):
+def test_a_stray_row_at_the_next_seq_does_not_stop_writes_and_is_reported(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     _contracts(client, pm, 2)
     head = _events(db)[-1]
     with db.begin() as session:
@@ -175,7 +192,9 @@ def test_a_stray_row_at_the_next_seq_does_not_stop_writes_and_is_reported(client
     assert "the chain itself verifies" in result["problem"]
 
 
-def test_a_stray_row_beyond_the_head_is_reported(client, pm, db):
+def test_a_stray_row_beyond_the_head_is_reported(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     _contracts(client, pm, 2)
     with db.begin() as session:
         stray = _insert(session, _fields(9), "0" * 64, "f" * 64)
@@ -183,7 +202,9 @@ def test_a_stray_row_beyond_the_head_is_reported(client, pm, db):
     assert (result["ok"], result["first_bad"]) == (False, stray)
 
 
-def test_public_events_from_before_keys_still_verify_as_a_prefix(client, pm, db):
+def test_public_events_from_before_keys_still_verify_as_a_prefix(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     # What `db upgrade` leaves: events of the public scheme, then keyed ones after them.
     prev = "0" * 64
     with db.begin() as session:
@@ -197,7 +218,9 @@ def test_public_events_from_before_keys_still_verify_as_a_prefix(client, pm, db)
     assert (result["ok"], result["events"]) == (True, 4), result
 
 
-def test_rotated_keys_all_verify_and_a_missing_key_is_named(client, pm, db, settings):
+def test_rotated_keys_all_verify_and_a_missing_key_is_named(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], settings: Settings
+) -> None:
     path = settings.audit_key_file
     assert path is not None
     _contracts(client, pm, 2)
@@ -213,7 +236,9 @@ def test_rotated_keys_all_verify_and_a_missing_key_is_named(client, pm, db, sett
     assert "which the audit key file does not hold" in result["problem"]
 
 
-def test_an_edited_anchor_file_is_refused(client, pm, settings):
+def test_an_edited_anchor_file_is_refused(
+    client: TestClient, pm: dict[str, str], settings: Settings
+) -> None:
     _contracts(client, pm, 2)
     path = settings.audit_anchor_file
     assert path is not None

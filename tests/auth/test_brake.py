@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi.testclient import TestClient
 
+from app.clock import FrozenClock
+from app.config import Settings
 from app.main import create_app
 
 BAD = {"Authorization": "Bearer hov_" + "x" * 40}
 
 
-def _client(settings, clock, **limits) -> TestClient:
+def _client(settings: Settings, clock: FrozenClock, **limits: int) -> TestClient:
     return TestClient(create_app(settings.model_copy(update=limits), clock))
 
 
-def test_an_address_guessing_tokens_gets_429_with_retry_after(settings, clock, make_user):
+def test_an_address_guessing_tokens_gets_429_with_retry_after(
+    settings: Settings, clock: FrozenClock, make_user: Callable[..., dict[str, str]]
+) -> None:
     good = make_user("gina", "viewer")
     with _client(settings, clock, auth_failures_per_address=5) as client:
         for n in range(5):
@@ -29,7 +35,9 @@ def test_an_address_guessing_tokens_gets_429_with_retry_after(settings, clock, m
         assert client.get("/api/me", headers=good).status_code == 200
 
 
-def test_one_token_tried_again_and_again_is_braked_on_its_own(settings, clock):
+def test_one_token_tried_again_and_again_is_braked_on_its_own(
+    settings: Settings, clock: FrozenClock
+) -> None:
     with _client(settings, clock, auth_failures_per_token=3) as client:
         statuses = [client.get("/api/me", headers=BAD).status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
@@ -37,6 +45,6 @@ def test_one_token_tried_again_and_again_is_braked_on_its_own(settings, clock):
         assert client.get("/api/me", headers=other).status_code == 401
 
 
-def test_a_missing_token_is_not_a_failed_guess(settings, clock):
+def test_a_missing_token_is_not_a_failed_guess(settings: Settings, clock: FrozenClock) -> None:
     with _client(settings, clock, auth_failures_per_address=2) as client:
         assert {client.get("/api/me").status_code for _ in range(5)} == {401}

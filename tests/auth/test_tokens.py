@@ -7,21 +7,24 @@ import subprocess
 import sys
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth import service as auth
 from app.auth.models import ApiToken, User
+from app.clock import FrozenClock
 from app.config import Settings
 
 
-def test_me(client, pm):
+def test_me(client: TestClient, pm: dict[str, str]) -> None:
     res = client.get("/api/me", headers=pm)
     assert res.status_code == 200
     assert res.json()["name"] == "priya"
     assert res.json()["roles"] == ["programme_manager"]
 
 
-def test_missing_and_malformed_tokens_are_401(client):
+def test_missing_and_malformed_tokens_are_401(client: TestClient) -> None:
     for headers in (
         {},
         {"Authorization": "Basic abc"},
@@ -35,7 +38,9 @@ def test_missing_and_malformed_tokens_are_401(client):
         assert res.json()["error"] in {"missing_token", "invalid_token"}
 
 
-def test_tokens_are_stored_hashed(client, pm, db):
+def test_tokens_are_stored_hashed(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     token = pm["Authorization"].split()[1]
     with db() as session:
         stored = session.scalars(select(ApiToken.token_hash)).all()
@@ -43,7 +48,9 @@ def test_tokens_are_stored_hashed(client, pm, db):
     assert auth.hash_token(token) in stored
 
 
-def test_revoked_token_is_401(client, pm, db, clock):
+def test_revoked_token_is_401(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], clock: FrozenClock
+) -> None:
     with db.begin() as session:
         assert auth.revoke_user_tokens(session=session, name="priya", now=clock.now()) == 1
     res = client.get("/api/me", headers=pm)
@@ -51,14 +58,18 @@ def test_revoked_token_is_401(client, pm, db, clock):
     assert "revoked" in res.json()["detail"]
 
 
-def test_a_cached_token_is_refused_at_once_when_revoked_here(client, pm, db, clock):
+def test_a_cached_token_is_refused_at_once_when_revoked_here(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], clock: FrozenClock
+) -> None:
     assert client.get("/api/me", headers=pm).status_code == 200  # now cached
     with db.begin() as session:
         assert auth.revoke_user_tokens(session=session, name="priya", now=clock.now()) == 1
     assert client.get("/api/me", headers=pm).status_code == 401
 
 
-def test_a_change_made_elsewhere_is_seen_once_the_cached_entry_ages_out(client, pm, db, clock):
+def test_a_change_made_elsewhere_is_seen_once_the_cached_entry_ages_out(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], clock: FrozenClock
+) -> None:
     assert client.get("/api/me", headers=pm).status_code == 200
     with db.begin() as session:  # as another instance would: straight to the table
         session.execute(update(ApiToken).values(revoked_at=clock.now()))
@@ -69,7 +80,9 @@ def test_a_change_made_elsewhere_is_seen_once_the_cached_entry_ages_out(client, 
     assert "revoked" in res.json()["detail"]
 
 
-def test_a_cached_token_still_expires_on_time(client, db, clock):
+def test_a_cached_token_still_expires_on_time(
+    client: TestClient, db: sessionmaker[Session], clock: FrozenClock
+) -> None:
     with db.begin() as session:
         user = auth.create_user(session=session, name="brief", roles=["viewer"], now=clock.now())
         token = auth.issue_token(
@@ -84,7 +97,9 @@ def test_a_cached_token_still_expires_on_time(client, db, clock):
     assert client.get("/api/me", headers=headers).status_code == 401
 
 
-def test_expired_token_is_401(client, db, clock):
+def test_expired_token_is_401(
+    client: TestClient, db: sessionmaker[Session], clock: FrozenClock
+) -> None:
     with db.begin() as session:
         user = auth.create_user(session=session, name="temp", roles=["viewer"], now=clock.now())
         token = auth.issue_token(
@@ -98,7 +113,7 @@ def test_expired_token_is_401(client, db, clock):
     assert "expired" in res.json()["detail"]
 
 
-def _cli(db_url, *args):
+def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
@@ -109,7 +124,9 @@ def _cli(db_url, *args):
     )
 
 
-def test_cli_creates_users_and_revokes_tokens(client, db, db_url, clock):
+def test_cli_creates_users_and_revokes_tokens(
+    client: TestClient, db: sessionmaker[Session], db_url: str, clock: FrozenClock
+) -> None:
     made = _cli(db_url, "users", "create", "olu", "--role", "service_owner", "--role", "assessor")
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
@@ -131,7 +148,7 @@ def test_cli_creates_users_and_revokes_tokens(client, db, db_url, clock):
         ]
 
 
-def test_cli_audit_verify(client, db_url, pm):
+def test_cli_audit_verify(client: TestClient, db_url: str, pm: dict[str, str]) -> None:
     assert (
         client.post(
             "/api/contracts",

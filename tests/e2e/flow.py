@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 DOC = "https://docs.example.gov.uk/"
 ASSESSMENT = {"users": "caseworkers", "data_assets": "cases", "dependencies": "identity"}
@@ -28,6 +30,12 @@ def ev(*kinds: str) -> list[dict[str, str]]:
     return [{"title": k.replace("_", " "), "url": DOC + k, "kind": k} for k in kinds]
 
 
+def body(res: Response) -> dict[str, Any]:
+    """The JSON object a response carries (httpx types `json()` as Any)."""
+    data: dict[str, Any] = res.json()
+    return data
+
+
 def codes(res: Any) -> list[str]:
     """The problem codes of an error response."""
     return [p.get("code") for p in res.json().get("problems", [])]
@@ -48,25 +56,31 @@ class Flow:
         """A contract registered by the programme manager."""
         res = self.client.post("/api/contracts", json={**CONTRACT, **terms}, headers=self.pm)
         assert res.status_code == 201, res.text
-        return res.json()
+        return body(res)
 
     def get(self, case: dict[str, Any]) -> dict[str, Any]:
         """The case as it is now."""
         res = self.client.get(f"/api/cases/{case['id']}", headers=self.pm)
         assert res.status_code == 200, res.text
-        return res.json()
+        return body(res)
 
-    def send(self, who: dict[str, str], case: dict[str, Any], trigger: str, **body: Any) -> Any:
+    def send(
+        self, who: dict[str, str], case: dict[str, Any], trigger: str, **fields: Any
+    ) -> Response:
         """POST a transition; the raw response."""
-        return self.client.post(
-            f"/api/cases/{case['id']}/transitions", json={"trigger": trigger, **body}, headers=who
+        res: Response = self.client.post(  # TestClient types its result as Any
+            f"/api/cases/{case['id']}/transitions", json={"trigger": trigger, **fields}, headers=who
         )
+        return res
 
-    def fire(self, who: dict[str, str], case: dict[str, Any], trigger: str, **body: Any) -> Any:
+    def fire(
+        self, who: dict[str, str], case: dict[str, Any], trigger: str, **fields: Any
+    ) -> dict[str, Any]:
         """A transition that must succeed; the case after it."""
-        res = self.send(who, case, trigger, **body)
+        res = self.send(who, case, trigger, **fields)
         assert res.status_code == 200, f"{trigger}: {res.text}"
-        return res.json()["case"]
+        after: dict[str, Any] = body(res)["case"]
+        return after
 
     def review(self, contract: dict[str, Any]) -> dict[str, Any]:
         """A contract review, triaged and under review."""
@@ -127,7 +141,12 @@ class Flow:
         return review, [self.get(p) for p in parts]
 
 
-def make_flow(client: TestClient, pm: dict[str, str], sro: dict[str, str], make_user: Any) -> Flow:
+def make_flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     """The people a flow needs."""
     return Flow(
         client=client,

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.clock import FrozenClock
 
 DOC = "https://docs.example.gov.uk/"
 
 
-def _ev(kind):
+def _ev(kind: str) -> dict[str, str]:
     return {"title": kind, "url": DOC + kind, "kind": kind}
 
 
-def test_phase_ends_and_amber_actions_become_deadlines(client, pm, sro, make_user, clock):
+def test_phase_ends_and_amber_actions_become_deadlines(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+    clock: FrozenClock,
+) -> None:
     owner = make_user("sol", "service_owner")
     assessor = make_user("asha", "assessor")
     contract = client.post(
@@ -32,12 +44,15 @@ def test_phase_ends_and_amber_actions_become_deadlines(client, pm, sro, make_use
         headers=pm,
     ).json()
 
-    def fire(who, case, trigger, **body):
+    def fire(
+        who: dict[str, str], case: dict[str, Any], trigger: str, **body: Any
+    ) -> dict[str, Any]:
         res = client.post(
             f"/api/cases/{case['id']}/transitions", json={"trigger": trigger, **body}, headers=who
         )
         assert res.status_code == 200, res.text
-        return res.json()["case"]
+        after: dict[str, Any] = res.json()["case"]
+        return after
 
     fire(pm, review, "triage")
     fire(pm, review, "start_review")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 
-def test_components_only_during_review(client, pm):
+
+def test_components_only_during_review(client: TestClient, pm: dict[str, str]) -> None:
     contract = client.post(
         "/api/contracts",
         json={"reference": "R-1", "title": "Hosting", "buyer": {"name": "Home Office"}, "tier": 2},

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from app.clock import FrozenClock
+from app.config import Settings
 from app.reminders.scheduler import PassReport, run_pass
 from tests.e2e.flow import Flow, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
 @pytest.fixture
-def run(client, settings, clock):
+def run(client: TestClient, settings: Settings, clock: FrozenClock) -> Callable[[], PassReport]:
+    app = client.app
+    assert isinstance(app, FastAPI)  # TestClient types its app as any ASGI callable
+
     def one_pass() -> PassReport:
-        return run_pass(sessions=client.app.state.sessionmaker, settings=settings, clock=clock)
+        return run_pass(sessions=app.state.sessionmaker, settings=settings, clock=clock)
 
     return one_pass
 
 
-def contract_deadlines(flow: Flow, contract_id: int, **params: str) -> dict[str, dict]:
+def contract_deadlines(flow: Flow, contract_id: int, **params: str) -> dict[str, dict[str, Any]]:
     res = flow.client.get(
         "/api/deadlines", params={"contract_id": contract_id, **params}, headers=flow.pm
     )
@@ -31,15 +45,16 @@ def contract_deadlines(flow: Flow, contract_id: int, **params: str) -> dict[str,
     return {d["kind"]: d for d in res.json()["items"] if d["case_id"] is None}
 
 
-def events(flow: Flow, contract_id: int, action: str) -> list[dict]:
+def events(flow: Flow, contract_id: int, action: str) -> list[dict[str, Any]]:
     res = flow.client.get(
         "/api/audit/events", params={"contract_id": contract_id, "action": action}, headers=flow.pm
     )
     assert res.status_code == 200, res.text
-    return res.json()["items"]
+    result: list[dict[str, Any]] = res.json()["items"]
+    return result
 
 
-def to_handover(flow: Flow) -> tuple[dict, dict]:
+def to_handover(flow: Flow) -> tuple[dict[str, Any], dict[str, Any]]:
     """An exit whose notice is served and whose one service line is switched off."""
     review, (printing,) = flow.approved_review(["decommission"], regime="pa2023")
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
@@ -80,7 +95,9 @@ def test_serving_notice_meets_the_contract_notice_deadline(flow: Flow) -> None:
     assert [e["title"] for e in met["evidence"]] == ["notice letter"]
 
 
-def test_the_contract_ending_closes_its_other_deadlines(flow: Flow, clock, run) -> None:
+def test_the_contract_ending_closes_its_other_deadlines(
+    flow: Flow, clock: FrozenClock, run: Callable[[], PassReport]
+) -> None:
     exit_case, _ = to_handover(flow)
     contract_id = exit_case["contract_id"]
     before = contract_deadlines(flow, contract_id)
@@ -124,7 +141,7 @@ def test_the_contract_ending_closes_its_other_deadlines(flow: Flow, clock, run) 
 
 
 def test_running_to_expiry_waives_the_notice_and_reconsidering_reopens_it(
-    flow: Flow, clock, run
+    flow: Flow, clock: FrozenClock, run: Callable[[], PassReport]
 ) -> None:
     review, _ = flow.approved_review(["decommission"])
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]

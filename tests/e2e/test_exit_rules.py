@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.clock import FrozenClock
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
-def _exit_case(flow: Flow, review: dict) -> dict:
+def _exit_case(flow: Flow, review: dict[str, Any]) -> dict[str, Any]:
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
-    return exit_case
+    result: dict[str, Any] = exit_case
+    return result
 
 
 def test_the_contract_ends_only_once_every_line_is_off_it(flow: Flow) -> None:
@@ -53,7 +63,7 @@ def test_the_contract_ends_only_once_every_line_is_off_it(flow: Flow) -> None:
 
 
 def test_the_sro_may_reconsider_running_to_expiry_before_the_notice_deadline(
-    flow: Flow, clock
+    flow: Flow, clock: FrozenClock
 ) -> None:
     review, _ = flow.approved_review(["decommission"])
     exit_case = flow.fire(

@@ -8,9 +8,12 @@ https://www.legislation.gov.uk/uksi/2006/246/regulation/11
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.deadlines.compute import route_decision_deadline
 from app.deadlines.terms import ROUTE_TITLES, ROUTES, ContractTerms, LeadTimes
@@ -19,7 +22,12 @@ from tests.e2e.flow import Flow, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
@@ -36,13 +44,14 @@ def test_build_in_house_keeps_its_value_and_means_a_digital_service() -> None:
     assert {"build_in_house", "insource_operation"} == states.IN_HOUSE_ROUTES
 
 
-def _case_deadline(flow: Flow, case_id: int, kind: str) -> dict:
+def _case_deadline(flow: Flow, case_id: int, kind: str) -> dict[str, Any]:
     res = flow.client.get(
         "/api/deadlines", params={"case_id": case_id, "kind": kind}, headers=flow.pm
     )
     assert res.status_code == 200, res.text
     (found,) = res.json()["items"]
-    return found
+    result: dict[str, Any] = found
+    return result
 
 
 def test_tupe_reg_11_employee_liability_information_28_days_before_transfer(flow: Flow) -> None:

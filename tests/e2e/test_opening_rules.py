@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.cases.models import Case
+from app.clock import FrozenClock
 from tests.e2e.flow import CONTRACT
 
 
 @pytest.fixture
-def contract(client, pm):
+def contract(client: TestClient, pm: dict[str, str]) -> dict[str, Any]:
     res = client.post("/api/contracts", json=CONTRACT, headers=pm)
     assert res.status_code == 201, res.text
-    return res.json()
+    made: dict[str, Any] = res.json()
+    return made
 
 
 @pytest.mark.parametrize(
     ("workflow", "hint"),
     [("service_component", "/components"), ("contract_exit", "opened by its contract_review")],
 )
-def test_child_workflows_need_their_parent(client, pm, contract, workflow, hint) -> None:
+def test_child_workflows_need_their_parent(
+    client: TestClient, pm: dict[str, str], contract: dict[str, Any], workflow: str, hint: str
+) -> None:
     res = client.post(
         "/api/cases", json={"workflow": workflow, "contract_id": contract["id"]}, headers=pm
     )
@@ -33,13 +41,16 @@ def test_child_workflows_need_their_parent(client, pm, contract, workflow, hint)
     assert listed["items"] == []
 
 
-def test_one_open_review_per_contract(client, pm, sro, contract) -> None:
-    def open_review():
-        return client.post(
+def test_one_open_review_per_contract(
+    client: TestClient, pm: dict[str, str], sro: dict[str, str], contract: dict[str, Any]
+) -> None:
+    def open_review() -> Response:
+        res: Response = client.post(  # TestClient types its result as Any
             "/api/cases",
             json={"workflow": "contract_review", "contract_id": contract["id"]},
             headers=pm,
         )
+        return res
 
     first = open_review()
     assert first.status_code == 201
@@ -55,7 +66,7 @@ def test_one_open_review_per_contract(client, pm, sro, contract) -> None:
     assert open_review().status_code == 201
 
 
-def _review_row(contract_id: int, clock) -> Case:
+def _review_row(contract_id: int, clock: FrozenClock) -> Case:
     return Case(
         workflow="contract_review",
         workflow_version="x",
@@ -69,7 +80,9 @@ def _review_row(contract_id: int, clock) -> Case:
     )
 
 
-def test_the_database_refuses_a_second_open_review(db, clock, contract) -> None:
+def test_the_database_refuses_a_second_open_review(
+    db: sessionmaker[Session], clock: FrozenClock, contract: dict[str, Any]
+) -> None:
     # The service's check can lose a race (two requests both see no open review): the
     # partial unique index is what makes the rule hold.
     with db.begin() as session:
@@ -84,7 +97,9 @@ def test_the_database_refuses_a_second_open_review(db, clock, contract) -> None:
         session.add_all([closed, other])
 
 
-def test_concurrent_openings_leave_one_open_review(client, pm, contract) -> None:
+def test_concurrent_openings_leave_one_open_review(
+    client: TestClient, pm: dict[str, str], contract: dict[str, Any]
+) -> None:
     barrier = threading.Barrier(6)
     statuses: list[tuple[int, str | None]] = []
 

@@ -8,19 +8,28 @@ ended, so no contract termination notice (s.80, UK11) is owed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.clock import FrozenClock
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
-def _lines_done(flow: Flow, printing: dict, desk: dict) -> None:
+def _lines_done(flow: Flow, printing: dict[str, Any], desk: dict[str, Any]) -> None:
     chen, owner = flow.commercial, flow.owner
     printing = flow.fire(chen, printing, "start_shortlisting", data={"framework": "G-Cloud 14"})
     printing = flow.fire(chen, printing, "evaluate_shortlist", evidence=ev("evaluation_report"))
@@ -102,7 +111,9 @@ def test_partial_termination_needs_an_extended_line(flow: Flow) -> None:
     assert res.status_code == 422 and "some_sibling_in_state" in codes(res)
 
 
-def test_the_contract_ends_whole_once_the_extended_term_has_run_out(flow: Flow, clock) -> None:
+def test_the_contract_ends_whole_once_the_extended_term_has_run_out(
+    flow: Flow, clock: FrozenClock
+) -> None:
     review, (printing, desk) = flow.approved_review(["buy_commodity", "retain_extend"])
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
     _lines_done(flow, printing, desk)

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.clock import FrozenClock
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
-def _advance_to(clock, day: date) -> None:
+def _advance_to(clock: FrozenClock, day: date) -> None:
     clock.advance(days=(day - clock.today()).days)
 
 
-def test_an_open_procedure_observes_the_standstill(flow: Flow, clock) -> None:
+def test_an_open_procedure_observes_the_standstill(flow: Flow, clock: FrozenClock) -> None:
     _, (hosting,) = flow.approved_review(["reprocure"])
     chen = flow.commercial
     hosting = flow.fire(chen, hosting, "start_requirements")

@@ -11,11 +11,14 @@ Nothing here touches the database or the services directly: every step is an HTT
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from app.clock import FrozenClock
 
 DOCS = "https://docs.example.gov.uk/home-office/ho-ipt-2019-0147"
 FTS = "https://www.find-tender.service.gov.uk/Notice"
@@ -125,7 +128,8 @@ class Desk:
         return res.json()
 
     def case(self, who: Person, case: dict[str, Any]) -> dict[str, Any]:
-        return self.get(who, f"/api/cases/{case['id']}")
+        result: dict[str, Any] = self.get(who, f"/api/cases/{case['id']}")
+        return result
 
     def pages(self, who: Person, url: str, **params: Any) -> list[dict[str, Any]]:
         """Every item of a paginated list, following `next`."""
@@ -150,7 +154,8 @@ class Desk:
             headers=who.headers,
         )
         assert res.status_code == 201, res.text
-        return res.json()
+        result: dict[str, Any] = res.json()
+        return result
 
     def component(
         self, who: Person, review: dict[str, Any], name: str, description: str, route: str
@@ -161,7 +166,7 @@ class Desk:
             headers=who.headers,
         )
         assert res.status_code == 201, res.text
-        child = res.json()
+        child: dict[str, Any] = res.json()
         assert child["workflow"] == "service_component" and child["parent_id"] == review["id"]
         assert child["state"] == "identified" and child["title"] == name
         assert child["data"]["suggested_route"] == route and child["route"] is None
@@ -201,8 +206,9 @@ class Desk:
         """Fire a trigger that must succeed; returns the case after it."""
         res = self._fire(who, case, trigger, reason, data, evidence)
         assert res.status_code == 200, f"{trigger} on case {case['id']}: {res.text}"
-        body = res.json()
-        after, event = body["case"], body["event"]
+        body: dict[str, Any] = res.json()
+        after: dict[str, Any] = body["case"]
+        event = body["event"]
         assert after["state"] == to, (trigger, after["state"], to)
         assert after["version"] > case["version"]
         assert res.headers["ETag"] == f'"{after["version"]}"'
@@ -229,7 +235,7 @@ class Desk:
         """Fire a trigger that must be refused; the case must not change. Returns the error."""
         res = self._fire(who, case, trigger, reason, data, evidence)
         assert res.status_code == status, f"{trigger} on case {case['id']}: {res.text}"
-        body = res.json()
+        body: dict[str, Any] = res.json()
         assert body["error"] == error, body
         assert codes(body) == problems, body
         assert body["detail"], body
@@ -245,7 +251,8 @@ def advance_to(clock: Any, day: date) -> None:
 
 
 def _transition_defs(desk: Desk, who: Person, workflow: str) -> list[dict[str, Any]]:
-    return desk.get(who, f"/api/workflows/{workflow}")["transitions"]
+    result: list[dict[str, Any]] = desk.get(who, f"/api/workflows/{workflow}")["transitions"]
+    return result
 
 
 def _applies(params: dict[str, Any], e: dict[str, Any]) -> bool:
@@ -272,7 +279,9 @@ def _check_decisions(desk: Desk, who: Person, events: list[dict[str, Any]], work
         assert candidates, e
         kinds = {x.get("kind") for x in e["evidence"]}
 
-        def satisfied(t: dict[str, Any], e: dict[str, Any] = e, kinds: set = kinds) -> bool:
+        def satisfied(
+            t: dict[str, Any], e: dict[str, Any] = e, kinds: set[str | None] = kinds
+        ) -> bool:
             if t["requires_reason"] and not (e["reason"] or "").strip():
                 return False
             if len(e["evidence"]) < t["requires_evidence"]:
@@ -294,7 +303,7 @@ def _check_decisions(desk: Desk, who: Person, events: list[dict[str, Any]], work
 
 
 def test_programme_manager_takes_a_contract_from_intake_to_closed(
-    client: TestClient, clock, make_user
+    client: TestClient, clock: FrozenClock, make_user: Callable[..., dict[str, str]]
 ) -> None:
     desk = Desk(client)
     priya = Person("priya", make_user("priya", "programme_manager"))
@@ -1059,7 +1068,9 @@ def test_programme_manager_takes_a_contract_from_intake_to_closed(
     assert verify["events"] >= len(trail)
 
 
-def test_withdrawing_a_review_cancels_its_open_children(client: TestClient, make_user) -> None:
+def test_withdrawing_a_review_cancels_its_open_children(
+    client: TestClient, make_user: Callable[..., dict[str, str]]
+) -> None:
     desk = Desk(client)
     priya = Person("priya", make_user("priya", "programme_manager"))
     sam = Person("sam", make_user("sam", "senior_responsible_owner"))

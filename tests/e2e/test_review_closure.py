@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
 from tests.e2e.flow import codes, make_flow
 
 
-def test_a_cancelled_exit_lets_the_review_close(client, pm, sro, make_user) -> None:
+def test_a_cancelled_exit_lets_the_review_close(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> None:
     flow = make_flow(client, pm, sro, make_user)
     review, (component,) = flow.approved_review(["retain_extend"])
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
@@ -40,7 +49,7 @@ def test_a_returned_route_is_cleared_and_blocks_review_approval(flow: Flow) -> N
     assert flow.fire(flow.sro, review, "approve", reason="agreed")["state"] == "approved"
 
 
-START = {
+START: dict[str, tuple[str, dict[str, Any]]] = {
     "build_in_house": ("start_discovery", {"evidence": ev("assurance_gate_approval")}),
     "reprocure": ("start_requirements", {}),
     "buy_commodity": ("start_shortlisting", {"data": {"framework": "G-Cloud 14"}}),

@@ -8,9 +8,12 @@ before expiry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.deadlines.compute import compute_contract_deadlines
 from app.deadlines.policy import policy_for
@@ -21,7 +24,12 @@ TODAY = date(2026, 12, 3)
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
@@ -42,16 +50,17 @@ def test_no_termination_assistance_term_no_deadline() -> None:
     assert "termination_assistance_notice" not in kinds
 
 
-def _contract_deadline(flow: Flow, contract_id: int, kind: str) -> dict:
+def _contract_deadline(flow: Flow, contract_id: int, kind: str) -> dict[str, Any]:
     res = flow.client.get(
         "/api/deadlines", params={"contract_id": contract_id, "kind": kind}, headers=flow.pm
     )
     assert res.status_code == 200, res.text
     (found,) = [d for d in res.json()["items"] if d["case_id"] is None]
-    return found
+    result: dict[str, Any] = found
+    return result
 
 
-def _notice_served(flow: Flow) -> dict:
+def _notice_served(flow: Flow) -> dict[str, Any]:
     review, _ = flow.approved_review(
         ["decommission"], regime="pa2023", termination_assistance_notice_days=183
     )
@@ -59,7 +68,7 @@ def _notice_served(flow: Flow) -> dict:
     exit_case = flow.fire(
         flow.manager, exit_case, "agree_exit_plan", evidence=ev("supplier_exit_plan")
     )
-    return flow.fire(
+    result: dict[str, Any] = flow.fire(
         flow.sro,
         exit_case,
         "serve_notice",
@@ -67,6 +76,7 @@ def _notice_served(flow: Flow) -> dict:
         data={"notice_served_date": "2026-11-25"},
         evidence=ev("notice_letter"),
     )
+    return result
 
 
 def test_msc_schedule_8_5_calling_for_exit_assistance_needs_the_notice_served(

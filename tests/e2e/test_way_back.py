@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.clock import FrozenClock
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
 OPEN = {"procedure": "open"}
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
@@ -48,7 +56,7 @@ def test_the_sro_can_reopen_an_approved_route(flow: Flow) -> None:
     assert (part["state"], part["route"]) == ("route_approved", "reprocure")
 
 
-def test_notice_served_after_the_notice_deadline_is_refused(flow: Flow, clock) -> None:
+def test_notice_served_after_the_notice_deadline_is_refused(flow: Flow, clock: FrozenClock) -> None:
     review, _ = flow.approved_review(["decommission"])
     (exit_case,) = [c for c in review["children"] if c["workflow"] == "contract_exit"]
     exit_case = flow.fire(

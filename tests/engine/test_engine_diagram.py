@@ -60,7 +60,7 @@ def test_inline_svg_is_page_safe(review: WorkflowDefinition) -> None:
     root = ET.fromstring(text)
     assert "<style" not in text and "style=" not in text
     assert root.get("width") is None and root.get("height") is None and root.get("viewBox")
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    ids = [i for el in root.iter() if (i := el.get("id"))]
     assert ids and all(i.startswith("case-7-") for i in ids)
     assert "url(#case-7-arrow)" in text and root.get("aria-labelledby") == "case-7-title"
     taken = [p for p in root.iter(f"{NS}path") if "taken" in (p.get("class") or "")]

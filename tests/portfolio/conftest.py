@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +111,7 @@ class Desk:
 
 
 @pytest.fixture
-def desk(client: TestClient, make_user: Any) -> Desk:
+def desk(client: TestClient, make_user: Callable[..., dict[str, str]]) -> Desk:
     """Priya (programme), Chris (commercial), Olu (service owner), Sam (SRO), Ana, Vic."""
     return Desk(
         client,

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
 from app.audit.service import verify
+from app.clock import FrozenClock
+from app.config import Settings
 from app.demo import load_demo
 from app.workflows.registry import WorkflowRegistry
 
 
 def test_the_demo_portfolio_has_spend_in_every_standing(
-    db, settings, clock, client, tmp_path: Path
-):
+    db: sessionmaker[Session],
+    settings: Settings,
+    clock: FrozenClock,
+    client: TestClient,
+    tmp_path: Path,
+) -> None:
     with db.begin() as session:
         loaded = load_demo(
             session=session,

@@ -63,7 +63,11 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> TestClie
 def post_form(client: TestClient, url: str, data: dict[str, str]) -> Response:
     """Post a form as the signed-in browser would, with the session's CSRF token."""
     token = csrf_of(client.get("/").text)
-    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=False)
+    # TestClient's methods are typed as returning Any; they return an httpx Response.
+    response: Response = client.post(
+        url, data={"csrf_token": token, **data}, follow_redirects=False
+    )
+    return response
 
 
 CONTRACT = {

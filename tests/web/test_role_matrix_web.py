@@ -97,13 +97,14 @@ class Site:
         """One request as the role (None: signed out), never following a redirect."""
         self.client.cookies.clear()  # only the session named here, never a leftover
         headers = {"Cookie": f"{COOKIE}={self.sessions[role][0]}"} if role else {}
-        return self.client.request(
+        response: Response = self.client.request(  # TestClient types its result as Any
             method,
             self.url(path),
             headers=headers,
             data=data if method == "POST" else None,
             follow_redirects=False,
         )
+        return response
 
 
 def _sign_everyone_in(settings: Settings) -> dict[str, tuple[str, str]]:
