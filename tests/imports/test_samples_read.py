@@ -216,8 +216,16 @@ def test_implementation_release_agrees_with_compiled_release(examples: Path) -> 
     ]
     for field in same:
         assert getattr(last, field) == getattr(compiled, field), field
+    # The one award names one supplier, so its value is that supplier's own award value.
     assert last.suppliers == (
-        SupplierData("AnyCorp Cycle Provision", "11111111", "GB-COH", "11111111.0"),
+        SupplierData(
+            "AnyCorp Cycle Provision",
+            "11111111",
+            "GB-COH",
+            "11111111.0",
+            award_value=Decimal(11000000),
+            award_currency="GBP",
+        ),
     )
     assert (last.title, last.value_amount) == (
         "Contract to build new cycle lanes in the centre of town.",
