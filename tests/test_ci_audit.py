@@ -36,13 +36,13 @@ UNREACHABLE = {
 }
 
 
-def test_a_known_python_vulnerability_fails_the_build():
+def test_a_known_python_vulnerability_fails_the_build() -> None:
     ok, lines = _audit().pip_verdict(VULNERABLE)
     assert not ok
     assert lines == ["pip-audit: jinja2 3.1.2 has GHSA-h5c8-rqwp-cp95 (fixed in 3.1.3)"]
 
 
-def test_clean_python_dependencies_pass():
+def test_clean_python_dependencies_pass() -> None:
     clean = {"dependencies": [{"name": "fastapi", "version": "0.120.0", "vulns": []}]}
     assert _audit().pip_verdict(clean) == (
         True,
@@ -50,12 +50,12 @@ def test_clean_python_dependencies_pass():
     )
 
 
-def test_advisory_data_out_of_reach_is_one_line_and_not_a_failure():
+def test_advisory_data_out_of_reach_is_one_line_and_not_a_failure() -> None:
     ok, lines = _audit().pip_verdict(UNREACHABLE)
     assert ok and len(lines) == 1 and lines[0].startswith("pip-audit: not checked:")
 
 
-def test_npm_vulnerabilities_fail_and_an_unreachable_endpoint_does_not():
+def test_npm_vulnerabilities_fail_and_an_unreachable_endpoint_does_not() -> None:
     audit = _audit()
     found = {
         "vulnerabilities": {"sass": {"severity": "high"}},
@@ -72,6 +72,6 @@ def test_npm_vulnerabilities_fail_and_an_unreachable_endpoint_does_not():
     )
 
 
-def test_ci_runs_the_audit_before_the_tests():
+def test_ci_runs_the_audit_before_the_tests() -> None:
     run = (ROOT / ".ci" / "run").read_text()
     assert run.index(".ci/audit.py") < run.index("make test")

@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -65,7 +66,7 @@ def one_error_line(process: subprocess.Popen[str]) -> str:
     return lines[0]
 
 
-def test_every_command_refuses_a_missing_database_in_one_line(tmp_path):
+def test_every_command_refuses_a_missing_database_in_one_line(tmp_path: Path) -> None:
     # It used to create an empty file there and die 150 lines later on "no such table: user".
     missing = tmp_path / "nothing-here.db"
     started = [handover(*cmd, cwd=tmp_path, url="sqlite:///./nothing-here.db") for cmd in COMMANDS]
@@ -76,7 +77,9 @@ def test_every_command_refuses_a_missing_database_in_one_line(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_every_command_names_the_migrations_a_database_lacks(db_url, tmp_path, is_postgres):
+def test_every_command_names_the_migrations_a_database_lacks(
+    db_url: str, tmp_path: Path, is_postgres: bool
+) -> None:
     downgrade(db_url, "-1")
     shown = "postgresql+psycopg://" if is_postgres else f"sqlite:///{db_url[len('sqlite:///') :]}"
     started = [handover(*cmd, cwd=tmp_path, url=db_url) for cmd in COMMANDS]
@@ -86,7 +89,7 @@ def test_every_command_names_the_migrations_a_database_lacks(db_url, tmp_path, i
         assert line.endswith(f"is 1 migration(s) behind (missing {HEAD}): {FIX}"), line
 
 
-def test_a_database_without_migrations_says_none_are_applied(tmp_path):
+def test_a_database_without_migrations_says_none_are_applied(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE something_else (id INTEGER)")
@@ -94,7 +97,9 @@ def test_a_database_without_migrations_says_none_are_applied(tmp_path):
     assert "has no migrations applied" in line and line.endswith(FIX)
 
 
-def test_the_default_database_is_the_repositorys_wherever_a_command_starts(tmp_path, monkeypatch):
+def test_the_default_database_is_the_repositorys_wherever_a_command_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("HANDOVER_DATABASE_URL", raising=False)
     assert Settings(_env_file=None).database_url == f"sqlite:///{ROOT / 'handover.db'}"
@@ -105,7 +110,7 @@ def test_the_default_database_is_the_repositorys_wherever_a_command_starts(tmp_p
     assert not (tmp_path / "handover.db").exists()
 
 
-def test_unreachable_and_unusable_databases_are_one_line(tmp_path):
+def test_unreachable_and_unusable_databases_are_one_line(tmp_path: Path) -> None:
     refused = handover("audit", "verify", cwd=tmp_path, url="postgresql+psycopg://u@127.0.0.1:1/x")
     assert one_error_line(refused).startswith(
         "error: cannot use database postgresql+psycopg://u@127.0.0.1:1/x: connection failed"
@@ -114,7 +119,7 @@ def test_unreachable_and_unusable_databases_are_one_line(tmp_path):
     assert "is not a usable database URL" in one_error_line(garbled)
 
 
-def test_expected_command_failures_are_one_line(db_url, tmp_path):
+def test_expected_command_failures_are_one_line(db_url: str, tmp_path: Path) -> None:
     env_url = db_url
     assert (
         handover("users", "create", "alex", "--role", "admin", cwd=tmp_path, url=env_url).wait(
@@ -133,7 +138,9 @@ def test_expected_command_failures_are_one_line(db_url, tmp_path):
         assert expected in line, (args, line)
 
 
-def test_healthz_is_503_with_the_reason_while_migrations_are_missing(db_url, capfd):
+def test_healthz_is_503_with_the_reason_while_migrations_are_missing(
+    db_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
     settings = Settings(database_url=db_url, environment="test", scheduler_enabled=False)
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok"}
@@ -151,7 +158,7 @@ def test_healthz_is_503_with_the_reason_while_migrations_are_missing(db_url, cap
     assert logged[0].endswith(f"(missing {HEAD}): {FIX}; /healthz answers 503 until then")
 
 
-def test_no_module_imports_the_root_command():
+def test_no_module_imports_the_root_command() -> None:
     # transaction() lived in app.cli, which imports the other command modules: app.workflows.cli
     # imported it back inside a function, an import cycle hidden from the module's top.
     importers = []
@@ -169,7 +176,7 @@ def test_no_module_imports_the_root_command():
     assert importers == []
 
 
-def test_a_database_ahead_of_this_code_is_taken_as_newer(db_url, settings):
+def test_a_database_ahead_of_this_code_is_taken_as_newer(db_url: str, settings: Settings) -> None:
     # During a rolling deploy the new release migrates first; the old instances keep serving.
     engine = make_engine(settings)
     with engine.begin() as conn:
@@ -182,7 +189,7 @@ def test_a_database_ahead_of_this_code_is_taken_as_newer(db_url, settings):
         assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_a_healthy_probe_is_trusted_for_a_second_and_an_outage_shows_after_it(db_url):
+def test_a_healthy_probe_is_trusted_for_a_second_and_an_outage_shows_after_it(db_url: str) -> None:
     # A load balancer's probes cost the database one query a second, not one each.
     settings = Settings(database_url=db_url, environment="test", scheduler_enabled=False)
     clock = FrozenClock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))

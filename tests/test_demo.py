@@ -9,10 +9,12 @@ import sys
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.service import verify
 from app.auth.service import authenticate
@@ -27,7 +29,7 @@ from tests.conftest import START
 REGISTRY = WorkflowRegistry.from_directory("workflows")
 
 
-def load(db, clock, real_data: Path | None) -> DemoLoad:
+def load(db: sessionmaker[Session], clock: FrozenClock, real_data: Path | None) -> DemoLoad:
     with db.begin() as session:
         loaded = load_demo(
             session=session,
@@ -41,7 +43,7 @@ def load(db, clock, real_data: Path | None) -> DemoLoad:
 
 
 @pytest.fixture(params=["own", "published"])
-def source(request, tmp_path) -> Path | None:
+def source(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
     """Where the imported stories come from: the demo's own OCDS files, or the samples."""
     if request.param == "own":
         return tmp_path  # a folder without the published files: the demo uses its own
@@ -49,7 +51,9 @@ def source(request, tmp_path) -> Path | None:
     return None
 
 
-def test_demo_portfolio(db, clock, client, source):
+def test_demo_portfolio(
+    db: sessionmaker[Session], clock: FrozenClock, client: TestClient, source: Path | None
+) -> None:
     loaded = load(db, clock, source)
     assert (len(loaded.users), loaded.contracts, loaded.imported) == (8, 13, 5)
     assert (loaded.samples is None) == (source is not None)
@@ -88,7 +92,9 @@ def test_demo_portfolio(db, clock, client, source):
         )
 
 
-def story(db, today: date) -> tuple[Counter[tuple[str, str, str]], dict[str, int]]:
+def story(
+    db: sessionmaker[Session], today: date
+) -> tuple[Counter[tuple[str, str, str]], dict[str, int]]:
     """What the demo's deadlines say on a day: (contract, kind, status) counts, and each
     notice deadline in days from today."""
     with db() as session:
@@ -103,7 +109,9 @@ def story(db, today: date) -> tuple[Counter[tuple[str, str, str]], dict[str, int
 
 
 @pytest.mark.parametrize("years_later", [0, 3])
-def test_the_demo_reads_the_same_on_any_day(db, tmp_path, years_later):
+def test_the_demo_reads_the_same_on_any_day(
+    db: sessionmaker[Session], tmp_path: Path, years_later: int
+) -> None:
     # The demo once had fixed dates: as the calendar moved its notices passed one by one.
     today = START.date() + timedelta(days=round(365.25 * years_later) + 17)
     clock = FrozenClock(START + (today - START.date()))
@@ -131,7 +139,7 @@ def test_the_demo_reads_the_same_on_any_day(db, tmp_path, years_later):
     )
 
 
-def test_the_demo_command_keeps_each_databases_tokens(tmp_path):
+def test_the_demo_command_keeps_each_databases_tokens(tmp_path: Path) -> None:
     # Two demos in two databases, started from one folder: the first one's tokens used to be
     # overwritten by the second's, so the next `make run` printed tokens that got 401.
     first, second = tmp_path / "one.db", tmp_path / "two.db"
@@ -157,7 +165,7 @@ def test_the_demo_command_keeps_each_databases_tokens(tmp_path):
     assert not (tmp_path / ".handover-demo-tokens").exists()
 
 
-def test_the_demo_refuses_a_database_with_data_in_one_line(db_url, tmp_path):
+def test_the_demo_refuses_a_database_with_data_in_one_line(db_url: str, tmp_path: Path) -> None:
     env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
     cmd = [sys.executable, "-m", "app.cli", "users", "create", "alex", "--role", "admin"]
     assert subprocess.run(cmd, env=env, capture_output=True, check=False).returncode == 0
@@ -174,7 +182,9 @@ def test_the_demo_refuses_a_database_with_data_in_one_line(db_url, tmp_path):
     assert "no demo tokens of it on file" in accepted.stdout
 
 
-def test_demo_command_loads_deadlines_and_writes_the_tokens_file(db_url, tmp_path):
+def test_demo_command_loads_deadlines_and_writes_the_tokens_file(
+    db_url: str, tmp_path: Path
+) -> None:
     env = {**os.environ, "HANDOVER_DATABASE_URL": db_url}
     tokens = tmp_path / "tokens"
     cmd = [sys.executable, "-m", "app.cli", "demo", "--if-empty", "--tokens-file", str(tokens)]
@@ -204,7 +214,9 @@ def cli(cwd: Path, database: Path, *args: str) -> subprocess.CompletedProcess[st
     )
 
 
-def _exit_in_its_exit_period_served_notice(client, headers, cases) -> None:
+def _exit_in_its_exit_period_served_notice(
+    client: TestClient, headers: dict[str, str], cases: list[dict[str, Any]]
+) -> None:
     (exiting,) = [
         c for c in cases if (c["workflow"], c["state"]) == ("contract_exit", "exit_period")
     ]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.logs import TextFormatter
 
 
-def test_every_api_response_carries_the_security_headers(client, pm):
+def test_every_api_response_carries_the_security_headers(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     for res in (
         client.get("/api/me", headers=pm),
         client.get("/api/me"),
@@ -26,13 +29,13 @@ def test_every_api_response_carries_the_security_headers(client, pm):
     ("given", "kept"),
     [("abc-123", True), ("a\r\nforged", False), ("x" * 65, False), ("a b", False)],
 )
-def test_a_request_id_is_echoed_only_when_plain(client, given, kept):
+def test_a_request_id_is_echoed_only_when_plain(client: TestClient, given: str, kept: bool) -> None:
     res = client.get("/healthz", headers={"X-Request-ID": given.encode("latin-1")})
     assert (res.headers["x-request-id"] == given) is kept
     assert res.headers["x-request-id"].isalnum() or kept
 
 
-def test_a_newline_in_a_path_cannot_forge_a_log_line():
+def test_a_newline_in_a_path_cannot_forge_a_log_line() -> None:
     record = logging.LogRecord("handover.access", logging.INFO, __file__, 1, "%s %s", None, None)
     record.args = ("GET", "/api/x\n2026-12-03 INFO [-] handover.access: forged")
     record.request_id = "-"

@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.error import URLError
 
 import pytest
@@ -131,7 +132,9 @@ def served(clone: Path) -> Iterator[tuple[str, list[str]]]:
         server.wait(timeout=30)
 
 
-def test_the_clone_migrates_and_serves_the_full_demo(clone, served):
+def test_the_clone_migrates_and_serves_the_full_demo(
+    clone: Path, served: tuple[str, list[str]]
+) -> None:
     base, tokens = served
     # The database is the repository's own file; the tokens are kept beside it.
     assert (clone / "handover.db").is_file()
@@ -147,7 +150,9 @@ def test_the_clone_migrates_and_serves_the_full_demo(clone, served):
     assert [line.split()[-1] for line in again.stdout.splitlines() if "hov_" in line] == tokens
 
 
-def test_the_clones_fast_suite_passes_and_says_what_it_skipped(clone, served):
+def test_the_clones_fast_suite_passes_and_says_what_it_skipped(
+    clone: Path, served: tuple[str, list[str]]
+) -> None:
     out = pytest_in(clone, "-k", "not 100k", *FAST)
     tail = out[-3000:]
     skips = [line for line in out.splitlines() if line.startswith("SKIPPED")]
@@ -157,7 +162,7 @@ def test_the_clones_fast_suite_passes_and_says_what_it_skipped(clone, served):
     assert re.search(r"\d+ passed", summary) and "failed" not in summary and "error" not in summary
 
 
-def test_no_test_disappears_without_the_samples(clone):
+def test_no_test_disappears_without_the_samples(clone: Path) -> None:
     # Parametrised over a manifest of names, the sample tests are collected either way.
     def collected(env: dict[str, str]) -> int:
         out = pytest_in(clone, "--collect-only", env=env)
@@ -176,10 +181,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str, headers: dict[str, str] | None = None) -> dict:
+def get(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+        body: dict[str, Any] = json.loads(response.read())
+        return body
 
 
 def wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: Path) -> None:

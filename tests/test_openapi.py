@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from fastapi.testclient import TestClient
 
 
-def _doc(client) -> dict:
-    return client.get("/openapi.json").json()
+def _doc(client: TestClient) -> dict[str, Any]:
+    doc: dict[str, Any] = client.get("/openapi.json").json()
+    return doc
 
 
-def test_every_error_is_documented_in_the_one_error_shape(client):
+def test_every_error_is_documented_in_the_one_error_shape(client: TestClient) -> None:
     doc = _doc(client)
     assert "HTTPValidationError" not in doc["components"]["schemas"]
     assert doc["components"]["schemas"]["Error"]["required"] == ["error", "detail"]
@@ -21,7 +25,7 @@ def test_every_error_is_documented_in_the_one_error_shape(client):
     assert "403" not in get and "404" not in get  # no role check, no id
 
 
-def test_a_bearer_scheme_is_declared_for_every_api_operation(client):
+def test_a_bearer_scheme_is_declared_for_every_api_operation(client: TestClient) -> None:
     doc = _doc(client)
     assert doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
     for path, item in doc["paths"].items():
@@ -29,7 +33,7 @@ def test_a_bearer_scheme_is_declared_for_every_api_operation(client):
             assert bool(op.get("security")) == path.startswith("/api/"), path
 
 
-def test_the_csv_export_is_documented(client):
+def test_the_csv_export_is_documented(client: TestClient) -> None:
     ok = _doc(client)["paths"]["/api/audit/events"]["get"]["responses"]["200"]["content"]
     assert "text/csv" in ok and "application/json" in ok
 
@@ -38,7 +42,7 @@ def test_the_csv_export_is_documented(client):
     ("path", "allow"),
     [("/api/contracts", "GET, POST"), ("/api/contracts/1", "GET, PATCH"), ("/healthz", "GET")],
 )
-def test_a_405_allows_every_method_of_the_path(client, path, allow):
+def test_a_405_allows_every_method_of_the_path(client: TestClient, path: str, allow: str) -> None:
     res = client.options(path)
     assert res.status_code == 405
     assert res.headers["allow"] == allow
@@ -55,7 +59,9 @@ def test_a_405_allows_every_method_of_the_path(client, path, allow):
         {"tier": "1"},
     ],
 )
-def test_booleans_and_integers_are_not_interchangeable(client, pm, change):
+def test_booleans_and_integers_are_not_interchangeable(
+    client: TestClient, pm: dict[str, str], change: dict[str, object]
+) -> None:
     body = {"reference": "R-1", "title": "T", "buyer": {"name": "B"}, **change}
     res = client.post("/api/contracts", json=body, headers=pm)
     assert res.status_code == 422, res.text

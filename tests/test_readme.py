@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,15 +19,16 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 SESSION = README[README.index("## A first session") : README.index("## How an exit runs")]
 
 
-def body_after(marker: str) -> dict:
+def body_after(marker: str) -> dict[str, Any]:
     """The JSON a README curl command sends with -d '…', after the line holding `marker`."""
     start = SESSION.index(marker)
     match = re.search(r"-d '(\{.*?\})'", SESSION[start:], re.S)
     assert match, marker
-    return json.loads(match.group(1))
+    body: dict[str, Any] = json.loads(match.group(1))
+    return body
 
 
-def test_the_readme_starts_with_make_run_and_make_test():
+def test_the_readme_starts_with_make_run_and_make_test() -> None:
     lines = README.splitlines()
     assert lines[0] == "# Handover"
     block = lines[lines.index("```sh") + 1 : lines.index("```sh") + 3]
@@ -41,7 +43,9 @@ def today_client(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def test_the_first_sessions_contract_has_every_deadline_ahead(today_client, pm):
+def test_the_first_sessions_contract_has_every_deadline_ahead(
+    today_client: TestClient, pm: dict[str, str]
+) -> None:
     # The session's contract used to be born with two missed deadlines, escalated at once.
     today = date.today()
     client = today_client

@@ -12,12 +12,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth import service as auth
 from app.auth.roles import Role
+from app.clock import FrozenClock
 from app.config import Settings
 from app.main import create_app
 from app.openapi import api_routes
+from tests.conftest import MakeUser
 
 ANY = "any signed-in role"
 IN_ENDPOINT = "checked by the endpoint against the resource"
@@ -96,7 +100,7 @@ def settings(db_url: str) -> Settings:
     )
 
 
-def _endpoints(settings, clock) -> set[tuple[str, str]]:
+def _endpoints(settings: Settings, clock: FrozenClock) -> set[tuple[str, str]]:
     app = create_app(settings, clock)
     return {
         (method, route.path_format)
@@ -119,12 +123,14 @@ def _url(path: str) -> str:
     )
 
 
-def test_every_endpoint_has_a_row(settings, clock):
+def test_every_endpoint_has_a_row(settings: Settings, clock: FrozenClock) -> None:
     assert _endpoints(settings, clock) == set(MATRIX)
 
 
 @pytest.fixture
-def credentials(db, clock, make_user) -> dict[str, dict[str, str] | None]:
+def credentials(
+    db: sessionmaker[Session], clock: FrozenClock, make_user: MakeUser
+) -> dict[str, dict[str, str] | None]:
     """Headers for no, malformed, unknown, expired and revoked tokens."""
     with db.begin() as session:
         user = auth.create_user(session=session, name="olly", roles=["admin"], now=clock.now())
@@ -142,7 +148,9 @@ def credentials(db, clock, make_user) -> dict[str, dict[str, str] | None]:
     }
 
 
-def test_no_bad_expired_or_revoked_token_reaches_any_endpoint(client, credentials):
+def test_no_bad_expired_or_revoked_token_reaches_any_endpoint(
+    client: TestClient, credentials: dict[str, dict[str, str] | None]
+) -> None:
     for method, path in sorted(MATRIX):
         for kind, headers in credentials.items():
             res = client.request(method, _url(path), headers=headers, json={})
@@ -151,7 +159,9 @@ def test_no_bad_expired_or_revoked_token_reaches_any_endpoint(client, credential
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
-def test_each_role_gets_what_the_matrix_says(client, make_user, role):
+def test_each_role_gets_what_the_matrix_says(
+    client: TestClient, make_user: MakeUser, role: str
+) -> None:
     headers = make_user(f"user_{role}", role)
     for (method, path), allowed in sorted(MATRIX.items(), key=str):
         res = client.request(method, _url(path), headers=headers, json={})

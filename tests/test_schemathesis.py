@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import MakeUser
 from tests.server import serve
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -45,7 +46,7 @@ def _seed_data(base: str, headers: dict[str, str]) -> None:
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_nothing(db_url: str, make_user, tmp_path: Path) -> None:
+def test_schemathesis_finds_nothing(db_url: str, make_user: MakeUser, tmp_path: Path) -> None:
     headers = make_user("fuzzer", "admin")
     env = {
         "HANDOVER_DATABASE_URL": db_url,

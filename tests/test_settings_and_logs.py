@@ -6,13 +6,14 @@ import json
 import logging
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from app.config import Settings
 from app.logs import configure_logging
 
 
-def test_production_refuses_the_placeholder_secret():
+def test_production_refuses_the_placeholder_secret() -> None:
     with pytest.raises(ValidationError, match="HANDOVER_SECRET_KEY"):
         Settings(environment="production")
     with pytest.raises(ValidationError):
@@ -21,7 +22,9 @@ def test_production_refuses_the_placeholder_secret():
     assert Settings(environment="development").secret_key  # fine for a laptop
 
 
-def test_json_logs_carry_the_request_id(client, capfd):
+def test_json_logs_carry_the_request_id(
+    client: TestClient, capfd: pytest.CaptureFixture[str]
+) -> None:
     configure_logging("json", "INFO")
     try:
         client.get("/healthz", headers={"X-Request-ID": "req-42"})

@@ -53,7 +53,7 @@ def _until_closed(sock: socket.socket) -> bytes:
     return got
 
 
-def test_a_connection_that_sends_nothing_is_closed_with_408(server):
+def test_a_connection_that_sends_nothing_is_closed_with_408(server: tuple[str, int]) -> None:
     with _connect(server) as sock:
         started = time.monotonic()
         answer = _until_closed(sock)
@@ -62,7 +62,7 @@ def test_a_connection_that_sends_nothing_is_closed_with_408(server):
     assert LIMIT * 0.9 <= waited < LIMIT + SLACK, waited
 
 
-def test_headers_trickled_a_line_at_a_time_meet_a_deadline(server):
+def test_headers_trickled_a_line_at_a_time_meet_a_deadline(server: tuple[str, int]) -> None:
     with _connect(server) as sock:
         started = time.monotonic()
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -87,7 +87,9 @@ def _post_head(length: int, token: str) -> bytes:
     )
 
 
-def test_a_body_that_stops_is_answered_408_and_closed(server, pm):
+def test_a_body_that_stops_is_answered_408_and_closed(
+    server: tuple[str, int], pm: dict[str, str]
+) -> None:
     token = pm["Authorization"].removeprefix("Bearer ")
     with _connect(server) as sock:
         sock.sendall(_post_head(100, token) + b'{"reference": ')
@@ -98,7 +100,9 @@ def test_a_body_that_stops_is_answered_408_and_closed(server, pm):
     assert LIMIT * 0.9 <= waited < LIMIT + SLACK, waited
 
 
-def test_a_slow_body_that_keeps_coming_is_not_cut(server, pm):
+def test_a_slow_body_that_keeps_coming_is_not_cut(
+    server: tuple[str, int], pm: dict[str, str]
+) -> None:
     token = pm["Authorization"].removeprefix("Bearer ")
     body = json.dumps({"reference": "SLOW-1", "title": "Sent slowly"}).encode()
     chunks = [body[i : i + 8] for i in range(0, len(body), 8)]
@@ -115,7 +119,7 @@ def test_a_slow_body_that_keeps_coming_is_not_cut(server, pm):
     assert answer.startswith(b"HTTP/1.1 422 "), answer
 
 
-def test_the_serve_command_uses_these_options():
+def test_the_serve_command_uses_these_options() -> None:
     source = (ROOT / "app" / "cli.py").read_text()
     assert "**uvicorn_options()" in source  # the servers above are what `handover serve` runs
 
@@ -141,7 +145,7 @@ async def _post_all(base: str, headers: dict[str, str], n: int) -> list[int | st
         return await asyncio.gather(*(one(client, i) for i in range(n)))
 
 
-def test_128_bodies_at_once_are_all_answered_none_cut(db_url, pm):
+def test_128_bodies_at_once_are_all_answered_none_cut(db_url: str, pm: dict[str, str]) -> None:
     env = {
         "HANDOVER_DATABASE_URL": db_url,
         "HANDOVER_ENVIRONMENT": "test",
@@ -160,7 +164,9 @@ def test_128_bodies_at_once_are_all_answered_none_cut(db_url, pm):
     assert counts[201] >= 1
 
 
-def test_a_body_stopped_after_100_continue_is_answered_408(server, pm):
+def test_a_body_stopped_after_100_continue_is_answered_408(
+    server: tuple[str, int], pm: dict[str, str]
+) -> None:
     token = pm["Authorization"].removeprefix("Bearer ")
     head = _post_head(100, token).replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n")
     with _connect(server) as sock:

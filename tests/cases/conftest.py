@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from app.config import Settings
 
+OpenCase = Callable[[], dict[str, Any]]
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTRACT = {
     "reference": "HO-HOST-2018-11",
@@ -39,15 +43,16 @@ def settings(db_url: str, workflows_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def contract(client, pm) -> dict[str, Any]:
+def contract(client: TestClient, pm: dict[str, str]) -> dict[str, Any]:
     """A contract to open cases about."""
     res = client.post("/api/contracts", json=CONTRACT, headers=pm)
     assert res.status_code == 201, res.text
-    return res.json()
+    body: dict[str, Any] = res.json()
+    return body
 
 
 @pytest.fixture
-def open_case(client, pm, contract):
+def open_case(client: TestClient, pm: dict[str, str], contract: dict[str, Any]) -> OpenCase:
     """Open an approval case; returns its JSON."""
 
     def make() -> dict[str, Any]:
@@ -55,16 +60,20 @@ def open_case(client, pm, contract):
             "/api/cases", json={"workflow": "approval", "contract_id": contract["id"]}, headers=pm
         )
         assert res.status_code == 201, res.text
-        return res.json()
+        body: dict[str, Any] = res.json()
+        return body
 
     return make
 
 
-def fire(client, headers, case_id, trigger, **body) -> Any:
+def fire(
+    client: TestClient, headers: dict[str, str], case_id: int, trigger: str, **body: Any
+) -> httpx.Response:
     """POST a transition."""
-    return client.post(
+    res: httpx.Response = client.post(
         f"/api/cases/{case_id}/transitions", json={"trigger": trigger, **body}, headers=headers
     )
+    return res
 
 
 SUBMIT = {"data": {"decision_date": "2027-01-15"}, "evidence": EVIDENCE}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import threading
 
-from tests.cases.conftest import SUBMIT
+from fastapi.testclient import TestClient
+
+from tests.cases.conftest import SUBMIT, OpenCase
 
 THREADS = 20
 
 
-def test_one_of_twenty_concurrent_transitions_wins(client, pm, open_case):
+def test_one_of_twenty_concurrent_transitions_wins(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     url = f"/api/cases/{case['id']}/transitions"
     barrier = threading.Barrier(THREADS)
@@ -36,7 +40,9 @@ def test_one_of_twenty_concurrent_transitions_wins(client, pm, open_case):
     assert client.get("/api/audit/verify", headers=pm).json()["ok"] is True
 
 
-def test_concurrent_transitions_on_many_cases_keep_one_chain(client, pm, open_case):
+def test_concurrent_transitions_on_many_cases_keep_one_chain(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     cases = [open_case() for _ in range(8)]
     errors: list[str] = []
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.cases.conftest import CONTRACT, SUBMIT, fire
+from tests.cases.conftest import CONTRACT, SUBMIT, OpenCase, fire
 
 
 def _deep(levels: int) -> object:
@@ -23,7 +24,9 @@ def _deep(levels: int) -> object:
         (b'{"decision_date": 1e400}', 400),
     ],
 )
-def test_numbers_json_cannot_hold_are_refused(client, pm, open_case, raw, status):
+def test_numbers_json_cannot_hold_are_refused(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase, raw: bytes, status: int
+) -> None:
     case = open_case()
     body = b'{"trigger": "submit_for_approval", "reason": "r", "data": ' + raw + b"}"
     res = client.post(
@@ -36,7 +39,9 @@ def test_numbers_json_cannot_hold_are_refused(client, pm, open_case, raw, status
     assert client.get(f"/api/cases/{case['id']}", headers=pm).json()["state"] == case["state"]
 
 
-def test_nul_in_text_is_refused_with_its_path(client, pm, open_case):
+def test_nul_in_text_is_refused_with_its_path(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(client, pm, case["id"], "submit_for_approval", reason="bad\x00reason")
     assert res.status_code == 422, res.text
@@ -52,12 +57,14 @@ def test_nul_in_text_is_refused_with_its_path(client, pm, open_case):
     assert res.status_code == 422
 
 
-def test_nul_in_query_or_path_is_400(client, pm):
+def test_nul_in_query_or_path_is_400(client: TestClient, pm: dict[str, str]) -> None:
     assert client.get("/api/contracts?q=a%00b", headers=pm).status_code == 400
     assert client.get("/api/workflows/a%00b", headers=pm).status_code == 400
 
 
-def test_deep_nesting_is_refused(client, pm, open_case):
+def test_deep_nesting_is_refused(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(client, pm, case["id"], "submit_for_approval", data={"deep": _deep(40)})
     assert res.status_code == 422, res.text
@@ -72,7 +79,9 @@ def test_deep_nesting_is_refused(client, pm, open_case):
     assert res.status_code == 400
 
 
-def test_numbers_the_database_rewrites_keep_the_chain_valid(client, pm, open_case):
+def test_numbers_the_database_rewrites_keep_the_chain_valid(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     # PostgreSQL's JSONB reads 1e20 back as an int and 2.0 as 2.0; SQLite keeps the text.
     case = open_case()
     data = {
@@ -92,7 +101,9 @@ def test_numbers_the_database_rewrites_keep_the_chain_valid(client, pm, open_cas
     assert verified["ok"] is True, verified
 
 
-def test_evidence_must_be_a_link(client, pm, open_case):
+def test_evidence_must_be_a_link(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     for url in ("not a link", "javascript:alert(1)", "ftp://x/y", "https://"):
         evidence = [{"title": "Options paper", "url": url}]

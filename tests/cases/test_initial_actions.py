@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+
+from app.clock import FrozenClock
 
 WORKFLOW = """\
 name: intake
@@ -39,7 +43,9 @@ def workflows_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_opening_a_case_runs_the_initial_states_actions(client, pm, contract, clock) -> None:
+def test_opening_a_case_runs_the_initial_states_actions(
+    client: TestClient, pm: dict[str, str], contract: dict[str, Any], clock: FrozenClock
+) -> None:
     res = client.post(
         "/api/cases", json={"workflow": "intake", "contract_id": contract["id"]}, headers=pm
     )

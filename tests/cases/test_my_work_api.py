@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import User
 from app.deadlines.models import Deadline, InAppNotification
-from tests.cases.conftest import EVIDENCE
-from tests.conftest import START
+from tests.cases.conftest import EVIDENCE, OpenCase
+from tests.conftest import START, MakeUser
 
 SUBMIT = {"data": {"decision_date": "2027-01-15"}, "evidence": EVIDENCE, "reason": "ready"}
 
 
-def _work(client, headers) -> dict:
+def _work(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     res = client.get("/api/me/work", headers=headers)
     assert res.status_code == 200, res.text
-    return res.json()
+    work: dict[str, Any] = res.json()
+    return work
 
 
-def test_the_proposer_is_not_asked_to_approve_but_another_sro_is(client, make_user, sro, open_case):
+def test_the_proposer_is_not_asked_to_approve_but_another_sro_is(
+    client: TestClient, make_user: MakeUser, sro: dict[str, str], open_case: OpenCase
+) -> None:
     both = make_user("alex", "programme_manager", "senior_responsible_owner")
     case = open_case()
     draft = _work(client, both)
@@ -42,8 +48,8 @@ def test_the_proposer_is_not_asked_to_approve_but_another_sro_is(client, make_us
 
 
 def test_deadlines_soonest_first_within_90_days_and_unread_notifications_only(
-    client, db, pm, contract
-):
+    client: TestClient, db: sessionmaker[Session], pm: dict[str, str], contract: dict[str, Any]
+) -> None:
     today = START.date()
     with db.begin() as s:
         s.execute(update(Deadline).values(date=today + timedelta(days=400)))
@@ -76,6 +82,6 @@ def test_deadlines_soonest_first_within_90_days_and_unread_notifications_only(
     assert [n["subject"] for n in work["notifications"]] == ["Unread"]
 
 
-def test_needs_a_token(client):
+def test_needs_a_token(client: TestClient) -> None:
     res = client.get("/api/me/work")
     assert res.status_code == 401

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cases.conftest import EVIDENCE
+from tests.cases.conftest import EVIDENCE, OpenCase
+from tests.conftest import MakeUser
 
 TRIGGERS = ["submit_for_approval", "approve", "send_back", "withdraw", "bogus"]
 STATES = {"draft", "submitted", "approved", "withdrawn"}
@@ -20,7 +22,9 @@ step = st.tuples(
 
 
 @pytest.fixture
-def people(make_user, pm, sro, viewer):
+def people(
+    make_user: MakeUser, pm: dict[str, str], sro: dict[str, str], viewer: dict[str, str]
+) -> dict[str, dict[str, str]]:
     return {
         "priya": pm,
         "sam": sro,
@@ -35,13 +39,18 @@ def people(make_user, pm, sro, viewer):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(step, min_size=1, max_size=8))
-def test_invariants_hold_for_any_sequence(client, people, open_case, steps):
+def test_invariants_hold_for_any_sequence(
+    client: TestClient,
+    people: dict[str, dict[str, str]],
+    open_case: OpenCase,
+    steps: list[tuple[str, str, bool, str | None]],
+) -> None:
     case = open_case()
     url = f"/api/cases/{case['id']}"
     accepted = 0
     for actor, trigger, with_input, reason in steps:
         before = client.get(url, headers=people["priya"]).json()
-        body = {"trigger": trigger, "reason": reason}
+        body: dict[str, object] = {"trigger": trigger, "reason": reason}
         if with_input:
             body |= {"data": {"decision_date": "2027-01-15"}, "evidence": EVIDENCE}
         res = client.post(f"{url}/transitions", json=body, headers=people[actor])

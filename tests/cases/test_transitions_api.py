@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from tests.cases.conftest import EVIDENCE, SUBMIT, fire
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from tests.cases.conftest import EVIDENCE, SUBMIT, OpenCase, fire
+from tests.conftest import MakeUser
 
 
-def test_open_case(client, pm, open_case, contract):
+def test_open_case(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase, contract: dict[str, Any]
+) -> None:
     case = open_case()
     assert case["workflow"] == "approval"
     assert case["state"] == "draft" and case["final"] is False
@@ -17,7 +26,9 @@ def test_open_case(client, pm, open_case, contract):
     assert [e["action"] for e in events] == ["case.opened"]
 
 
-def test_open_case_errors(client, pm, viewer, contract):
+def test_open_case_errors(
+    client: TestClient, pm: dict[str, str], viewer: dict[str, str], contract: dict[str, Any]
+) -> None:
     res = client.post(
         "/api/cases", json={"workflow": "nope", "contract_id": contract["id"]}, headers=pm
     )
@@ -30,7 +41,9 @@ def test_open_case_errors(client, pm, viewer, contract):
     assert res.status_code == 403
 
 
-def test_available_transitions_say_why_not(client, pm, open_case):
+def test_available_transitions_say_why_not(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     options = client.get(f"/api/cases/{case['id']}/transitions", headers=pm).json()
     by_trigger = {o["trigger"]: o for o in options}
@@ -43,7 +56,13 @@ def test_available_transitions_say_why_not(client, pm, open_case):
     assert "data_required" in [b["code"] for b in submit["blocked_by"]]
 
 
-def test_happy_path_with_four_eyes(client, pm, sro, make_user, open_case):
+def test_happy_path_with_four_eyes(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: MakeUser,
+    open_case: OpenCase,
+) -> None:
     case = open_case()
     res = fire(client, pm, case["id"], "submit_for_approval", reason="ready", **SUBMIT)
     assert res.status_code == 200, res.text
@@ -62,7 +81,9 @@ def test_happy_path_with_four_eyes(client, pm, sro, make_user, open_case):
     assert res.status_code == 409 and res.json()["error"] == "invalid_transition"
 
 
-def test_four_eyes_holds_for_someone_with_both_roles(client, make_user, sro, open_case):
+def test_four_eyes_holds_for_someone_with_both_roles(
+    client: TestClient, make_user: MakeUser, sro: dict[str, str], open_case: OpenCase
+) -> None:
     both = make_user("alex", "programme_manager", "senior_responsible_owner")
     case = open_case()
     assert fire(client, both, case["id"], "submit_for_approval", **SUBMIT).status_code == 200
@@ -72,14 +93,18 @@ def test_four_eyes_holds_for_someone_with_both_roles(client, make_user, sro, ope
     assert fire(client, sro, case["id"], "approve", reason="agreed").status_code == 200
 
 
-def test_wrong_role_is_403_and_changes_nothing(client, viewer, pm, open_case):
+def test_wrong_role_is_403_and_changes_nothing(
+    client: TestClient, viewer: dict[str, str], pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(client, viewer, case["id"], "submit_for_approval", **SUBMIT)
     assert res.status_code == 403 and res.json()["error"] == "role_required"
     assert client.get(f"/api/cases/{case['id']}", headers=pm).json()["version"] == 1
 
 
-def test_every_failed_guard_is_reported(client, pm, open_case):
+def test_every_failed_guard_is_reported(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(client, pm, case["id"], "submit_for_approval", data={"decision_date": "2031-01-01"})
     assert res.status_code == 422
@@ -90,7 +115,9 @@ def test_every_failed_guard_is_reported(client, pm, open_case):
     assert [p["code"] for p in res.json()["problems"]] == ["data_required", "date_not_after"]
 
 
-def test_missing_reason_is_422(client, pm, sro, open_case):
+def test_missing_reason_is_422(
+    client: TestClient, pm: dict[str, str], sro: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     fire(client, pm, case["id"], "submit_for_approval", **SUBMIT)
     res = fire(client, sro, case["id"], "approve", reason="   ")
@@ -98,7 +125,9 @@ def test_missing_reason_is_422(client, pm, sro, open_case):
     assert [p["code"] for p in res.json()["problems"]] == ["reason_required"]
 
 
-def test_stale_versions(client, pm, sro, open_case):
+def test_stale_versions(
+    client: TestClient, pm: dict[str, str], sro: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(client, pm, case["id"], "submit_for_approval", expected_version=2, **SUBMIT)
     assert res.status_code == 409 and res.json()["error"] == "stale_version"
@@ -116,7 +145,9 @@ def test_stale_versions(client, pm, sro, open_case):
     assert res.status_code == 200
 
 
-def test_unknown_trigger_and_bad_bodies(client, pm, open_case):
+def test_unknown_trigger_and_bad_bodies(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(client, pm, case["id"], "explode")
     assert res.status_code == 409 and res.json()["error"] == "invalid_transition"
@@ -129,7 +160,9 @@ def test_unknown_trigger_and_bad_bodies(client, pm, open_case):
     assert res.status_code == 422
 
 
-def test_idempotency_key_replays_and_refuses_other_bodies(client, pm, open_case):
+def test_idempotency_key_replays_and_refuses_other_bodies(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     headers = {**pm, "Idempotency-Key": "submit-1"}
     url = f"/api/cases/{case['id']}/transitions"
@@ -146,7 +179,9 @@ def test_idempotency_key_replays_and_refuses_other_bodies(client, pm, open_case)
     assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
 
 
-def test_an_opened_case_replays_with_its_location(client, pm, contract):
+def test_an_opened_case_replays_with_its_location(
+    client: TestClient, pm: dict[str, str], contract: dict[str, Any]
+) -> None:
     headers = {**pm, "Idempotency-Key": "open-1"}
     body = {"workflow": "approval", "contract_id": contract["id"]}
     first = client.post("/api/cases", json=body, headers=headers)
@@ -159,7 +194,9 @@ def test_an_opened_case_replays_with_its_location(client, pm, contract):
     assert len(client.get("/api/cases", headers=pm).json()["items"]) == 1
 
 
-def test_list_and_filter_cases(client, pm, open_case, contract):
+def test_list_and_filter_cases(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase, contract: dict[str, Any]
+) -> None:
     first, second = open_case(), open_case()
     fire(client, pm, first["id"], "submit_for_approval", **SUBMIT)
     listed = client.get("/api/cases", params={"state": "submitted"}, headers=pm).json()
@@ -172,15 +209,21 @@ def test_list_and_filter_cases(client, pm, open_case, contract):
     assert [c["id"] for c in rest["items"]] == [second["id"]]
 
 
-def test_contract_lists_its_cases(client, pm, open_case, contract):
+def test_contract_lists_its_cases(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase, contract: dict[str, Any]
+) -> None:
     case = open_case()
     got = client.get(f"/api/contracts/{contract['id']}", headers=pm).json()
     assert [c["id"] for c in got["cases"]] == [case["id"]]
 
 
 def test_a_transition_queues_its_webhook_in_the_same_transaction(
-    client, pm, open_case, db, settings
-):
+    client: TestClient,
+    pm: dict[str, str],
+    open_case: OpenCase,
+    db: sessionmaker[Session],
+    settings: Settings,
+) -> None:
     from sqlalchemy import select
 
     from app.outbox.models import OutboxMessage
@@ -197,7 +240,9 @@ def test_a_transition_queues_its_webhook_in_the_same_transaction(
     assert messages[0].recipient == "http://127.0.0.1:9/hook"
 
 
-def test_only_the_data_a_transition_checks_enters_the_case(client, pm, open_case):
+def test_only_the_data_a_transition_checks_enters_the_case(
+    client: TestClient, pm: dict[str, str], open_case: OpenCase
+) -> None:
     case = open_case()
     res = fire(
         client,
@@ -215,7 +260,9 @@ def test_only_the_data_a_transition_checks_enters_the_case(client, pm, open_case
     assert body["event"]["details"]["data"]["route"] == "decommission"
 
 
-def test_components_are_added_only_while_the_contract_is_reviewed(client, pm, contract):
+def test_components_are_added_only_while_the_contract_is_reviewed(
+    client: TestClient, pm: dict[str, str], contract: dict[str, Any]
+) -> None:
     """Decomposition after approval would add work nobody approved."""
     res = client.post(
         "/api/cases", json={"workflow": "approval", "contract_id": contract["id"]}, headers=pm

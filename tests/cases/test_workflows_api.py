@@ -10,14 +10,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.cases.models import Case
+from app.clock import FrozenClock
 from app.workflows.models import WorkflowVersion
-from tests.cases.conftest import FIXTURES, SUBMIT, fire
+from tests.cases.conftest import FIXTURES, SUBMIT, OpenCase, fire
 
 
-def test_list_and_detail(client, pm):
+def test_list_and_detail(client: TestClient, pm: dict[str, str]) -> None:
     listed = client.get("/api/workflows", headers=pm).json()["items"]
     assert [w["name"] for w in listed] == ["approval"]
     detail = client.get("/api/workflows/approval", headers=pm).json()
@@ -30,7 +33,7 @@ def test_list_and_detail(client, pm):
     assert client.get("/api/workflows/nope", headers=pm).status_code == 404
 
 
-def test_diagram_as_mermaid_and_svg(client, pm):
+def test_diagram_as_mermaid_and_svg(client: TestClient, pm: dict[str, str]) -> None:
     text = client.get("/api/workflows/approval/diagram", params={"state": "submitted"}, headers=pm)
     assert text.status_code == 200
     assert text.headers["content-type"].startswith("text/plain")
@@ -47,7 +50,7 @@ def test_diagram_as_mermaid_and_svg(client, pm):
     assert bad.status_code == 422
 
 
-def _cli(db_url, workflows_dir, *args):
+def _cli(db_url: str, workflows_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "HANDOVER_DATABASE_URL": db_url,
@@ -62,7 +65,7 @@ def _cli(db_url, workflows_dir, *args):
     )
 
 
-def test_workflows_check_reports_file_path_message(tmp_path, db_url):
+def test_workflows_check_reports_file_path_message(tmp_path: Path, db_url: str) -> None:
     shutil.copy(FIXTURES / "approval.yaml", tmp_path / "approval.yaml")
     ok = _cli(db_url, tmp_path, "workflows", "check")
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -74,7 +77,7 @@ def test_workflows_check_reports_file_path_message(tmp_path, db_url):
 
 
 @pytest.fixture
-def workflows_dir(tmp_path_factory) -> Path:
+def workflows_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the fixtures, so the migration test can edit the definition."""
     target = tmp_path_factory.mktemp("workflows")
     shutil.copy(FIXTURES / "approval.yaml", target / "approval.yaml")
@@ -82,8 +85,13 @@ def workflows_dir(tmp_path_factory) -> Path:
 
 
 def test_migrate_moves_running_cases_and_reports_the_rest(
-    client, pm, sro, open_case, db_url, workflows_dir
-):
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    open_case: OpenCase,
+    db_url: str,
+    workflows_dir: Path,
+) -> None:
     old_draft, old_submitted, finished = open_case(), open_case(), open_case()
     fire(client, pm, old_submitted["id"], "submit_for_approval", **SUBMIT)
     fire(client, pm, finished["id"], "submit_for_approval", **SUBMIT)
@@ -114,7 +122,13 @@ def test_migrate_moves_running_cases_and_reports_the_rest(
     assert client.get("/api/audit/verify", headers=pm).json()["ok"] is True
 
 
-def test_a_stored_version_that_no_longer_loads_is_409(client, pm, open_case, db, clock):
+def test_a_stored_version_that_no_longer_loads_is_409(
+    client: TestClient,
+    pm: dict[str, str],
+    open_case: OpenCase,
+    db: sessionmaker[Session],
+    clock: FrozenClock,
+) -> None:
     case = open_case()
     with db.begin() as session:
         stored = session.query(WorkflowVersion).filter_by(name="approval").one()

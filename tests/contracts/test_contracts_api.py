@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 BASE: dict[str, Any] = {
     "reference": "HO-HOST-2018-11",
@@ -22,13 +23,16 @@ BASE: dict[str, Any] = {
 }
 
 
-def create(client, headers, **changes) -> dict[str, Any]:
+def create(client: TestClient, headers: dict[str, str], **changes: Any) -> dict[str, Any]:
     res = client.post("/api/contracts", json={**BASE, **changes}, headers=headers)
     assert res.status_code == 201, res.text
-    return res.json()
+    body: dict[str, Any] = res.json()
+    return body
 
 
-def test_create_returns_the_contract_with_fixed_field_names(client, pm):
+def test_create_returns_the_contract_with_fixed_field_names(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     res = client.post("/api/contracts", json=BASE, headers=pm)
     assert res.status_code == 201
     body = res.json()
@@ -66,7 +70,7 @@ def test_create_returns_the_contract_with_fixed_field_names(client, pm):
     assert fetched["end_date"] == "2027-10-31"
 
 
-def test_every_inconsistency_is_reported_at_once(client, pm):
+def test_every_inconsistency_is_reported_at_once(client: TestClient, pm: dict[str, str]) -> None:
     res = client.post(
         "/api/contracts",
         json={
@@ -85,7 +89,7 @@ def test_every_inconsistency_is_reported_at_once(client, pm):
     assert {"end_date", "max_end_date", "break_clauses[0].date"} <= fields
 
 
-def test_notice_longer_than_contract_is_refused(client, pm):
+def test_notice_longer_than_contract_is_refused(client: TestClient, pm: dict[str, str]) -> None:
     res = client.post(
         "/api/contracts",
         json={**BASE, "start_date": "2027-01-01", "notice_period_days": 400, "break_clauses": []},
@@ -112,13 +116,17 @@ def test_notice_longer_than_contract_is_refused(client, pm):
         ({"title": ""}, "title"),
     ],
 )
-def test_bad_fields_get_a_422_naming_the_field(client, pm, change, field):
+def test_bad_fields_get_a_422_naming_the_field(
+    client: TestClient, pm: dict[str, str], change: dict[str, object], field: str
+) -> None:
     res = client.post("/api/contracts", json={**BASE, **change}, headers=pm)
     assert res.status_code == 422, res.text
     assert field in [p["field"] for p in res.json()["problems"]]
 
 
-def test_duplicate_reference_for_the_same_buyer_conflicts(client, pm):
+def test_duplicate_reference_for_the_same_buyer_conflicts(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     create(client, pm)
     res = client.post("/api/contracts", json=BASE, headers=pm)
     assert res.status_code == 409
@@ -127,7 +135,9 @@ def test_duplicate_reference_for_the_same_buyer_conflicts(client, pm):
     assert client.post("/api/contracts", json=other_buyer, headers=pm).status_code == 201
 
 
-def test_viewer_may_read_but_not_write(client, pm, viewer):
+def test_viewer_may_read_but_not_write(
+    client: TestClient, pm: dict[str, str], viewer: dict[str, str]
+) -> None:
     contract = create(client, pm)
     assert client.get(f"/api/contracts/{contract['id']}", headers=viewer).status_code == 200
     res = client.post("/api/contracts", json={**BASE, "reference": "X"}, headers=viewer)
@@ -135,14 +145,14 @@ def test_viewer_may_read_but_not_write(client, pm, viewer):
     assert res.json()["error"] == "role_required"
 
 
-def test_unknown_and_absurd_ids(client, pm):
+def test_unknown_and_absurd_ids(client: TestClient, pm: dict[str, str]) -> None:
     assert client.get("/api/contracts/999", headers=pm).status_code == 404
     assert client.get("/api/contracts/99999999999999999999", headers=pm).status_code == 422
     assert client.get("/api/contracts/abc", headers=pm).status_code == 422
     assert client.get("/api/contracts/0", headers=pm).status_code == 422
 
 
-def test_list_filters_and_pages(client, pm):
+def test_list_filters_and_pages(client: TestClient, pm: dict[str, str]) -> None:
     create(client, pm)
     create(
         client,
@@ -167,7 +177,7 @@ def test_list_filters_and_pages(client, pm):
         extension_options=[],
     )
 
-    def refs(**params):
+    def refs(**params: str) -> list[str]:
         res = client.get("/api/contracts", params=params, headers=pm)
         assert res.status_code == 200, res.text
         return [c["reference"] for c in res.json()["items"]]
@@ -194,19 +204,21 @@ def test_list_filters_and_pages(client, pm):
     "params",
     [{"limit": 0}, {"limit": 501}, {"limit": "many"}, {"ends_before": "soon"}, {"q": "x" * 500}],
 )
-def test_absurd_query_parameters_get_422(client, pm, params):
+def test_absurd_query_parameters_get_422(
+    client: TestClient, pm: dict[str, str], params: dict[str, object]
+) -> None:
     res = client.get("/api/contracts", params=params, headers=pm)
     assert res.status_code == 422
     assert res.json()["error"] == "validation_error"
 
 
-def test_bad_cursor_gets_400(client, pm):
+def test_bad_cursor_gets_400(client: TestClient, pm: dict[str, str]) -> None:
     res = client.get("/api/contracts", params={"cursor": "not-ours"}, headers=pm)
     assert res.status_code == 400
     assert "cursor" in res.json()["detail"]
 
 
-def test_patch_is_audited_with_before_and_after(client, pm):
+def test_patch_is_audited_with_before_and_after(client: TestClient, pm: dict[str, str]) -> None:
     contract = create(client, pm)
     res = client.patch(
         f"/api/contracts/{contract['id']}",
@@ -231,7 +243,7 @@ def test_patch_is_audited_with_before_and_after(client, pm):
     }
 
 
-def test_patch_with_a_stale_version(client, pm):
+def test_patch_with_a_stale_version(client: TestClient, pm: dict[str, str]) -> None:
     contract = create(client, pm)
     url = f"/api/contracts/{contract['id']}"
     assert client.patch(url, json={"tier": 2}, headers=pm).status_code == 200
@@ -245,7 +257,9 @@ def test_patch_with_a_stale_version(client, pm):
     assert bad.status_code == 400
 
 
-def test_patch_that_breaks_the_terms_changes_nothing(client, pm):
+def test_patch_that_breaks_the_terms_changes_nothing(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     contract = create(client, pm)
     url = f"/api/contracts/{contract['id']}"
     res = client.patch(url, json={"end_date": "2030-01-01"}, headers=pm)
@@ -255,7 +269,7 @@ def test_patch_that_breaks_the_terms_changes_nothing(client, pm):
     assert after["end_date"] == "2027-10-31" and after["version"] == 1
 
 
-def test_patch_without_change_keeps_the_version(client, pm):
+def test_patch_without_change_keeps_the_version(client: TestClient, pm: dict[str, str]) -> None:
     contract = create(client, pm)
     url = f"/api/contracts/{contract['id']}"
     res = client.patch(url, json={"tier": 1}, headers=pm)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.deadlines.compute import assessment_booking_deadline, compute_contract_deadlines
 from app.deadlines.terms import BreakClause, ContractTerms, ExtensionOption
@@ -24,7 +25,9 @@ ABSURD = [
 
 
 @pytest.mark.parametrize(("change", "field"), ABSURD)
-def test_create_refuses_dates_outside_the_range(client, pm, change: dict[str, Any], field: str):
+def test_create_refuses_dates_outside_the_range(
+    client: TestClient, pm: dict[str, str], change: dict[str, Any], field: str
+) -> None:
     res = client.post("/api/contracts", json={**BASE, **change}, headers=pm)
     assert res.status_code == 422, res.text
     problems = res.json()["problems"]
@@ -33,7 +36,9 @@ def test_create_refuses_dates_outside_the_range(client, pm, change: dict[str, An
 
 
 @pytest.mark.parametrize(("change", "field"), ABSURD)
-def test_patch_refuses_dates_outside_the_range(client, pm, change: dict[str, Any], field: str):
+def test_patch_refuses_dates_outside_the_range(
+    client: TestClient, pm: dict[str, str], change: dict[str, Any], field: str
+) -> None:
     made = create(client, pm)
     res = client.patch(
         f"/api/contracts/{made['id']}", json={**change, "version": made["version"]}, headers=pm
@@ -42,7 +47,7 @@ def test_patch_refuses_dates_outside_the_range(client, pm, change: dict[str, Any
     assert field in {p["field"] for p in res.json()["problems"]}
 
 
-def test_the_range_ends_are_accepted(client, pm):
+def test_the_range_ends_are_accepted(client: TestClient, pm: dict[str, str]) -> None:
     made = create(
         client,
         pm,
@@ -55,7 +60,9 @@ def test_the_range_ends_are_accepted(client, pm):
     assert made["end_date"] == "2200-12-31"
 
 
-def test_import_refuses_an_absurd_date_naming_its_path(client, pm):
+def test_import_refuses_an_absurd_date_naming_its_path(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     rel = release(ocid="ocds-absurd")
     rel["awards"][0]["contractPeriod"]["endDate"] = "9999-12-31T00:00:00Z"
     res = client.post("/api/imports/ocds", json=package(rel), headers=pm)

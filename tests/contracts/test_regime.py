@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from app.contracts.regime import infer_regime
 from app.deadlines.compute import compute_contract_deadlines
 from app.deadlines.terms import ContractTerms
@@ -19,10 +21,11 @@ BASE: dict[str, Any] = {
 }
 
 
-def _create(client, pm, **changes: Any) -> dict[str, Any]:
+def _create(client: TestClient, pm: dict[str, str], **changes: Any) -> dict[str, Any]:
     res = client.post("/api/contracts", json={**BASE, **changes}, headers=pm)
     assert res.status_code == 201, res.text
-    return res.json()
+    body: dict[str, Any] = res.json()
+    return body
 
 
 def test_si_2024_1013_the_act_applies_from_24_february_2025() -> None:
@@ -34,7 +37,9 @@ def test_si_2024_1013_the_act_applies_from_24_february_2025() -> None:
     assert infer_regime(date_signed=None, start_date=None) == "pcr2015"
 
 
-def test_regime_is_inferred_on_create_and_may_be_set_and_patched(client, pm) -> None:
+def test_regime_is_inferred_on_create_and_may_be_set_and_patched(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     assert _create(client, pm)["regime"] == "pcr2015"
     new = _create(client, pm, reference="N", date_signed="2025-03-03", start_date="2025-04-01")
     assert new["regime"] == "pa2023"
@@ -54,7 +59,7 @@ def test_regime_is_inferred_on_create_and_may_be_set_and_patched(client, pm) -> 
     assert gone.status_code == 422
 
 
-def test_regime_is_documented_in_openapi(client) -> None:
+def test_regime_is_documented_in_openapi(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     create = schemas["ContractCreate"]["properties"]["regime"]
     assert "pcr2015" in str(create) and "pa2023" in str(create) and "other" in str(create)
@@ -63,18 +68,18 @@ def test_regime_is_documented_in_openapi(client) -> None:
 
 def test_pa2023_s53_and_s80_notices_only_for_contracts_under_the_act() -> None:
     # Procurement Act 2023 s.53 (UK7) and s.80 (UK11) bind contracts awarded under the Act.
-    terms = {"date_signed": date(2024, 3, 1), "actual_end_date": date(2026, 6, 30)}
-    under_act = compute_contract_deadlines(
-        ContractTerms(regime="pa2023", **terms), today=date(2026, 1, 1)
-    )  # type: ignore[arg-type]
-    under_pcr = compute_contract_deadlines(
-        ContractTerms(regime="pcr2015", **terms), today=date(2026, 1, 1)
-    )  # type: ignore[arg-type]
+    def terms(regime: str) -> ContractTerms:
+        return ContractTerms(
+            regime=regime, date_signed=date(2024, 3, 1), actual_end_date=date(2026, 6, 30)
+        )
+
+    under_act = compute_contract_deadlines(terms("pa2023"), today=date(2026, 1, 1))
+    under_pcr = compute_contract_deadlines(terms("pcr2015"), today=date(2026, 1, 1))
     assert {s.kind for s in under_act} >= {"contract_details_notice", "termination_notice"}
     assert not {s.kind for s in under_pcr} & {"contract_details_notice", "termination_notice"}
 
 
-def test_contract_calendar_is_read_and_patched(client, pm) -> None:
+def test_contract_calendar_is_read_and_patched(client: TestClient, pm: dict[str, str]) -> None:
     made = _create(client, pm, reference="S", calendar="scotland")
     assert made["calendar"] == "scotland"
     assert _create(client, pm, reference="E")["calendar"] == "england_wales"
@@ -84,7 +89,9 @@ def test_contract_calendar_is_read_and_patched(client, pm) -> None:
     assert bad.status_code == 422
 
 
-def test_renewal_mechanism_is_read_set_and_refused_when_unknown(client, pm) -> None:
+def test_renewal_mechanism_is_read_set_and_refused_when_unknown(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     made = _create(client, pm, reference="R", renewal="buyer_option")
     assert made["renewal"] == "buyer_option"
     assert _create(client, pm, reference="U")["renewal"] is None

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.contracts.test_contracts_api import BASE, create
 
@@ -23,7 +24,9 @@ AMOUNT = re.compile(r"^[0-9]+\.[0-9]{2}$")
         ("0", "0.00"),
     ],
 )
-def test_an_amount_reads_the_same_in_every_response(client, pm, sent, shown):
+def test_an_amount_reads_the_same_in_every_response(
+    client: TestClient, pm: dict[str, str], sent: str | int, shown: str
+) -> None:
     # Create used to echo "12000000" while get and list showed "12000000.00".
     made = create(client, pm, value={"amount": sent, "currency": "GBP"})
     url = f"/api/contracts/{made['id']}"
@@ -45,7 +48,7 @@ def test_an_amount_reads_the_same_in_every_response(client, pm, sent, shown):
     assert created["details"]["after"]["value"]["amount"] == shown
 
 
-def test_imported_amounts_read_like_typed_ones(client, pm):
+def test_imported_amounts_read_like_typed_ones(client: TestClient, pm: dict[str, str]) -> None:
     doc = {
         "releases": [
             {
@@ -65,7 +68,9 @@ def test_imported_amounts_read_like_typed_ones(client, pm):
     assert got["value"] == listed["value"] == {"amount": "1500000.00", "currency": "JPY"}
 
 
-def test_list_items_leave_out_deadlines_and_cases_rather_than_show_them_empty(client, pm):
+def test_list_items_leave_out_deadlines_and_cases_rather_than_show_them_empty(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     # Items used to carry "deadlines": [] and "cases": [] for contracts that had both.
     made = create(client, pm)
     opened = client.post(
@@ -79,7 +84,7 @@ def test_list_items_leave_out_deadlines_and_cases_rather_than_show_them_empty(cl
     assert {k: v for k, v in one.items() if k not in ("deadlines", "cases")} == item
 
 
-def test_the_openapi_document_says_so(client):
+def test_the_openapi_document_says_so(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     schemas = doc["components"]["schemas"]
     page = doc["paths"]["/api/contracts"]["get"]["responses"]["200"]["content"]

@@ -149,7 +149,7 @@ def imports_audited(db: sessionmaker[Session]) -> dict[str, int]:
         return dict(rows.all())
 
 
-def converge(db: sessionmaker[Session], files: list[Any]) -> tuple[list[Any], list[dict]]:
+def converge(db: sessionmaker[Session], files: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
     """Import the files in order (each its own transaction), then undo; returns the end state."""
     reports = []
     with db() as session:

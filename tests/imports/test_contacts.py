@@ -5,23 +5,28 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.auth.roles import Role
 from app.imports.contacts import CONTACT_ROLES
+from tests.conftest import MakeUser
 from tests.imports.helpers import PACKAGE, package, release
 
 URL = "/api/imports/ocds"
 PEOPLE = ("Procurement team", "procurement@borsetshire.example")
 
 
-def _import(client, pm, data: bytes) -> int:
+def _import(client: TestClient, pm: dict[str, str], data: bytes) -> int:
     res = client.post(URL, headers={**pm, "Content-Type": "application/json"}, content=data)
     assert res.status_code == 200, res.text
-    return res.json()["contracts"][0]["id"]
+    contract_id: int = res.json()["contracts"][0]["id"]
+    return contract_id
 
 
 @pytest.mark.parametrize("role", sorted(Role))
-def test_contact_points_per_role(client, pm, make_user, role):
+def test_contact_points_per_role(
+    client: TestClient, pm: dict[str, str], make_user: MakeUser, role: Role
+) -> None:
     contract_id = _import(client, pm, PACKAGE.read_bytes())
     who = make_user(f"u-{role}", role)
     res = client.get(f"/api/contracts/{contract_id}/contacts", headers=who)
@@ -39,7 +44,7 @@ def test_contact_points_per_role(client, pm, make_user, role):
         assert not any(p in res.text for p in PEOPLE)
 
 
-def test_who_sees_them_is_a_deliberate_list():
+def test_who_sees_them_is_a_deliberate_list() -> None:
     assert {
         "programme_manager",
         "contract_manager",
@@ -49,7 +54,9 @@ def test_who_sees_them_is_a_deliberate_list():
     } == CONTACT_ROLES
 
 
-def test_every_kind_of_contact_point_is_read_and_redacted(client, pm, make_user):
+def test_every_kind_of_contact_point_is_read_and_redacted(
+    client: TestClient, pm: dict[str, str], make_user: MakeUser
+) -> None:
     one = release(
         parties=[
             {
@@ -96,7 +103,9 @@ def test_every_kind_of_contact_point_is_read_and_redacted(client, pm, make_user)
     assert "ann@" not in shown and "960001" not in shown
 
 
-def test_a_contract_never_imported_has_none_and_an_unknown_one_is_404(client, pm):
+def test_a_contract_never_imported_has_none_and_an_unknown_one_is_404(
+    client: TestClient, pm: dict[str, str]
+) -> None:
     body = {"reference": "M-1", "title": "Manual", "buyer": {"name": "Home Office"}}
     contract = client.post("/api/contracts", json=body, headers=pm).json()
     res = client.get(f"/api/contracts/{contract['id']}/contacts", headers=pm)

@@ -68,7 +68,9 @@ def _post(settings: Settings, pm: dict[str, str], body: bytes) -> Any:
         )
 
 
-def test_nesting_at_the_limit_is_read_and_one_deeper_is_refused(settings, pm) -> None:
+def test_nesting_at_the_limit_is_read_and_one_deeper_is_refused(
+    settings: Settings, pm: dict[str, str]
+) -> None:
     def body(levels: int) -> bytes:
         rel = release(ocid="ocds-depth")
         rel["x"] = json.loads('{"a":' * levels + "1" + "}" * levels)
@@ -81,7 +83,7 @@ def test_nesting_at_the_limit_is_read_and_one_deeper_is_refused(settings, pm) ->
     assert "nested too deeply" in refused.json()["detail"]
 
 
-def test_a_release_above_the_size_limit_is_413(settings: Settings, pm) -> None:
+def test_a_release_above_the_size_limit_is_413(settings: Settings, pm: dict[str, str]) -> None:
     small = settings.model_copy(update={"max_release_bytes": 64 * 1024})
     rel = release(ocid="ocds-big")
     rel["description"] = "x" * (200 * 1024)

@@ -5,21 +5,32 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock import FrozenClock
 from app.config import Settings
 from app.main import create_app
+from tests.conftest import MakeUser
 from tests.imports.helpers import CF_STYLE, PACKAGE, counts, package, release
 
 URL = "/api/imports/ocds"
 
 
-def upload(client: TestClient, headers: dict[str, str], data: bytes, name: str = "p.json"):
-    return client.post(URL, headers=headers, files={"file": (name, data, "application/json")})
+def upload(
+    client: TestClient, headers: dict[str, str], data: bytes, name: str = "p.json"
+) -> httpx.Response:
+    res: httpx.Response = client.post(
+        URL, headers=headers, files={"file": (name, data, "application/json")}
+    )
+    return res
 
 
-def test_multipart_upload_reports_and_reimport_is_unchanged(client, pm, db) -> None:
+def test_multipart_upload_reports_and_reimport_is_unchanged(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     data = PACKAGE.read_bytes()
     first = upload(client, pm, data, PACKAGE.name)
     assert first.status_code == 200, first.text
@@ -44,7 +55,7 @@ def test_multipart_upload_reports_and_reimport_is_unchanged(client, pm, db) -> N
     assert (shown["ocid"], shown["max_end_date"]) == ("ocds-hvtest-0001", "2026-05-31")
 
 
-def test_json_body_is_the_package(client, pm) -> None:
+def test_json_body_is_the_package(client: TestClient, pm: dict[str, str]) -> None:
     # No Content-Type: refused, not guessed.
     assert client.post(URL, headers=pm, content=CF_STYLE.read_bytes()).status_code == 415
     response = client.post(
@@ -70,7 +81,9 @@ def test_json_body_is_the_package(client, pm) -> None:
         (b'{"releases": [{"ocid": "x", "date": NaN}]}', "releases[0]"),
     ],
 )
-def test_bad_files_get_422_and_write_nothing(client, pm, db, data, path) -> None:
+def test_bad_files_get_422_and_write_nothing(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session], data: bytes, path: str
+) -> None:
     before = counts(db)
     for response in (
         upload(client, pm, data),
@@ -84,7 +97,9 @@ def test_bad_files_get_422_and_write_nothing(client, pm, db, data, path) -> None
     assert counts(db) == before
 
 
-def test_a_bad_release_after_good_ones_rolls_back_the_file(client, pm, db) -> None:
+def test_a_bad_release_after_good_ones_rolls_back_the_file(
+    client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     bad = release(ocid="ocds-bad", id="bad-1")
     bad["awards"][0]["contractPeriod"]["maxExtentDate"] = "2020-01-01T00:00:00Z"
     doc = package(release(ocid="ocds-a"), release(ocid="ocds-b"), release(ocid="ocds-c"), bad)
@@ -100,7 +115,7 @@ def test_a_bad_release_after_good_ones_rolls_back_the_file(client, pm, db) -> No
     assert counts(db) == before
 
 
-def test_client_mistakes_are_4xx(client, pm) -> None:
+def test_client_mistakes_are_4xx(client: TestClient, pm: dict[str, str]) -> None:
     no_file = client.post(URL, headers=pm, files={"other": ("x.json", b"{}")})
     assert (no_file.status_code, no_file.json()["error"]) == (400, "missing_file")
     field = client.post(URL, headers=pm, files={"file": (None, "not a file")})
@@ -115,7 +130,9 @@ def test_client_mistakes_are_4xx(client, pm) -> None:
     assert (text.status_code, text.json()["error"]) == (415, "unsupported_media_type")
 
 
-def test_roles(client, pm, viewer, make_user) -> None:
+def test_roles(
+    client: TestClient, pm: dict[str, str], viewer: dict[str, str], make_user: MakeUser
+) -> None:
     data = CF_STYLE.read_bytes()
     assert upload(client, {}, data).status_code == 401
     assert upload(client, viewer, data).status_code == 403
@@ -125,13 +142,15 @@ def test_roles(client, pm, viewer, make_user) -> None:
 
 
 @pytest.fixture
-def small_client(settings: Settings, clock) -> Iterator[TestClient]:
+def small_client(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
     app = create_app(settings.model_copy(update={"max_upload_bytes": 4096}), clock)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
-def test_uploads_above_the_limit_get_413(small_client, pm, db) -> None:
+def test_uploads_above_the_limit_get_413(
+    small_client: TestClient, pm: dict[str, str], db: sessionmaker[Session]
+) -> None:
     big = json.dumps(package(*[release(ocid=f"ocds-{i}") for i in range(10)])).encode()
     assert len(big) > 4096
     before = counts(db)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.deadlines.models import Deadline
 from tests.imports.helpers import CF_STYLE, FIXTURES, PACKAGE, STAGE_FILES, counts, package, release
@@ -31,7 +32,9 @@ def run(db_url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_each_file_is_its_own_transaction(db_url, db, tmp_path) -> None:
+def test_each_file_is_its_own_transaction(
+    db_url: str, db: sessionmaker[Session], tmp_path: Path
+) -> None:
     bad = release(ocid="ocds-bad", id="bad-1")
     bad["awards"][0]["contractPeriod"]["endDate"] = "2019-01-01T00:00:00Z"
     bad_file = tmp_path / "bad.json"
@@ -49,7 +52,7 @@ def test_each_file_is_its_own_transaction(db_url, db, tmp_path) -> None:
     assert counts(db)[0] == 2
 
 
-def test_reimport_is_unchanged_and_json_output(db_url) -> None:
+def test_reimport_is_unchanged_and_json_output(db_url: str) -> None:
     assert run(db_url, *THREE).returncode == 0
     result = run(db_url, "--json", *THREE)
     assert result.returncode == 0, result.stderr
@@ -57,7 +60,9 @@ def test_reimport_is_unchanged_and_json_output(db_url) -> None:
     assert [(r["created"], r["unchanged"]) for r in reports] == [(0, 1)] * 3
 
 
-def test_an_imported_contract_gets_its_deadlines(db_url, db, tmp_path) -> None:
+def test_an_imported_contract_gets_its_deadlines(
+    db_url: str, db: sessionmaker[Session], tmp_path: Path
+) -> None:
     # The command runs without the app: it must still recompute deadlines like the API does.
     doc = package(release(ocid="ocds-deadlines"))
     doc["releases"][0]["awards"][0]["contractPeriod"]["endDate"] = "2031-03-31T00:00:00Z"

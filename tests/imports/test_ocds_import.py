@@ -7,6 +7,7 @@ import copy
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +47,7 @@ def manual_contract(session: Session, notice_days: int) -> None:
     body = ContractCreate(
         reference="BC-1",
         title="Ours",
-        buyer={"name": "Borsetshire Council"},  # type: ignore[arg-type]
+        buyer={"name": "Borsetshire Council"},
         ocid="ocds-test-1",
         notice_period_days=notice_days,
     )
@@ -56,7 +57,7 @@ def manual_contract(session: Session, notice_days: int) -> None:
 # --- every fixture file ------------------------------------------------------------------------
 
 
-def test_every_fixture_imports_and_reimports_unchanged(db) -> None:
+def test_every_fixture_imports_and_reimports_unchanged(db: sessionmaker[Session]) -> None:
     reports = []
     for path in GOOD_FILES:
         with db.begin() as session:
@@ -77,7 +78,9 @@ def test_every_fixture_imports_and_reimports_unchanged(db) -> None:
         assert snapshot(session) == before
 
 
-def test_contracts_finder_style_release_field_by_field_against_the_source(db) -> None:
+def test_contracts_finder_style_release_field_by_field_against_the_source(
+    db: sessionmaker[Session],
+) -> None:
     source = json.loads(CF_STYLE.read_text())["releases"][0]
     with db.begin() as session:
         report = import_path(session, CF_STYLE)
@@ -118,7 +121,7 @@ def test_contracts_finder_style_release_field_by_field_against_the_source(db) ->
         assert event.details["after"]["value"] == {"amount": "93527.50", "currency": "GBP"}
 
 
-def test_amounts_are_held_to_the_cent_in_their_currency(db) -> None:
+def test_amounts_are_held_to_the_cent_in_their_currency(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_path(session, FIXTURES / "currencies.json")
     with db() as session:
@@ -134,7 +137,9 @@ def test_amounts_are_held_to_the_cent_in_their_currency(db) -> None:
     }
 
 
-def test_a_framework_is_kept_as_a_framework_and_its_call_off_imported_as_a_contract(db) -> None:
+def test_a_framework_is_kept_as_a_framework_and_its_call_off_imported_as_a_contract(
+    db: sessionmaker[Session],
+) -> None:
     # Issue 14: a framework (101 suppliers) is not a contract to exit: it is kept and
     # searchable as a framework, with no deadlines; its call-off is a contract.
     with db.begin() as session:
@@ -152,7 +157,7 @@ def test_a_framework_is_kept_as_a_framework_and_its_call_off_imported_as_a_contr
 
 
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
-def test_every_bad_fixture_is_refused_whole(db, path) -> None:
+def test_every_bad_fixture_is_refused_whole(db: sessionmaker[Session], path: Path) -> None:
     with db.begin() as session:
         import_doc(session, package(release(ocid="ocds-already-there")))
     before = counts(db)
@@ -166,7 +171,7 @@ def test_every_bad_fixture_is_refused_whole(db, path) -> None:
 # --- one contract's life: every route converges -----------------------------------------------
 
 
-def test_lifecycle_routes_converge_to_the_same_contract(db) -> None:
+def test_lifecycle_routes_converge_to_the_same_contract(db: sessionmaker[Session]) -> None:
     package_state, [report] = converge(db, [PACKAGE])
     assert (report["created"], report["updated"], report["unchanged"]) == (1, 4, 0)
     record_state, [record_report] = converge(db, [RECORD])
@@ -197,13 +202,13 @@ def test_lifecycle_routes_converge_to_the_same_contract(db) -> None:
     assert final["dates_source"] == "contracts"
 
 
-def test_record_then_package_changes_nothing(db) -> None:
+def test_record_then_package_changes_nothing(db: sessionmaker[Session]) -> None:
     _, reports = converge(db, [RECORD, PACKAGE])
     assert (reports[1]["unchanged"], len(reports[1]["skipped"])) == (1, 4)
     assert reports[1]["skipped"][0]["reason"].startswith("older than release")
 
 
-def test_package_updates_are_audited_with_source_and_release(db) -> None:
+def test_package_updates_are_audited_with_source_and_release(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_path(session, PACKAGE)
     with db() as session:
@@ -227,7 +232,7 @@ def test_package_updates_are_audited_with_source_and_release(db) -> None:
 # --- upsert rules ------------------------------------------------------------------------------
 
 
-def test_newer_release_updates_older_is_skipped_tie_is_unchanged(db) -> None:
+def test_newer_release_updates_older_is_skipped_tie_is_unchanged(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_doc(session, package(release()))
     newer = release(id="r2", date="2021-01-01T00:00:00Z", tender={"title": "Renamed"})
@@ -247,7 +252,7 @@ def test_newer_release_updates_older_is_skipped_tie_is_unchanged(db) -> None:
     assert (report["unchanged"], report["contracts"][0]["outcome"]) == (1, "unchanged")
 
 
-def test_newer_release_with_the_same_terms_keeps_the_version(db) -> None:
+def test_newer_release_with_the_same_terms_keeps_the_version(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_doc(session, package(release()))
     same = release(id="r2", date="2021-01-01T00:00:00Z")
@@ -260,7 +265,7 @@ def test_newer_release_with_the_same_terms_keeps_the_version(db) -> None:
     assert imports_audited(db) == {"contract.imported": 1}
 
 
-def test_missing_fields_in_a_newer_release_do_not_erase(db) -> None:
+def test_missing_fields_in_a_newer_release_do_not_erase(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_doc(session, package(release()))
     partial = {"ocid": "ocds-test-1", "id": "r2", "date": "2021-01-01T00:00:00Z", "tag": ["x"]}
@@ -276,7 +281,7 @@ def test_missing_fields_in_a_newer_release_do_not_erase(db) -> None:
         assert [s.companies_house_number for s in c.suppliers] == ["01234567"]
 
 
-def test_manual_contract_with_the_ocid_is_updated_not_duplicated(db) -> None:
+def test_manual_contract_with_the_ocid_is_updated_not_duplicated(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         manual_contract(session, notice_days=90)
     with db.begin() as session:
@@ -291,7 +296,7 @@ def test_manual_contract_with_the_ocid_is_updated_not_duplicated(db) -> None:
         )
 
 
-def test_unsupported_releases_are_skipped_with_reasons(db) -> None:
+def test_unsupported_releases_are_skipped_with_reasons(db: sessionmaker[Session]) -> None:
     no_buyer = release(ocid="ocds-nobuyer", buyer=None, parties=[])
     many = release(
         ocid="ocds-framework",
@@ -354,7 +359,9 @@ def bad_dates() -> dict[str, Any]:
         ),
     ],
 )
-def test_bad_input_is_refused_whole(db, doc, path, message) -> None:
+def test_bad_input_is_refused_whole(
+    db: sessionmaker[Session], doc: object, path: str, message: str
+) -> None:
     with db.begin() as session:
         import_doc(session, package(release(ocid="ocds-already-there")))
     error = refused(db, doc)
@@ -364,7 +371,7 @@ def test_bad_input_is_refused_whole(db, doc, path, message) -> None:
     assert message in error.detail
 
 
-def test_error_names_the_release_id_and_every_problem(db) -> None:
+def test_error_names_the_release_id_and_every_problem(db: sessionmaker[Session]) -> None:
     second = copy.deepcopy(bad_dates())
     second["id"] = "bad-2"
     error = refused(db, package(release(), bad_dates(), second))
@@ -373,7 +380,7 @@ def test_error_names_the_release_id_and_every_problem(db) -> None:
     assert error.detail.endswith("(and 1 more problem(s))")
 
 
-def test_terms_breaking_the_register_rules_are_refused(db) -> None:
+def test_terms_breaking_the_register_rules_are_refused(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         manual_contract(session, notice_days=3000)
     error = refused(db, package(release(ocid="ocds-other"), release()))
@@ -381,7 +388,7 @@ def test_terms_breaking_the_register_rules_are_refused(db) -> None:
     assert "notice period of 3000 days" in error.problems[0]["message"]
 
 
-def test_unknown_currency_names_the_value_path(db) -> None:
+def test_unknown_currency_names_the_value_path(db: sessionmaker[Session]) -> None:
     bad = release()
     bad["awards"][0]["value"]["currency"] = "XYZ"
     error = refused(db, package(bad))

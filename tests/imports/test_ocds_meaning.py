@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.deadlines.models import Deadline
 from app.imports.ocds_kind import classify, supplier_key
@@ -20,7 +21,7 @@ def _award(aid: str, end: str, start: str = "2023-01-01T00:00:00Z") -> dict[str,
     }
 
 
-def test_several_contracts_end_with_the_latest_current_term(db) -> None:
+def test_several_contracts_end_with_the_latest_current_term(db: sessionmaker[Session]) -> None:
     # Issue 14, held-out data: a two-contract release stored 2024-12-31, not 2027-12-31.
     doc = release(
         awards=[_award("a1", "2024-12-31T00:00:00Z"), _award("a2", "2027-12-31T00:00:00Z")],
@@ -44,7 +45,7 @@ def test_several_contracts_end_with_the_latest_current_term(db) -> None:
         assert (contract.start_date, contract.end_date) == (date(2022, 1, 1), date(2027, 12, 31))
 
 
-def test_placeholder_values_are_unknown(db) -> None:
+def test_placeholder_values_are_unknown(db: sessionmaker[Session]) -> None:
     # Contracts Finder placeholders (£0, £0.10, £3) stand for "not stated".
     for i, amount in enumerate((0, 0.1, 3)):
         doc = release(ocid=f"ocds-test-p{i}", id=f"r{i}")
@@ -62,7 +63,7 @@ def test_placeholder_values_are_unknown(db) -> None:
         assert by_ocid(session, "ocds-test-real").value_amount == Decimal("250000.00")
 
 
-def test_one_supplier_under_two_party_ids_is_one_supplier(db) -> None:
+def test_one_supplier_under_two_party_ids_is_one_supplier(db: sessionmaker[Session]) -> None:
     # Held-out data: the same company listed as "ACME IT LTD" and "Acme I.T. Limited".
     assert supplier_key("ACME IT LTD") == supplier_key("Acme IT Limited.")
     doc = release()
@@ -74,7 +75,9 @@ def test_one_supplier_under_two_party_ids_is_one_supplier(db) -> None:
         assert [s.name for s in by_ocid(session, "ocds-test-1").suppliers] == ["Acme IT Ltd"]
 
 
-def test_frameworks_and_dps_are_classified_and_get_no_exit_deadlines(db) -> None:
+def test_frameworks_and_dps_are_classified_and_get_no_exit_deadlines(
+    db: sessionmaker[Session],
+) -> None:
     call_off = {"tender": {"procurementMethodDetails": "Call off from a Framework Agreement"}}
     assert classify(call_off, 1) == "contract"
     further = {"tender": {"procurementMethodDetails": "Other - Further Competition via a DPS"}}
@@ -92,7 +95,7 @@ def test_frameworks_and_dps_are_classified_and_get_no_exit_deadlines(db) -> None
         assert not session.scalars(select(Deadline).where(Deadline.scope == scope)).all()
 
 
-def test_tender_only_releases_are_pipeline_not_contracts(db) -> None:
+def test_tender_only_releases_are_pipeline_not_contracts(db: sessionmaker[Session]) -> None:
     # Held-out data: 180 of 370 UK releases are tenders with no award and no dates.
     tender = release(ocid="ocds-test-t", id="t1", tag=["tender"], awards=[])
     with db.begin() as session:
@@ -103,7 +106,7 @@ def test_tender_only_releases_are_pipeline_not_contracts(db) -> None:
     )
 
 
-def test_imported_contracts_infer_their_regime_from_their_dates(db) -> None:
+def test_imported_contracts_infer_their_regime_from_their_dates(db: sessionmaker[Session]) -> None:
     # Procurement Act 2023 in force 24 February 2025 (SI 2024/1013).
     new = release(ocid="ocds-test-new", id="n1")
     new["awards"][0]["contractPeriod"] = {

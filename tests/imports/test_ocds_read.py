@@ -159,7 +159,7 @@ def test_lifecycle_stages_carry_amendments_signature_and_extent() -> None:
 
 
 def test_record_package_yields_the_compiled_release_and_skips_a_bare_record() -> None:
-    rows = []
+    rows: list[tuple[str, ContractData | OcdsSkipError]] = []
     with RECORD.open("rb") as fh:
         for where, rel in iter_releases(fh):
             try:
@@ -167,6 +167,7 @@ def test_record_package_yields_the_compiled_release_and_skips_a_bare_record() ->
             except OcdsSkipError as exc:
                 rows.append((where, exc))
     (where, compiled), (bare_where, bare) = rows
+    assert isinstance(compiled, ContractData)  # the record's compiled release was mapped
     assert where == "records[0].compiledRelease"
     assert compiled.release_id == "ocds-hvtest-0001-compiled-2023-01-10"
     last = read_file(STAGE_FILES[-1])[0][1]

@@ -35,7 +35,9 @@ def import_all_cf(db: sessionmaker[Session], cf: Path) -> list[dict[str, Any]]:
 # --- the 100 real Contracts Finder packages ------------------------------------------------
 
 
-def test_every_contracts_finder_file_imports_quickly_and_reimports_unchanged(db, cf) -> None:
+def test_every_contracts_finder_file_imports_quickly_and_reimports_unchanged(
+    db: sessionmaker[Session], cf: Path
+) -> None:
     started = time.perf_counter()
     reports = import_all_cf(db, cf)
     elapsed = time.perf_counter() - started
@@ -55,7 +57,9 @@ def test_every_contracts_finder_file_imports_quickly_and_reimports_unchanged(db,
         assert snapshot(session) == before
 
 
-def test_nda_internal_audit_field_by_field_against_the_source(db, cf) -> None:
+def test_nda_internal_audit_field_by_field_against_the_source(
+    db: sessionmaker[Session], cf: Path
+) -> None:
     path = cf / "ocds-b5fd17raw-9c26b900-06ef-4059-8332-7db676c30b8d.json"
     source = json.loads(path.read_text())["releases"][0]
     with db.begin() as session:
@@ -115,7 +119,15 @@ def test_nda_internal_audit_field_by_field_against_the_source(db, cf) -> None:
         ),
     ],
 )
-def test_more_contracts_field_by_field(db, cf, stem, title, suppliers, value, period) -> None:
+def test_more_contracts_field_by_field(
+    db: sessionmaker[Session],
+    cf: Path,
+    stem: str,
+    title: str,
+    suppliers: list[tuple[str, str | None]],
+    value: Decimal,
+    period: tuple[date, date],
+) -> None:
     path = cf / f"ocds-b5fd17raw-{stem}.json"
     with db.begin() as session:
         import_path(session, path)
@@ -130,7 +142,9 @@ def test_more_contracts_field_by_field(db, cf, stem, title, suppliers, value, pe
 # --- the OCDS fictional example: every route converges ---------------------------------------
 
 
-def test_example_routes_converge_to_the_same_contract(db, examples) -> None:
+def test_example_routes_converge_to_the_same_contract(
+    db: sessionmaker[Session], examples: Path
+) -> None:
     package_state, [report] = converge(db, [examples / EXAMPLE_PACKAGE])
     assert (report["created"], report["updated"], report["unchanged"]) == (1, 4, 1)
     record_state, [record_report] = converge(db, [examples / EXAMPLE_RECORD])
@@ -159,13 +173,15 @@ def test_example_routes_converge_to_the_same_contract(db, examples) -> None:
     assert final["dates_source"] == "contracts"
 
 
-def test_record_then_package_changes_nothing(db, examples) -> None:
+def test_record_then_package_changes_nothing(db: sessionmaker[Session], examples: Path) -> None:
     _, reports = converge(db, [examples / EXAMPLE_RECORD, examples / EXAMPLE_PACKAGE])
     assert (reports[1]["unchanged"], len(reports[1]["skipped"])) == (1, 5)
     assert reports[1]["skipped"][0]["reason"].startswith("older than release")
 
 
-def test_package_updates_are_audited_with_source_and_release(db, examples) -> None:
+def test_package_updates_are_audited_with_source_and_release(
+    db: sessionmaker[Session], examples: Path
+) -> None:
     with db.begin() as session:
         import_path(session, examples / EXAMPLE_PACKAGE)
     with db() as session:

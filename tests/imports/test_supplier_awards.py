@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.models import AuditEvent
 from tests.imports.helpers import by_ocid, import_doc, package, release
@@ -50,7 +51,7 @@ def _events(session: Any) -> list[AuditEvent]:
     return list(session.scalars(stmt))
 
 
-def test_two_suppliers_keep_their_own_award_values(db) -> None:
+def test_two_suppliers_keep_their_own_award_values(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_doc(session, package(_two_suppliers()))
     with db() as session:
@@ -70,7 +71,7 @@ def test_two_suppliers_keep_their_own_award_values(db) -> None:
         ]
 
 
-def test_placeholder_award_values_are_unknown(db) -> None:
+def test_placeholder_award_values_are_unknown(db: sessionmaker[Session]) -> None:
     # Contracts Finder's £0, £0.10 and £3 stand for "not stated" (app/imports/ocds_kind.py).
     for i, placeholder in enumerate((0, 0.1, 3, 9.99)):
         ocid = f"ocds-test-p{i}"
@@ -83,7 +84,9 @@ def test_placeholder_award_values_are_unknown(db) -> None:
             ], placeholder
 
 
-def test_single_supplier_awards_give_each_supplier_its_award_value(db) -> None:
+def test_single_supplier_awards_give_each_supplier_its_award_value(
+    db: sessionmaker[Session],
+) -> None:
     doc = _two_suppliers()
     for party in doc["parties"]:
         party.pop("x_awardValue", None)
@@ -111,7 +114,7 @@ def test_single_supplier_awards_give_each_supplier_its_award_value(db) -> None:
         ]
 
 
-def test_an_award_shared_by_two_suppliers_gives_neither_a_value(db) -> None:
+def test_an_award_shared_by_two_suppliers_gives_neither_a_value(db: sessionmaker[Session]) -> None:
     doc = _two_suppliers()
     for party in doc["parties"]:
         party.pop("x_awardValue", None)
@@ -121,7 +124,7 @@ def test_an_award_shared_by_two_suppliers_gives_neither_a_value(db) -> None:
         assert [v for _, v, _ in _values(session)] == [None, None]
 
 
-def test_a_supplier_listed_twice_is_one_supplier_with_one_value(db) -> None:
+def test_a_supplier_listed_twice_is_one_supplier_with_one_value(db: sessionmaker[Session]) -> None:
     doc = _two_suppliers()
     doc["parties"].append(
         {
@@ -141,7 +144,7 @@ def test_a_supplier_listed_twice_is_one_supplier_with_one_value(db) -> None:
         ]
 
 
-def test_reimport_is_idempotent_and_a_new_value_is_audited(db) -> None:
+def test_reimport_is_idempotent_and_a_new_value_is_audited(db: sessionmaker[Session]) -> None:
     with db.begin() as session:
         import_doc(session, package(_two_suppliers()))
     with db.begin() as session:
