@@ -7,15 +7,22 @@ service is not cut over (migrated, taken live) before the services it relies on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.e2e.flow import Flow, codes, ev, make_flow
 
 
 @pytest.fixture
-def flow(client, pm, sro, make_user) -> Flow:
+def flow(
+    client: TestClient,
+    pm: dict[str, str],
+    sro: dict[str, str],
+    make_user: Callable[..., dict[str, str]],
+) -> Flow:
     return make_flow(client, pm, sro, make_user)
 
 
