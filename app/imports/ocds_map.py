@@ -23,6 +23,7 @@ from app.imports.ocds_fields import (
     parse_datetime,
     text,
 )
+from app.imports.ocds_hints import term_hints
 from app.imports.ocds_kind import classify, is_placeholder, is_tender_only, supplier_key
 from app.imports.ocds_model import (
     ContractData,
@@ -64,18 +65,18 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
     period, source = _dates(where, release)
     found, keys = _suppliers(release, parties)
     suppliers = with_award_values(where, release, found, keys)
+    title = first_text(first_contract.get("title"), first_award.get("title"), tender.get("title"))
+    description = first_text(
+        first_contract.get("description"),
+        first_award.get("description"),
+        tender.get("description"),
+    )
     return ContractData(
         ocid=where.ocid,
         release_id=where.release_id,
         release_date=aware(released),
-        title=first_text(
-            first_contract.get("title"), first_award.get("title"), tender.get("title")
-        ),
-        description=first_text(
-            first_contract.get("description"),
-            first_award.get("description"),
-            tender.get("description"),
-        ),
+        title=title,
+        description=description,
         buyer_name=buyer_name,
         buyer_identifier=buyer_identifier,
         suppliers=suppliers,
@@ -90,6 +91,32 @@ def map_release(release: dict[str, Any], path: str) -> ContractData:
         raw=json_native(release),
         agreement=classify(release, len(suppliers)),
         tender_only=is_tender_only(release) and source is None,
+        terms_hints=_hints(where, release, period, source, title, description),
+    )
+
+
+def _hints(
+    where: Where,
+    release: dict[str, Any],
+    period: _Period,
+    source: DatesSource | None,
+    title: str | None,
+    description: str | None,
+) -> tuple[str, ...]:
+    """What the text and the tender's own contract period suggest about the real terms."""
+    tender_period = obj(obj(release.get("tender")).get("contractPeriod"))
+    # The tender's period is a second opinion only when the dates came from elsewhere.
+    tender_end = (
+        parse_date(where, tender_period.get("endDate"), "tender.contractPeriod.endDate")
+        if source in ("contracts", "awards")
+        else None
+    )
+    return term_hints(
+        text=" ".join(t for t in (title, description) if t),
+        start_date=period.start,
+        end_date=period.end,
+        max_end_date=period.max_end,
+        tender_end_date=tender_end,
     )
 
 

@@ -92,3 +92,6 @@ class ContractData:
     """contract, framework or dps (app/imports/ocds_kind.py)."""
     tender_only: bool = False
     """No award, no contract and no dates yet: a pipeline entry, not a contract to create."""
+    terms_hints: tuple[str, ...] = ()
+    """Unverified hints on the real terms (app/imports/ocds_hints.py); the import writes them
+    to contract.terms_hints and leaves the terms unverified."""
