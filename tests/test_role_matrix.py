@@ -45,6 +45,7 @@ MATRIX: dict[tuple[str, str], object] = {
     ("PATCH", "/api/contracts/{contract_id}"): EDITORS,
     # Everyone reads the parties; who sees their contact points is tests/imports/test_contacts.py.
     ("GET", "/api/contracts/{contract_id}/contacts"): ANY,
+    ("POST", "/api/contracts/{contract_id}/terms/confirm"): EDITORS,
     ("GET", "/api/audit/events"): ANY,
     ("GET", "/api/audit/verify"): ANY,
     ("GET", "/api/workflows"): ANY,

@@ -97,6 +97,16 @@ class Contract(Base):
         JSONType, default=list, server_default=text("'[]'")
     )
     """OCDS amendments seen across imported releases: [{id, date, rationale, description, path}]."""
+    terms_verified_at: Mapped[datetime | None]
+    """When a person confirmed the terms from the signed contract; None: unverified (an
+    import's dates may already include extensions, so deadlines from them are unverified)."""
+    terms_verified_by: Mapped[str | None] = mapped_column(String(200))
+    """Who confirmed them (the user name), or who registered the contract by hand."""
+    terms_hints: Mapped[list[str]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
+    """Unverified hints about the real terms, read from the release's text and tender period
+    (app/imports/ocds_hints.py), e.g. "end date may include 2 x 1-year extensions"."""
 
 
 class ContractSupplier(Base):

@@ -45,18 +45,32 @@ def contract_summary(contract: Contract) -> ContractSummary:
         exit_plan_url=contract.exit_plan_url,
         ocid=contract.ocid,
         source=contract.source,
+        terms_verified=contract.terms_verified_at is not None,
+        terms_verified_at=contract.terms_verified_at,
+        terms_verified_by=contract.terms_verified_by,
+        terms_hints=list(contract.terms_hints or []),
         version=contract.version,
         created_at=contract.created_at,
         updated_at=contract.updated_at,
     )
 
 
+def from_terms(kind: str, case_id: int | None) -> bool:
+    """Whether a deadline is derived from the contract's terms (so shares their verification)."""
+    # The contract's own deadlines come from its dates; a line's route decision counts back
+    # from the contract's end. Deadlines from a case's own dates (assessments) do not.
+    return case_id is None or kind == "route_decision"
+
+
 def contract_out(contract: Contract, session: Session) -> ContractOut:
     """One contract as the API shows it, with its deadlines and cases."""
     out = ContractOut(**dict(contract_summary(contract)))
     # Its own deadlines and its cases', by date; then the cases about it.
+    unverified = contract.terms_verified_at is None
     out.deadlines = [
-        DeadlineOut.model_validate(d)
+        DeadlineOut.model_validate(d).model_copy(
+            update={"unverified": unverified and from_terms(d.kind, d.case_id)}
+        )
         for d in scope_deadlines(session=session, contract_id=contract.id, include_cases=True)
     ]
     out.cases = contract_cases(session, contract.id)

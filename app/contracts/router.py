@@ -8,10 +8,16 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.auth.deps import ClockDep, CurrentUser, SettingsDep, require_roles
 from app.auth.service import Actor
-from app.contracts import service
+from app.contracts import service, verify
 from app.contracts.present import contract_out, contract_summary
 from app.contracts.rules import EDITORS
-from app.contracts.schemas import ContractCreate, ContractOut, ContractPatch, ContractSummary
+from app.contracts.schemas import (
+    ContractCreate,
+    ContractOut,
+    ContractPatch,
+    ContractSummary,
+    TermsConfirm,
+)
 from app.db.session import SessionDep
 from app.etag import IfMatch, etag, parse_if_match
 from app.imports.contacts import contacts_for
@@ -103,6 +109,33 @@ def patch_contract(
         session=session,
         contract=contract,
         patch=body,
+        actor=user,
+        now=clock.now(),
+        settings=settings,
+        if_match=parse_if_match(if_match),
+    )
+    response.headers["ETag"] = etag(contract.version)
+    return contract_out(contract, session)
+
+
+@router.post("/{contract_id}/terms/confirm")
+def confirm_terms(
+    contract_id: IdPath,
+    body: TermsConfirm,
+    session: SessionDep,
+    user: Editor,
+    clock: ClockDep,
+    settings: SettingsDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ContractOut:
+    """Confirm imported terms from the signed contract, with corrected dates and a note if
+    needed; audited; 409 if already confirmed or `version` is stale, 412 on If-Match."""
+    contract = service.get(session=session, contract_id=contract_id)
+    verify.confirm_terms(
+        session=session,
+        contract=contract,
+        body=body,
         actor=user,
         now=clock.now(),
         settings=settings,

@@ -189,6 +189,9 @@ class DeadlineOut(BaseModel):
     case_id: int | None
     status: str
     detail: str | None = None
+    unverified: bool | None = None
+    """True when derived from contract terms no person has confirmed yet (an import's dates
+    may already include extensions); None where the list does not say."""
 
 
 class CaseSummary(BaseModel):
@@ -238,6 +241,12 @@ class ContractSummary(BaseModel):
     exit_plan_url: str | None
     ocid: str | None
     source: str
+    terms_verified: bool
+    """False until a person confirms imported terms from the signed contract."""
+    terms_verified_at: datetime | None
+    terms_verified_by: str | None
+    terms_hints: list[str]
+    """Unverified hints on the real terms from the imported text and tender period."""
     version: int
     created_at: datetime
     updated_at: datetime
@@ -248,3 +257,18 @@ class ContractOut(ContractSummary):
 
     deadlines: list[DeadlineOut] = []
     cases: list[CaseSummary] = []
+
+
+class TermsConfirm(BaseModel):
+    """POST /api/contracts/{id}/terms/confirm: the terms checked against the signed contract."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[int, Field(ge=1), JsonInt] | None = None
+    """The version the terms were checked against (or send If-Match)."""
+    start_date: date | None = None
+    end_date: date | None = None
+    """The corrected end of the current term, when the imported one was wrong."""
+    max_end_date: date | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    """What was checked, e.g. "clause 3.1: 3 years + 2 x 1-year options"; kept in the audit."""

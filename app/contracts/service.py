@@ -153,6 +153,11 @@ def create(
     )
     contract = Contract(ocid=data.ocid, source=source, created_at=now, updated_at=now)
     apply_terms(contract, terms)
+    if source == "manual":
+        # Entered by hand from the contract: verified by whoever entered it. Imported terms
+        # stay unverified until a person confirms them (app/contracts/verify.py).
+        contract.terms_verified_at = now
+        contract.terms_verified_by = actor.name if actor else None
     session.add(contract)
     session.flush()
     audit.record(
