@@ -13,6 +13,7 @@ from app.web import (
     import_pages,
     notice_pages,
     portfolio_pages,
+    terms_pages,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +26,7 @@ _PAGES = (
     import_pages,
     notice_pages,
     audit_pages,
+    terms_pages,
 )
 for _module in _PAGES:
     router.include_router(_module.router)
