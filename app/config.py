@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     HANDOVER_ROUTE_LEAD_DAYS='{"reprocure": 300}'. They set route-decision deadlines."""
     transition_days: int = Field(default=90, ge=0, le=3650)
     """Days of handover and parallel running every route needs after procurement."""
+    # Government Commercial Function (Cabinet Office), "Exiting Major IT Contracts: Guidance
+    # for Departments" (November 2017): a large expiring IT contract is one with spend over
+    # about £20m a year, and its complete exit and transition "typically, in reality, takes
+    # four years". Route lead times scale with size and tier (app/portfolio/states.py).
+    major_contract_annual_value: int = Field(default=20_000_000, ge=0)
+    """Yearly value (GBP) from which a contract counts as a major IT contract."""
+    major_exit_days: int = Field(default=1461, ge=0, le=7300)
+    """Days the slowest route plus transition takes on a major contract (four years)."""
+    lead_time_tier_factors: dict[int, float] = {1: 1.5, 2: 1.25, 3: 1.0}
+    """Multiplier on route lead times by contract tier (1 most critical); Handover's default,
+    as JSON: HANDOVER_LEAD_TIME_TIER_FACTORS='{"1": 2.0}'. No tier: 1.0."""
     audit_key_file: Path | None = None
     """The audit chain's HMAC keys, outside the database (`key-id hex-secret` a line, the
     last signs). Required in production; development generates one outside the repository."""

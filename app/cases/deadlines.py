@@ -193,11 +193,13 @@ def _route_decision(
 ) -> list[DeadlineSpec]:
     if ROUTE_UNDECIDED not in tags or case.contract_id is None or case.route is None:
         return []
+    # Scaled for the contract's size and tier: the same rule as the portfolio's cliff edges.
+    contract = session.get(Contract, case.contract_id)
     spec = case_route_decision(
         session=session,
         contract_id=case.contract_id,
         route=case.route,
-        lead_times=configured_lead_times(settings),
+        lead_times=configured_lead_times(settings, contract),
     )
     return [spec] if spec else []
 

@@ -32,6 +32,7 @@ from app.deadlines.compute import compute_contract_deadlines, route_decision_dea
 from app.deadlines.models import Deadline
 from app.deadlines.reconcile import REOPENABLE, SyncReport, sync_scope
 from app.deadlines.terms import BreakClause, ContractTerms, DeadlineSpec, ExtensionOption, LeadTimes
+from app.portfolio.states import LeadScale, annual_value, scaled_lead_days
 
 # Named in code (verified by `workflows check`, app/workflows/named.py): the exit case
 # whose termination date, once it has ended the contract, is the contract's actual end.
@@ -75,13 +76,33 @@ def local_today(now: datetime, settings: Settings) -> date:
     return now.astimezone(ZoneInfo(settings.timezone)).date()
 
 
-def configured_lead_times(settings: Settings) -> LeadTimes:
-    """Lead times per route: the defaults, overridden by HANDOVER_ROUTE_LEAD_DAYS."""
-    defaults = LeadTimes()
-    return LeadTimes(
-        procurement_days={**defaults.procurement_days, **settings.route_lead_days},
-        transition_days=settings.transition_days,
+def lead_scale(settings: Settings) -> LeadScale:
+    """How lead times scale with a contract's size and tier, from the settings."""
+    return LeadScale(
+        tier_factors=dict(settings.lead_time_tier_factors),
+        major_annual_value=settings.major_contract_annual_value,
+        major_exit_days=settings.major_exit_days,
     )
+
+
+def configured_lead_times(settings: Settings, contract: Contract | None = None) -> LeadTimes:
+    """Lead times per route: the defaults, overridden by HANDOVER_ROUTE_LEAD_DAYS, scaled
+    for the contract's size and tier (app/portfolio/states.py, the portfolio's rule too)."""
+    defaults = LeadTimes()
+    days = {**defaults.procurement_days, **settings.route_lead_days}
+    if contract is not None:
+        days = scaled_lead_days(
+            days,
+            tier=contract.tier,
+            yearly_value=annual_value(
+                contract.value_amount,
+                contract.start_date,
+                contract.max_end_date or contract.end_date,
+            ),
+            scale=lead_scale(settings),
+            transition_days=settings.transition_days,
+        )
+    return LeadTimes(procurement_days=days, transition_days=settings.transition_days)
 
 
 def exit_end_date(session: Session, contract_id: int) -> date | None:
@@ -131,7 +152,7 @@ def sync_contract_deadlines(
     specs = compute_contract_deadlines(
         replace(contract_terms(contract), actual_end_date=ended),
         today=today,
-        lead_times=configured_lead_times(settings),
+        lead_times=configured_lead_times(settings, contract),
     )
     if ended is not None:
         specs = _after_the_end(session, contract.id, specs)
@@ -183,7 +204,7 @@ def sync_case_route_decisions(
         if row.case_id is not None and row.key.startswith("route_decision:"):
             routes.setdefault(row.case_id, []).append(row.key.partition(":")[2])
     terms = contract_terms(contract)
-    lead = configured_lead_times(settings)
+    lead = configured_lead_times(settings, contract)
     for case_id, chosen in routes.items():
         specs = [
             spec

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 # service_component.yaml's states, grouped as a digital leader reads them. A test checks
 # every name here is a state of the shipped definition.
@@ -43,6 +47,69 @@ LEAD_TIME_DAYS: dict[str, int] = {
     "decommission": 183,
 }
 LEAD_TIME_DAYS[ROUTE_UNDECIDED] = max(LEAD_TIME_DAYS.values())
+
+
+@dataclass(frozen=True)
+class LeadScale:
+    """How route lead times scale with a contract's size and tier (app/config.py settings)."""
+
+    tier_factors: Mapping[int, float] = field(default_factory=lambda: {1: 1.5, 2: 1.25, 3: 1.0})
+    """Handover's default multipliers by tier (1 most critical)."""
+    major_annual_value: int = 20_000_000
+    major_exit_days: int = 1461
+
+
+def annual_value(value: Decimal | None, start: date | None, end: date | None) -> Decimal | None:
+    """The contract's value a year over its term; the whole value when the term is unknown."""
+    if value is None:
+        return None
+    if start is None or end is None or end <= start:
+        return value  # unknown term: counted as one year's, the cautious reading
+    years = Decimal((end - start).days) / Decimal("365.25")
+    return value / max(years, Decimal(1))
+
+
+def lead_factor(
+    *,
+    tier: int | None,
+    yearly_value: Decimal | None,
+    slowest_days: int,
+    transition_days: int,
+    scale: LeadScale,
+) -> float:
+    """The multiplier on every route's lead time: the tier's, or a major contract's if more.
+
+    Government Commercial Function, "Exiting Major IT Contracts: Guidance for Departments"
+    (2017): exiting a large expiring IT contract (spend over about £20m a year) "typically,
+    in reality, takes four years", so on such a contract the slowest route plus the
+    transition is stretched to four years, and every route in proportion.
+    """
+    factor = scale.tier_factors.get(tier, 1.0) if tier is not None else 1.0
+    major = yearly_value is not None and yearly_value >= scale.major_annual_value
+    if major and slowest_days > 0:
+        factor = max(factor, (scale.major_exit_days - transition_days) / slowest_days)
+    return max(factor, 1.0)
+
+
+def scaled_lead_days(
+    days: Mapping[str, int],
+    *,
+    tier: int | None,
+    yearly_value: Decimal | None,
+    scale: LeadScale,
+    transition_days: int = 0,
+) -> dict[str, int]:
+    """Lead days per route for one contract: the one rule cliff edges and deadlines share."""
+    # The transition (handover, parallel running) is fixed work and is not scaled.
+    factor = lead_factor(
+        tier=tier,
+        yearly_value=yearly_value,
+        slowest_days=max(days.values(), default=0),
+        transition_days=transition_days,
+        scale=scale,
+    )
+    return {route: math.ceil(d * factor) for route, d in days.items()}
+
 
 AMBER_MARGIN_DAYS = 180
 """A line ready less than this before the hard stop is amber: no room for a slip."""
