@@ -91,9 +91,10 @@ class Settings(BaseSettings):
     """Yearly value (GBP) from which a contract counts as a major IT contract."""
     major_exit_days: int = Field(default=1461, ge=0, le=7300)
     """Days the slowest route plus transition takes on a major contract (four years)."""
-    lead_time_tier_factors: dict[int, float] = {1: 1.5, 2: 1.25, 3: 1.0}
-    """Multiplier on route lead times by contract tier (1 most critical); Handover's default,
-    as JSON: HANDOVER_LEAD_TIME_TIER_FACTORS='{"1": 2.0}'. No tier: 1.0."""
+    lead_time_tier_factors: dict[int, float] = {1: 1.0, 2: 1.0, 3: 1.0}
+    """Multiplier on route lead times by contract tier (1 most critical), as JSON:
+    HANDOVER_LEAD_TIME_TIER_FACTORS='{"1": 1.5, "2": 1.25}'. 1.0 (no scaling) by default:
+    no guidance gives a factor per tier, so a department sets its own."""
     audit_key_file: Path | None = None
     """The audit chain's HMAC keys, outside the database (`key-id hex-secret` a line, the
     last signs). Required in production; development generates one outside the repository."""

@@ -53,8 +53,8 @@ LEAD_TIME_DAYS[ROUTE_UNDECIDED] = max(LEAD_TIME_DAYS.values())
 class LeadScale:
     """How route lead times scale with a contract's size and tier (app/config.py settings)."""
 
-    tier_factors: Mapping[int, float] = field(default_factory=lambda: {1: 1.5, 2: 1.25, 3: 1.0})
-    """Handover's default multipliers by tier (1 most critical)."""
+    tier_factors: Mapping[int, float] = field(default_factory=dict)
+    """Multipliers by tier (1 most critical); a tier not named is 1.0."""
     major_annual_value: int = 20_000_000
     major_exit_days: int = 1461
 

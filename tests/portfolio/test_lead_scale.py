@@ -3,7 +3,7 @@
 Source: Government Commercial Function (Cabinet Office), "Exiting Major IT Contracts:
 Guidance for Departments" (November 2017): a large expiring IT contract has spend over about
 £20m a year, and its complete exit and transition "typically, in reality, takes four years".
-Tier multipliers are Handover's configurable defaults, not the guidance's.
+Tier multipliers are configurable and 1.0 by default: no guidance sets one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.deadlines.terms import LeadTimes
 from app.portfolio.states import LEAD_TIME_DAYS, LeadScale, annual_value, scaled_lead_days
 from tests.contracts.test_contracts_api import BASE, create
 
-SCALE = LeadScale()
+SCALE = LeadScale(tier_factors={1: 1.5, 2: 1.25, 3: 1.0})
 
 
 def test_a_small_tier_3_contract_keeps_the_base_lead_times() -> None:
@@ -70,7 +70,7 @@ def _route_decision(contract: dict[str, Any]) -> str:
     return str(min(found))
 
 
-def test_a_larger_or_more_critical_contract_must_decide_earlier(
+def test_a_major_contract_must_decide_earlier_and_tiers_do_not_scale_by_default(
     client: TestClient, pm: dict[str, str]
 ) -> None:
     small = create(
@@ -80,5 +80,10 @@ def test_a_larger_or_more_critical_contract_must_decide_earlier(
     major = create(
         client, pm, reference="M-3", tier=3, value={"amount": "400000000.00", "currency": "GBP"}
     )
-    assert _route_decision(major) < _route_decision(critical) < _route_decision(small)
+    assert _route_decision(major) < _route_decision(critical) == _route_decision(small)
     assert BASE["end_date"] == small["end_date"] == major["end_date"]
+    assert LeadScale().tier_factors == {} and Settings().lead_time_tier_factors == {
+        1: 1.0,
+        2: 1.0,
+        3: 1.0,
+    }
