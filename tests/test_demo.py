@@ -83,6 +83,8 @@ def test_demo_portfolio(
     assert set(kinds) >= {"notice", "hard_stop", "amber_actions", "employee_liability_information"}
     assert kinds["termination_assistance_notice"] == "met"
     _exit_in_its_exit_period_served_notice(client, headers, cases)
+    _partial_termination(client, headers, cases)
+    _imported_terms_confirmed_by_a_person(client, headers, contracts["items"])
     with db() as session:
         assert verify(session=session).ok
     with db.begin() as session:
@@ -129,7 +131,8 @@ def test_the_demo_reads_the_same_on_any_day(
         "MOJ-NET-07": -18,
         "HMRC-CC-03": 550,
         "DVLA-MF-09": 520,
-        "CO-HRP-01": 720,
+        # Extended to its latest end (366 days on) for the payroll line it keeps.
+        "CO-HRP-01": 1086,
         "DESNZ-PPS-10": -165,
     }
     assert 600 < notices["HO-HOST-11"] < 640  # 90 working days before its end
@@ -227,3 +230,49 @@ def _exit_in_its_exit_period_served_notice(
     assert fired[-3:] == ["agree_exit_plan", "serve_notice", "call_for_exit_assistance"]
     evidence = [i for e in events for i in e["evidence"]]
     assert evidence and all(i["url"].startswith("https://") for i in evidence)
+
+
+def _partial_termination(
+    client: TestClient, headers: dict[str, str], cases: list[dict[str, Any]]
+) -> None:
+    # Issue 14: an extended line stays on the contract while the other leaves it, so the
+    # exit is a de-scoping contract change (PCR 2015 reg. 72), not the end of the contract.
+    (descoped,) = [c for c in cases if (c["workflow"], c["state"]) == ("contract_exit", "descoped")]
+    lines = {
+        (c["route"], c["state"])
+        for c in cases
+        if c["workflow"] == "service_component" and c["contract_id"] == descoped["contract_id"]
+    }
+    assert lines == {("retain_extend", "extended"), ("buy_commodity", "commodity_live")}
+    url = f"/api/cases/{descoped['id']}/events"
+    events = client.get(url, params={"limit": 100}, headers=headers).json()["items"]
+    assert [e["trigger"] for e in events][-2:] == ["start_handover", "descope_lines"]
+    assert "termination_notice" not in {
+        d["kind"]
+        for d in client.get(f"/api/contracts/{descoped['contract_id']}", headers=headers).json()[
+            "deadlines"
+        ]
+    }
+
+
+def _imported_terms_confirmed_by_a_person(
+    client: TestClient, headers: dict[str, str], contracts: list[dict[str, Any]]
+) -> None:
+    # Issue 14: imported terms are unverified until a person confirms them from the contract.
+    imported = [c for c in contracts if c["source"] == "ocds"]
+    confirmed = [c for c in imported if c["terms_verified"]]
+    assert len(confirmed) == 1 and len(imported) == 5
+    assert confirmed[0]["terms_verified_by"] == "chris"
+    assert all(c["terms_verified"] for c in contracts if c["source"] == "manual")
+    unverified = next(c for c in imported if not c["terms_verified"])
+    shown = client.get(f"/api/contracts/{unverified['id']}", headers=headers).json()
+    assert shown["deadlines"] and all(
+        d["unverified"] for d in shown["deadlines"] if d["case_id"] is None
+    )
+    events = client.get(
+        "/api/audit/events", params={"actor": "chris", "limit": 500}, headers=headers
+    ).json()["items"]
+    assert any(
+        e["action"] == "contract.terms_confirmed" and e["contract_id"] == confirmed[0]["id"]
+        for e in events
+    )

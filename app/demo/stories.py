@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.contracts.models import Contract
-from app.demo import journeys
+from app.demo import journeys, partial
 from app.demo.desk import Desk
 
 __all__ = ["Desk", "tell_stories"]
@@ -16,7 +16,8 @@ def tell_stories(desk: Desk, ids: dict[str, int]) -> None:
     journeys.in_transition(desk, ids["grants"])
     desk.review(ids["network"])  # still at intake while its notice deadline has passed
     _on_hold(desk, ids["mainframe"])
-    _withdrawn(desk, ids["payroll"])
+    # One line extended on the contract, the other de-scoped from it (issue 14).
+    partial.partial_termination(desk, ids["payroll"])
     ended = desk.ctx.session.get(Contract, ids["print"])
     assert ended is not None and ended.end_date is not None
     journeys.closed(desk, ended.id, ended.end_date)  # its contract ran out 75 days ago
@@ -25,6 +26,8 @@ def tell_stories(desk: Desk, ids: dict[str, int]) -> None:
     _withdrawn(desk, ids["withdrawn"])
     journeys.decomposed(desk, ids["decomposed"])
     journeys.approved(desk, ids["approved"])
+    # Imported terms stay unverified until a person checks them; this one has been.
+    partial.confirm_imported_terms(desk, ids["approved"])
 
 
 def _under_review(desk: Desk, contract_id: int) -> None:
