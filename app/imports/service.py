@@ -38,6 +38,7 @@ SEAL_EVERY = 500
 MAX_PROBLEMS = 50
 """Stop collecting problems after this many: the file is refused either way."""
 _RANK = {"unchanged": 0, "updated": 1, "created": 2}
+_TERM_DATES = ("start_date", "end_date", "max_end_date")
 
 
 class OcdsImportError(Unprocessable):
@@ -229,7 +230,7 @@ def _create(run: _Run, data: ContractData, path: str) -> None:
     except DomainError as exc:
         raise terms_.release_error(data, path, "ocid", exc.detail) from None
     _set_award_values(contract, data)
-    _record_release(run, contract, data, amendments=_merge_amendments([], data))
+    _record_release(run, contract, data, amendments=_merge_amendments([], data), reverify=False)
     run.report.count(contract, "created")
 
 
@@ -242,6 +243,13 @@ def _update(run: _Run, contract: Contract, data: ContractData, path: str) -> Non
     amendments = _merge_amendments(contract.amendments, data)
     added = amendments[len(contract.amendments) :]
     details = _details(run, data) | ({"amendments_added": added} if added else {})
+    # Confirmed terms whose dates a later release moves must be confirmed again: the person
+    # checked the old dates against the contract, not these.
+    reverify = contract.terms_verified_at is not None and any(
+        k in sent and sent[k] != before.get(k) for k in _TERM_DATES
+    )
+    if reverify:
+        details["terms_unverified"] = "a release changed the confirmed dates"
     try:
         changed = contracts.update(
             session=run.session,
@@ -266,7 +274,7 @@ def _update(run: _Run, contract: Contract, data: ContractData, path: str) -> Non
             contract_id=contract.id,
             details={"changes": {}, **details},
         )
-    _record_release(run, contract, data, amendments=amendments)
+    _record_release(run, contract, data, amendments=amendments, reverify=reverify)
     run.report.count(contract, "updated" if changed or added or awards_changed else "unchanged")
 
 
@@ -322,7 +330,12 @@ def _merge_amendments(stored: list[dict[str, Any]], data: ContractData) -> list[
 
 
 def _record_release(
-    run: _Run, contract: Contract, data: ContractData, *, amendments: list[dict[str, Any]]
+    run: _Run,
+    contract: Contract,
+    data: ContractData,
+    *,
+    amendments: list[dict[str, Any]],
+    reverify: bool,
 ) -> None:
     """Write provenance and keep the raw release; provenance alone does not bump the version."""
     values: dict[str, Any] = {
@@ -330,7 +343,11 @@ def _record_release(
         "ocds_release_date": data.release_date,
         "ocds_source_file": terms_.clip(run.source_file, 500),
         "amendments": amendments,
+        # The latest release's reading of its own text (app/imports/ocds_hints.py).
+        "terms_hints": list(data.terms_hints),
     }
+    if reverify:
+        values |= {"terms_verified_at": None, "terms_verified_by": None}
     if data.dates_source is not None:
         values["ocds_dates_source"] = data.dates_source
     # A Core UPDATE: the ORM would bump `version` (the ETag) though the API shape is unchanged.
