@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from starlette.exceptions import HTTPException
 
@@ -62,6 +62,16 @@ class NotFound(DomainError):
 
     status_code = 404
     code = "not_found"
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, what: str, key: object) -> T:
+    """`value` itself, or a 404 saying there is no `what` with id `key` (one wording for all)."""
+    if value is None:
+        raise NotFound(f"no {what} with id {key}")
+    return value
 
 
 class Conflict(DomainError):

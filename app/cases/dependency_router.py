@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
@@ -18,6 +19,9 @@ from app.jsonbody import StrictJSONRoute
 from app.params import IdPath
 
 router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=StrictJSONRoute)
+
+# dependencies.add and dependencies.remove: the two changes PUT and DELETE make.
+Change = Callable[..., object]
 
 # Who decomposes a contract also says how its lines depend on each other.
 Planner = Annotated[Actor, Depends(require_roles(Role.programme_manager, Role.service_owner))]
@@ -40,10 +44,7 @@ def add_dependency(
     if_match: IfMatch = None,
 ) -> DependencyList:
     """Record that the case needs `other_id` live first (same review, no cycle); idempotent."""
-    case = service.get(session=ctx.session, case_id=case_id)
-    other = service.get(session=ctx.session, case_id=other_id)
-    dependencies.add(ctx, case=case, other=other, if_match=parse_if_match(if_match))
-    return _answer(ctx, case, response)
+    return _change(dependencies.add, ctx, case_id, other_id, response, if_match)
 
 
 @router.delete("/{case_id}/dependencies/{other_id}")
@@ -56,9 +57,21 @@ def remove_dependency(
     if_match: IfMatch = None,
 ) -> DependencyList:
     """Drop the dependency on `other_id` (404 when there is none); audited."""
+    return _change(dependencies.remove, ctx, case_id, other_id, response, if_match)
+
+
+def _change(
+    change: Change,
+    ctx: CtxDep,
+    case_id: int,
+    other_id: int,
+    response: Response,
+    if_match: str | None,
+) -> DependencyList:
+    """Load both cases (404 for either), apply `change` under If-Match, answer the new list."""
     case = service.get(session=ctx.session, case_id=case_id)
     other = service.get(session=ctx.session, case_id=other_id)
-    dependencies.remove(ctx, case=case, other=other, if_match=parse_if_match(if_match))
+    change(ctx, case=case, other=other, if_match=parse_if_match(if_match))
     return _answer(ctx, case, response)
 
 

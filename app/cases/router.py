@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from app.audit import service as audit
 from app.audit.schemas import AuditEventOut
 from app.auth.roles import Role
 from app.cases import components, service
 from app.cases.deps import CtxDep
+from app.cases.models import Case
 from app.cases.present import case_out, transition_options
 from app.cases.schemas import (
     CaseCreate,
@@ -56,6 +59,32 @@ def _require(ctx: CtxDep, roles: frozenset[Role]) -> None:
         )
 
 
+def _post_once(
+    ctx: CtxDep,
+    key: str | None,
+    path: str,
+    body: BaseModel,
+    run: Callable[[], tuple[int, BaseModel, dict[str, str]]],
+) -> JSONResponse:
+    """A case POST under its Idempotency-Key: `run` once, its response replayed for the key."""
+    return run_once(
+        session=ctx.session,
+        actor=ctx.actor,
+        key=key,
+        method="POST",
+        path=path,
+        body=body,
+        now=ctx.clock.now(),
+        run=run,
+    )
+
+
+def _created(ctx: CtxDep, case: Case) -> tuple[int, CaseOut, dict[str, str]]:
+    """201 with the new case, its version as the ETag and its URL as the Location."""
+    headers = {"ETag": etag(case.version), "Location": f"/api/cases/{case.id}"}
+    return 201, case_out(ctx, case, full=True), headers
+
+
 @router.post("", status_code=201, response_model=CaseOut)
 def open_case(body: CaseCreate, ctx: CtxDep, key: IdempotencyKey = None) -> JSONResponse:
     """Open a case of a workflow about a contract; 201."""
@@ -69,19 +98,9 @@ def open_case(body: CaseCreate, ctx: CtxDep, key: IdempotencyKey = None) -> JSON
             title=body.title,
             assignee=body.assignee,
         )
-        headers = {"ETag": etag(case.version), "Location": f"/api/cases/{case.id}"}
-        return 201, case_out(ctx, case, full=True), headers
+        return _created(ctx, case)
 
-    return run_once(
-        session=ctx.session,
-        actor=ctx.actor,
-        key=key,
-        method="POST",
-        path="/api/cases",
-        body=body,
-        now=ctx.clock.now(),
-        run=run,
-    )
+    return _post_once(ctx, key, "/api/cases", body, run)
 
 
 @router.get("")
@@ -149,16 +168,7 @@ def fire_transition(
         )
         return 200, result, {"ETag": etag(case.version)}
 
-    return run_once(
-        session=ctx.session,
-        actor=ctx.actor,
-        key=key,
-        method="POST",
-        path=f"/api/cases/{case_id}/transitions",
-        body=body,
-        now=ctx.clock.now(),
-        run=run,
-    )
+    return _post_once(ctx, key, f"/api/cases/{case_id}/transitions", body, run)
 
 
 @router.post("/{case_id}/components", status_code=201, response_model=CaseOut)
@@ -173,19 +183,9 @@ def add_component(
         child = components.decompose(
             ctx, parent=parent, name=body.name, description=body.description, route=body.route
         )
-        headers = {"ETag": etag(child.version), "Location": f"/api/cases/{child.id}"}
-        return 201, case_out(ctx, child, full=True), headers
+        return _created(ctx, child)
 
-    return run_once(
-        session=ctx.session,
-        actor=ctx.actor,
-        key=key,
-        method="POST",
-        path=f"/api/cases/{case_id}/components",
-        body=body,
-        now=ctx.clock.now(),
-        run=run,
-    )
+    return _post_once(ctx, key, f"/api/cases/{case_id}/components", body, run)
 
 
 @router.get("/{case_id}/events")

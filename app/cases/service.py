@@ -25,7 +25,7 @@ from app.cases.rules import add_case, check_top_level
 from app.contracts.models import Contract
 from app.db.filters import where_given
 from app.engine import ActionRef, Verdict, WorkflowDefinition, get_engine
-from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.errors import Conflict, Forbidden, Unprocessable, found
 from app.etag import check_version
 from app.handover import service as handover
 from app.outbox import service as outbox
@@ -34,10 +34,7 @@ from app.workflows.registry import ensure_stored
 
 def get(*, session: Session, case_id: int) -> Case:
     """One case or 404."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"no case with id {case_id}")
-    return case
+    return found(session.get(Case, case_id), "case", case_id)
 
 
 def definition_of(ctx: Ctx, case: Case) -> WorkflowDefinition:

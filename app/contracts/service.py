@@ -18,7 +18,7 @@ from app.contracts.money import to_cents
 from app.contracts.regime import infer_regime
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.deadlines import service as deadlines
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable, found
 from app.etag import check_version
 
 
@@ -174,10 +174,7 @@ def create(
 
 def get(*, session: Session, contract_id: int) -> Contract:
     """One contract or 404."""
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound(f"no contract with id {contract_id}")
-    return contract
+    return found(session.get(Contract, contract_id), "contract", contract_id)
 
 
 def update(

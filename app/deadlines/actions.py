@@ -18,15 +18,12 @@ from app.deadlines import events
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.deadlines.planning import cancel_pending, replan
 from app.deadlines.policy import deadline_passed
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, found
 
 
 def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
     """One deadline or 404."""
-    row = session.get(Deadline, deadline_id)
-    if row is None:
-        raise NotFound(f"no deadline with id {deadline_id}")
-    return row
+    return found(session.get(Deadline, deadline_id), "deadline", deadline_id)
 
 
 def resolve(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.service import Actor
 from app.cases.models import Case
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable, found
 from app.etag import check_version
 from app.handover import queries
 from app.handover.items import ITEMS, REPLACING_ROUTES
@@ -50,10 +50,7 @@ def open_checklist(*, session: Session, case: Case, actor: Actor, now: datetime)
 
 def get_task(*, session: Session, task_id: int) -> HandoverTask:
     """The task, or 404."""
-    found = queries.task(session, task_id)
-    if found is None:
-        raise NotFound(f"no handover task with id {task_id}")
-    return found
+    return found(queries.task(session, task_id), "handover task", task_id)
 
 
 def assign_owner(

@@ -15,7 +15,7 @@ from app.auth.service import Actor
 from app.db.filters import where_given
 from app.deadlines.models import OPEN_STATUSES, Deadline, InAppNotification, Reminder
 from app.deadlines.planning import current_key_prefix
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, NotFound, found
 
 
 def requeue_failed(
@@ -75,9 +75,7 @@ def may_requeue(actor: Actor, row: Reminder) -> bool:
 def requeue_one(*, session: Session, reminder_id: int, actor: Actor, now: datetime) -> Reminder:
     """Requeue one failed reminder; 404 if unknown, 403 if not the actor's to requeue, 409 if
     it is not one requeue_failed takes."""
-    row = session.get(Reminder, reminder_id)
-    if row is None:
-        raise NotFound(f"no reminder with id {reminder_id}")
+    row = found(session.get(Reminder, reminder_id), "reminder", reminder_id)
     if not may_requeue(actor, row):
         raise Forbidden(
             "only a programme manager or an admin may requeue someone else's reminder",
