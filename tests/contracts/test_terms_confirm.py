@@ -6,36 +6,19 @@ extensions ("3 years + 1 + 1, maximum 5"); the confirmation is an audited decisi
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import MakeUser
 from tests.contracts.test_contracts_api import BASE, create
-from tests.imports.helpers import package, release
+from tests.imports.helpers import import_hinted
 
 URL = "/api/contracts/{}/terms/confirm"
 
 
 def _imported(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
-    doc = release(date="2026-01-01T00:00:00Z")
-    doc["awards"][0]["contractPeriod"] = {
-        "startDate": "2025-04-01T00:00:00Z",
-        "endDate": "2030-03-31T00:00:00Z",
-    }
-    doc["tender"]["description"] = "Hosting, 3 years + 1 + 1, maximum 5"
-    res = client.post(
-        "/api/imports/ocds",
-        headers=headers,
-        files={"file": ("p.json", json.dumps(package(doc)).encode(), "application/json")},
-    )
-    assert res.status_code == 200, res.text
-    listed = client.get("/api/contracts", headers=headers, params={"q": "ocds-test-1"}).json()
-    shown: dict[str, Any] = client.get(
-        f"/api/contracts/{listed['items'][0]['id']}", headers=headers
-    ).json()
-    return shown
+    return import_hinted(client, headers)
 
 
 def test_a_contract_entered_by_hand_is_verified_by_whoever_entered_it(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -159,3 +160,30 @@ def converge(db: sessionmaker[Session], files: list[Any]) -> tuple[list[Any], li
         state = snapshot(session)
         session.rollback()
     return state, reports
+
+
+def import_hinted(
+    client: TestClient,
+    headers: dict[str, str],
+    *,
+    end: str = "2030-03-31",
+    date: str = "2026-01-01T00:00:00Z",
+) -> dict[str, Any]:
+    """Import, over the API, one release whose text hints at extensions; its contract."""
+    doc = release(date=date)
+    doc["awards"][0]["contractPeriod"] = {
+        "startDate": "2025-04-01T00:00:00Z",
+        "endDate": f"{end}T00:00:00Z",
+    }
+    doc["tender"]["description"] = "Hosting, 3 years + 1 + 1, maximum 5"
+    res = client.post(
+        "/api/imports/ocds",
+        headers=headers,
+        files={"file": ("p.json", json.dumps(package(doc)).encode(), "application/json")},
+    )
+    assert res.status_code == 200, res.text
+    listed = client.get("/api/contracts", headers=headers, params={"q": "ocds-test-1"}).json()
+    shown: dict[str, Any] = client.get(
+        f"/api/contracts/{listed['items'][0]['id']}", headers=headers
+    ).json()
+    return shown

@@ -6,32 +6,15 @@ extensions is an unverified hint until a person confirms the terms from the cont
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.imports.helpers import package, release
+from tests.imports.helpers import import_hinted
 
 
 def _import(client: TestClient, headers: dict[str, str], end: str, date: str) -> dict[str, Any]:
-    doc = release(date=date)
-    doc["awards"][0]["contractPeriod"] = {
-        "startDate": "2025-04-01T00:00:00Z",
-        "endDate": f"{end}T00:00:00Z",
-    }
-    doc["tender"]["description"] = "Hosting, 3 years + 1 + 1, maximum 5"
-    res = client.post(
-        "/api/imports/ocds",
-        headers=headers,
-        files={"file": ("p.json", json.dumps(package(doc)).encode(), "application/json")},
-    )
-    assert res.status_code == 200, res.text
-    listed = client.get("/api/contracts", headers=headers, params={"q": "ocds-test-1"}).json()
-    shown: dict[str, Any] = client.get(
-        f"/api/contracts/{listed['items'][0]['id']}", headers=headers
-    ).json()
-    return shown
+    return import_hinted(client, headers, end=end, date=date)
 
 
 def _confirm(client: TestClient, headers: dict[str, str], contract: dict[str, Any]) -> None:
