@@ -72,6 +72,10 @@ def load_file(path: str | Path) -> WorkflowDefinition:
     except yaml.YAMLError as exc:
         message = " ".join(str(exc).split())
         raise DefinitionError([Problem(source, DOCUMENT, f"invalid YAML: {message}")]) from exc
+    except ValueError as exc:
+        # YAML reads 2020-13-45 as a timestamp and the date constructor refuses it.
+        problem = Problem(source, DOCUMENT, f"invalid YAML: a value is not a real date ({exc})")
+        raise DefinitionError([problem]) from exc
     return parse_definition(doc, source)
 
 

@@ -19,6 +19,8 @@ from app.engine.params import Param, ParamSpec
 # Case columns a field path may name besides data entries (`children_have: {field: route}`).
 COLUMN_FIELDS = frozenset({"route"})
 Ref = tuple[str, ParamSpec, Mapping[str, Any]]
+_AS_PATH = Param("limit", names="field")
+"""How a limit is checked as a path: a plain field path from the root (contract., case.)."""
 
 
 def refs(defn: WorkflowDefinition) -> Iterator[Ref]:
@@ -91,6 +93,12 @@ class _Checker:
                     yield f"{path}.{param.name}", f"unknown state '{value}' of {_names(within)}"
             for param, value in spec.named(params, "field"):
                 message = self.field(defn, param, params, value)
+                if message:
+                    yield f"{path}.{param.name}", message
+            for param, value in spec.named(params, "limit"):
+                # A limit read from the contract or case is a field path too: a misspelt one
+                # would never be recorded, so the guard could never be met.
+                message = self.field(defn, _AS_PATH, params, value)
                 if message:
                     yield f"{path}.{param.name}", message
 

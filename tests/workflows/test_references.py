@@ -124,6 +124,25 @@ def test_a_limit_from_the_request(tmp_path: Path) -> None:
     assert "'notice_deadline' would be read from the request" in problems[0]
 
 
+def test_a_misspelt_contract_field_as_a_limit(tmp_path: Path) -> None:
+    """A limit no contract records could never be met (with allow_missing_limit, always)."""
+    problems = misspelt(
+        tmp_path,
+        "contract_exit.yaml",
+        "limit: contract.notice_deadline",
+        "limit: contract.notice_dedline",
+    )
+    assert len(problems) == 1
+    assert problems[0].endswith(".limit: unknown contract field 'notice_dedline'")
+
+
+def test_a_limit_that_is_not_a_real_date(tmp_path: Path) -> None:
+    """YAML reads 2020-13-45 as a date and refuses it: a clear line, not a traceback."""
+    problems = misspelt(tmp_path, "contract_exit.yaml", "limit: today", "limit: 2020-13-45")
+    assert len(problems) == 1
+    assert "invalid YAML: a value is not a real date" in problems[0]
+
+
 def test_the_command_exits_non_zero_with_the_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
