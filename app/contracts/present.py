@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from app.cases.summaries import contract_cases
 from app.contracts.models import Contract
 from app.contracts.money import amount_text
-from app.contracts.schemas import ContractOut, ContractSummary, DeadlineOut, MoneyOut
-from app.deadlines.actions import scope_deadlines
+from app.contracts.schemas import ContractOut, ContractSummary, MoneyOut
+from app.deadlines.actions import deadline_outs, scope_deadlines
 
 
 def contract_summary(contract: Contract) -> ContractSummary:
@@ -55,23 +55,12 @@ def contract_summary(contract: Contract) -> ContractSummary:
     )
 
 
-def from_terms(kind: str, case_id: int | None) -> bool:
-    """Whether a deadline is derived from the contract's terms (so shares their verification)."""
-    # The contract's own deadlines come from its dates; a line's route decision counts back
-    # from the contract's end. Deadlines from a case's own dates (assessments) do not.
-    return case_id is None or kind == "route_decision"
-
-
 def contract_out(contract: Contract, session: Session) -> ContractOut:
     """One contract as the API shows it, with its deadlines and cases."""
     out = ContractOut(**dict(contract_summary(contract)))
     # Its own deadlines and its cases', by date; then the cases about it.
-    unverified = contract.terms_verified_at is None
-    out.deadlines = [
-        DeadlineOut.model_validate(d).model_copy(
-            update={"unverified": unverified and from_terms(d.kind, d.case_id)}
-        )
-        for d in scope_deadlines(session=session, contract_id=contract.id, include_cases=True)
-    ]
+    out.deadlines = deadline_outs(
+        session, scope_deadlines(session=session, contract_id=contract.id, include_cases=True)
+    )
     out.cases = contract_cases(session, contract.id)
     return out

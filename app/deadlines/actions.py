@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import Actor
 from app.config import Settings
+from app.contracts.models import Contract
 from app.contracts.schemas import DeadlineOut
 from app.db.filters import where_given
 from app.deadlines import events
@@ -150,6 +151,40 @@ def scope_deadlines(
 
 def case_deadlines(session: Session, case_id: int) -> list[DeadlineOut]:
     """A case's deadlines for its REST representation (the case presenter calls this)."""
+    return deadline_outs(session, scope_deadlines(session=session, case_id=case_id))
+
+
+def from_terms(kind: str, case_id: int | None) -> bool:
+    """Whether a deadline is derived from the contract's terms (so shares their verification)."""
+    # The contract's own deadlines come from its dates; a line's route decision counts back
+    # from the contract's end. Deadlines from a case's own dates (assessments) do not.
+    return case_id is None or kind == "route_decision"
+
+
+def unverified_ids(session: Session, deadlines: Sequence[Any]) -> set[int]:
+    """Which of these deadlines rest on imported terms no person has confirmed yet.
+
+    One query for the lot: imported terms may already include extensions (issue 14), so
+    a deadline computed from them is shown as unverified wherever it is listed.
+    """
+    termed = [d for d in deadlines if d.contract_id is not None and from_terms(d.kind, d.case_id)]
+    if not termed:
+        return set()
+    unconfirmed = set(
+        session.scalars(
+            select(Contract.id).where(
+                Contract.id.in_({d.contract_id for d in termed}),
+                Contract.terms_verified_at.is_(None),
+            )
+        )
+    )
+    return {d.id for d in termed if d.contract_id in unconfirmed}
+
+
+def deadline_outs(session: Session, deadlines: Sequence[Any]) -> list[DeadlineOut]:
+    """Deadlines (ORM objects or rows) as the API shows them, each saying if it is unverified."""
+    flagged = unverified_ids(session, deadlines)
     return [
-        DeadlineOut.model_validate(d) for d in scope_deadlines(session=session, case_id=case_id)
+        DeadlineOut.model_validate(d).model_copy(update={"unverified": d.id in flagged})
+        for d in deadlines
     ]

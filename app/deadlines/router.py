@@ -55,7 +55,8 @@ def list_deadlines(
         status=status,
     )
     # (date, id) order: the cursor is the position in it, opaque to clients.
-    return offset_page(session, stmt, limit, cursor, DeadlineOut.model_validate)
+    page = offset_page(session, stmt, limit, cursor, lambda d: d)
+    return Page(items=actions.deadline_outs(session, page.items), next=page.next)
 
 
 @router.get("/deadlines/{deadline_id}")

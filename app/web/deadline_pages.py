@@ -72,6 +72,7 @@ def deadline_list(
         timeline=deadline_timeline.build(drawn, today, total),
         deadlines=rows,
         labels=_labels(ctx, rows),
+        unverified=actions.unverified_ids(ctx.session, rows),
         tags=STATUS_TAGS,
         total=total,
         page=page,
