@@ -214,3 +214,11 @@ def screenshot(page: Page, name: str) -> None:
     """A picture of the page in the git-ignored artifacts folder."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def checked(page: Page, name: str, js: bool, violations: dict[str, object], *, prefix: str) -> None:
+    """Screenshot the page as `prefix-name` and add axe's violations, if any, under `name`."""
+    screenshot(page, f"{prefix}-{name}")
+    found = axe(page, javascript=js)
+    if found:
+        violations[f"{name} {page.url}"] = found

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page
 
 from tests.imports.helpers import package, release
-from tests.web.browser.conftest import Server, axe, new_page, screenshot, sign_in
+from tests.web.browser.conftest import Server, checked, new_page, sign_in
 
 
 def _ocds_file(folder: Path, run: str) -> Path:
@@ -27,10 +27,7 @@ def _ocds_file(folder: Path, run: str) -> Path:
 
 
 def _checked(page: Page, label: str, js: bool, violations: dict[str, object]) -> None:
-    screenshot(page, f"imports-deadlines-{label}")
-    found = axe(page, javascript=js)
-    if found:
-        violations[f"{label} {page.url}"] = found
+    checked(page, label, js, violations, prefix="imports-deadlines")
 
 
 def test_import_a_file_then_waive_one_of_its_deadlines(

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page
 
 from tests.imports.helpers import package, release
-from tests.web.browser.conftest import Server, axe, new_page, screenshot, sign_in
+from tests.web.browser.conftest import Server, checked, new_page, sign_in
 
 
 def _ocds_file(folder: Path, run: str) -> Path:
@@ -31,10 +31,7 @@ def _ocds_file(folder: Path, run: str) -> Path:
 
 
 def _checked(page: Page, label: str, js: bool, violations: dict[str, object]) -> None:
-    screenshot(page, f"terms-confirm-{label}")
-    found = axe(page, javascript=js)
-    if found:
-        violations[f"{label} {page.url}"] = found
+    checked(page, label, js, violations, prefix="terms-confirm")
 
 
 def test_confirm_imported_terms_on_the_contract_page(
