@@ -77,7 +77,7 @@ def _spend_per_contract(f: Filters, year: int) -> Any:
     return (
         select(both.c.contract_id, func.sum(both.c.amount).label("amount"))
         .group_by(both.c.contract_id)
-        .subquery()
+        .cte("per_contract")
     )
 
 
