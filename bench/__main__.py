@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Add a bench by appending its name; each module bench.<name> has run() -> None.
-BENCHES = ["server", "reminders", "ocds", "audit", "portfolio", "pages", "held"]
+BENCHES = ["server", "reminders", "ocds", "audit", "portfolio", "pages", "held", "scale"]
 
 
 def main() -> None:

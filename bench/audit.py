@@ -33,8 +33,9 @@ ANCHOR_EVERY = 1000
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-def _fields(seq: int) -> dict[str, Any]:
-    """A contract change or a case transition, about the size the service writes."""
+def _fields(seq: int, cases: int = 3000, contracts: int = 5000) -> dict[str, Any]:
+    """A contract change or a case transition, about the size the service writes, spread
+    over `cases` cases and `contracts` contracts."""
     common = {"seq": seq, "at": START + timedelta(seconds=seq), "evidence": []}
     if seq % 2:
         return {
@@ -43,7 +44,7 @@ def _fields(seq: int) -> dict[str, Any]:
             "roles": ["programme_manager"],
             "action": "contract.updated",
             "case_id": None,
-            "contract_id": seq % 5000 + 1,
+            "contract_id": seq % contracts + 1,
             "trigger": None,
             "from_state": None,
             "to_state": None,
@@ -58,8 +59,8 @@ def _fields(seq: int) -> dict[str, Any]:
         "actor": f"user{seq % 40}",
         "roles": ["programme_manager", "senior_responsible_owner"],
         "action": "case.transitioned",
-        "case_id": seq % 3000 + 1,
-        "contract_id": seq % 5000 + 1,
+        "case_id": seq % cases + 1,
+        "contract_id": seq % contracts + 1,
         "trigger": "choose_route",
         "from_state": "options_appraisal",
         "to_state": "route_chosen",
@@ -69,11 +70,13 @@ def _fields(seq: int) -> dict[str, Any]:
     }
 
 
-def _rows(ring: keys.KeyRing, audit: AuditSetup) -> Iterator[list[dict[str, Any]]]:
+def _rows(
+    ring: keys.KeyRing, audit: AuditSetup, events: int, cases: int, contracts: int
+) -> Iterator[list[dict[str, Any]]]:
     prev, batch = "0" * 64, []
     key_id = ring.current_id
-    for seq in range(1, EVENTS + 1):
-        values = stored.row_values(_fields(seq), key_id, prev)
+    for seq in range(1, events + 1):
+        values = stored.row_values(_fields(seq, cases, contracts), key_id, prev)
         hash_ = ring.mac(key_id, stored.mac_message(stored.signed_texts(values)))
         batch.append({**values, "hash": hash_})
         prev = hash_
@@ -86,12 +89,19 @@ def _rows(ring: keys.KeyRing, audit: AuditSetup) -> Iterator[list[dict[str, Any]
         yield batch
 
 
-def _seed(conn: Connection, audit: AuditSetup) -> float:
+def seed(
+    conn: Connection,
+    audit: AuditSetup,
+    events: int = EVENTS,
+    cases: int = 3000,
+    contracts: int = 5000,
+) -> float:
+    """Write a signed, anchored chain of `events` events with executemany; seconds taken."""
     began = time.perf_counter()
     ring = audit.ring()
     last: dict[str, Any] = {}
     statement = stored.insert_statement(conn.dialect.name)
-    for batch in _rows(ring, audit):
+    for batch in _rows(ring, audit, events, cases, contracts):
         conn.execute(statement, batch)
         last = batch[-1]
     conn.execute(update(AuditHead).values(seq=last["seq"], hash=last["hash"]))
@@ -122,7 +132,7 @@ def _bench(label: str, url: str, folder: Path) -> None:
     keys.create_key_file(audit.key_file)
     engine = create_engine(url)
     with engine.connect() as conn:
-        seeded = _seed(conn, audit)
+        seeded = seed(conn, audit)
         print(f"{label}: seeded {EVENTS:,} events in {seeded:.1f} s", flush=True)
         for workers in WORKERS:
             elapsed, cpu, events = _timed(conn, audit, workers=workers)
