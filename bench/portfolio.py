@@ -70,7 +70,7 @@ def _rows(n: int, now: datetime, today: date) -> dict[Any, list[dict[str, Any]]]
         suppliers.append({"contract_id": i, "position": 0, "name": f"Supplier {i % 40}"})
         stop = today + timedelta(days=200 + i % 1500)
         stops.append(
-            {"scope": "contract", "key": f"PF-{i}:hard_stop", "kind": "hard_stop", "date": stop}
+            {"scope": f"contract:{i}", "key": "hard_stop", "kind": "hard_stop", "date": stop}
             | {"contract_id": i, "status": "pending", **stamp}
         )
         if i % 3 == 0:

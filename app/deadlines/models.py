@@ -23,6 +23,9 @@ class Deadline(Base):
         UniqueConstraint("scope", "key"),
         Index("ix_deadline_status_date", "status", "date"),
         Index("ix_deadline_contract_id_date", "contract_id", "date"),
+        # Lists go by date then id and exclude superseded rows, which the status index
+        # cannot serve: this one walks the order (migration 1601).
+        Index("ix_deadline_date_id", "date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
