@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.e2e.desk import Day, advance_to, ev
+from tests.e2e.desk import CHILDREN_OPEN, Day, advance_to, ev
 
 
 def exit_the_contract(day: Day) -> None:
@@ -71,14 +71,7 @@ def exit_the_contract(day: Day) -> None:
         d for d in day.exit_case["deadlines"] if d["kind"] == "termination_notice"
     ]
     # Still open: the exit case is not closed, so the review cannot close yet.
-    body = desk.refused(
-        priya,
-        day.review,
-        "close",
-        422,
-        "transition_blocked",
-        ["all_children_final", "child_in_state"],
-    )
+    body = desk.refused(priya, day.review, "close", 422, "transition_blocked", CHILDREN_OPEN)
     assert f"#{day.exit_case['id']}" in body["detail"] and "terminated" in body["detail"]
 
     # ---- 14 April 2028: lessons learned; a PCR 2015 exit needs no UK11 ------------------------

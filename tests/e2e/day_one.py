@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.e2e.desk import CONTRACT, Day, ev
+from tests.e2e.desk import CHILDREN_OPEN, CONTRACT, Day, ev
 
 
 def intake_and_triage(day: Day) -> None:
@@ -285,14 +285,7 @@ def approve_the_review(day: Day) -> None:
 
     # ---- 16:30 Transition starts; closing is blocked while work is open ------------------------
     day.review = desk.step(priya, day.review, "start_transition", to="in_transition")
-    body = desk.refused(
-        priya,
-        day.review,
-        "close",
-        422,
-        "transition_blocked",
-        ["all_children_final", "child_in_state"],
-    )
+    body = desk.refused(priya, day.review, "close", 422, "transition_blocked", CHILDREN_OPEN)
     assert "5 child case(s) are not finished yet" in body["detail"]
     rollup = desk.case(priya, day.review)["rollup"]
     assert rollup["children"] == 5 and rollup["open"] == 5

@@ -17,6 +17,8 @@ from app.clock import FrozenClock
 DOCS = "https://docs.example.gov.uk/home-office/ho-ipt-2019-0147"
 FTS = "https://www.find-tender.service.gov.uk/Notice"
 MOVED = "case.transitioned"
+# Why a review may not close while any child case is still open.
+CHILDREN_OPEN = ["all_children_final", "child_in_state"]
 
 # Realistic titles and addresses for each kind of evidence the workflows ask for.
 EVIDENCE: dict[str, tuple[str, str]] = {
