@@ -61,7 +61,7 @@ def _search_page(
     filters = _filters(form["case_id"], form["actor"], form["since"], form["until"], errors)
     rows, total = queries.audit_page(ctx.session, filters, page) if not errors else ([], 0)
     query = {k: v for k, v in form.items() if v}
-    pages = max(1, -(-total // queries.PAGE_SIZE))
+    pages = queries.page_count(total)
     return render(
         request,
         "audit.html",

@@ -76,7 +76,7 @@ def deadline_list(
         tags=STATUS_TAGS,
         total=total,
         page=page,
-        pages=max(1, -(-total // queries.PAGE_SIZE)),
+        pages=queries.page_count(total),
         link=lambda n: "/deadlines?" + urlencode({**query, "page": n}),
         kinds=kinds,
         statuses=DEADLINE_STATUSES,

@@ -106,7 +106,7 @@ def import_history(
         rows=rows,
         total=total,
         page=page,
-        pages=max(1, -(-total // queries.PAGE_SIZE)),
+        pages=queries.page_count(total),
         link=lambda n: f"{base}page={n}",
         contract_id=wanted if wanted in titles else None,
         can_import=may(user.actor, IMPORTERS),

@@ -28,6 +28,11 @@ SORTS = {
 }
 
 
+def page_count(total: int) -> int:
+    """How many pages of PAGE_SIZE rows `total` rows fill; at least one, even when empty."""
+    return max(1, -(-total // PAGE_SIZE))
+
+
 @dataclass(frozen=True)
 class ContractFilters:
     """The contracts list's GET form, as typed values."""

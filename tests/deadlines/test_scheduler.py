@@ -19,7 +19,7 @@ from app.delivery.channels import Channels
 from app.delivery.notifiers import Notification, RecordingNotifier
 from app.reminders import runtime
 from app.reminders.scheduler import PassReport, Scheduler, escalate
-from tests.deadlines.test_reminder_delivery import seed
+from tests.deadlines.delivery import seed
 
 AFTER_SLOT = datetime(2027, 1, 20, 10, tzinfo=UTC)  # 10:00 in London: today's slot is due
 
