@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from sqlalchemy.orm import Session
 
 from app.auth.deps import ClockDep, CurrentUser, SettingsDep, require_roles
 from app.auth.service import Actor
 from app.contracts import service, verify
+from app.contracts.models import Contract
 from app.contracts.present import contract_out, contract_summary
 from app.contracts.rules import EDITORS
 from app.contracts.schemas import (
@@ -45,9 +47,8 @@ def create_contract(
     contract = service.create(
         session=session, data=body, actor=user, now=clock.now(), settings=settings
     )
-    response.headers["ETag"] = etag(contract.version)
     response.headers["Location"] = f"/api/contracts/{contract.id}"
-    return contract_out(contract, session)
+    return _answer(session, contract, response)
 
 
 @router.get("")
@@ -81,8 +82,7 @@ def get_contract(
 ) -> ContractOut:
     """One contract with its deadlines and cases."""
     contract = service.get(session=session, contract_id=contract_id)
-    response.headers["ETag"] = etag(contract.version)
-    return contract_out(contract, session)
+    return _answer(session, contract, response)
 
 
 @router.get("/{contract_id}/contacts")
@@ -114,8 +114,7 @@ def patch_contract(
         settings=settings,
         if_match=parse_if_match(if_match),
     )
-    response.headers["ETag"] = etag(contract.version)
-    return contract_out(contract, session)
+    return _answer(session, contract, response)
 
 
 @router.post("/{contract_id}/terms/confirm")
@@ -141,5 +140,10 @@ def confirm_terms(
         settings=settings,
         if_match=parse_if_match(if_match),
     )
+    return _answer(session, contract, response)
+
+
+def _answer(session: Session, contract: Contract, response: Response) -> ContractOut:
+    """The contract with its deadlines and cases, its version as the ETag for If-Match."""
     response.headers["ETag"] = etag(contract.version)
     return contract_out(contract, session)
