@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from app.audit import chain
 from app.config import Settings
 from app.db.admission import Admission
 
@@ -113,8 +114,12 @@ def reads_only(method: str, path: str) -> bool:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A session factory; sessions keep loaded objects usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """A session factory; sessions keep loaded objects usable after commit and seal audit events."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    # Every session factory of the app, its CLI, tests and bench is made here: the one place
+    # the audit chain's commit hooks are wired (app.audit.chain.install), per factory.
+    chain.install(sessions)
+    return sessions
 
 
 def _finish(session: Session, commit: bool) -> None:
