@@ -46,25 +46,29 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         hide_parameters=True,  # as for PostgreSQL: errors are logged without their values
     )
+    busy = f"busy_timeout={int(busy_timeout_ms)}"
+    pragmas = ("journal_mode=WAL", "foreign_keys=ON", busy, "synchronous=NORMAL")
+    # Take the write lock at BEGIN: a deferred transaction that later writes can fail with
+    # SQLITE_BUSY instead of waiting its turn.
+    _sqlite_transactions(engine, pragmas, begin="BEGIN IMMEDIATE")
+    return engine
+
+
+def _sqlite_transactions(engine: Engine, pragmas: tuple[str, ...], begin: str) -> None:
+    """Set each new connection's pragmas, and start every transaction with `begin`."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control from pysqlite so BEGIN IMMEDIATE below is the only BEGIN.
+        # Take transaction control from pysqlite so `begin` below is the only BEGIN.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        for pragma in pragmas:
+            cur.execute(f"PRAGMA {pragma}")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock at BEGIN: a deferred transaction that later writes can
-        # fail with SQLITE_BUSY instead of waiting its turn.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+        conn.exec_driver_sql(begin)
 
 
 READERS = 4
@@ -90,21 +94,10 @@ def make_reader_engine(settings: Settings) -> Engine | None:
             "timeout": settings.sqlite_busy_timeout_ms / 1000,
         },
     )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
-        # A read that tries to write fails loudly instead of racing the writer for the lock.
-        cur.execute("PRAGMA query_only=ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # Deferred: a read takes no write lock, yet sees one snapshot for the whole request.
-        conn.exec_driver_sql("BEGIN")
-
+    busy = f"busy_timeout={int(settings.sqlite_busy_timeout_ms)}"
+    # query_only: a read that tries to write fails loudly instead of racing the writer for
+    # the lock. A deferred BEGIN takes no write lock, yet sees one snapshot for the request.
+    _sqlite_transactions(engine, (busy, "query_only=ON"), begin="BEGIN")
     return engine
 
 
