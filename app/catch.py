@@ -10,33 +10,27 @@ from __future__ import annotations
 import json
 import logging
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.asgi_tools import HttpMiddleware, on_response_start
 
 log = logging.getLogger("handover.errors")
 BODY = {"error": "internal_error", "detail": "an unexpected error occurred; it has been logged"}
 
 
-class CatchUnexpected:
+class CatchUnexpected(HttpMiddleware):
     """Log an unhandled exception once and answer 500 in the one error shape."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request; on an exception before the response started, send the 500."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         started = False
 
-        async def tracking_send(message: Message) -> None:
+        def mark_started(_message: Message) -> None:
             nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+            started = True
 
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, on_response_start(send, mark_started))
         except Exception:
             if started:  # half a response is out: only closing the connection tells the client
                 raise

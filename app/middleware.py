@@ -12,6 +12,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.asgi_tools import HttpMiddleware, on_response_start
 from app.errors import BadRequest, PayloadTooLarge
 from app.logs import request_id_var
 
@@ -19,32 +20,24 @@ log = logging.getLogger("handover.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
-class RequestContext:
+class RequestContext(HttpMiddleware):
     """Give each request an id (X-Request-ID, echoed back) and log one access line."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request inside its id."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         # Echoed in a header and written to every log line: only a plain token is kept.
         rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         token = request_id_var.set(rid)
         started, status = time.perf_counter(), 500
 
-        async def send_with_id(message: Message) -> None:
+        def add_id(message: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
-            await send(message)
+            status = message["status"]
+            message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, on_response_start(send, add_id))
         finally:
             extra: dict[str, Any] = {
                 "method": scope["method"],
@@ -56,24 +49,19 @@ class RequestContext:
             request_id_var.reset(token)
 
 
-class RefuseNul:
+class RefuseNul(HttpMiddleware):
     """Refuse a NUL character in the path or query with 400: no database stores it in text."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on unless its path or query string carries NUL."""
-        if scope["type"] == "http" and (
-            "\x00" in scope["path"] or b"%00" in scope["query_string"].lower()
-        ):
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"].lower():
             body = BadRequest("the path or query string contains a NUL character").body()
             await _send_json(send, 400, body)
             return
         await self.app(scope, receive, send)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuse bodies above a size with 413, counting streamed bytes, not only Content-Length."""
 
     def __init__(
@@ -84,16 +72,13 @@ class BodyLimit:
         upload_limit: int,
         upload_prefix: str | tuple[str, ...] = "/api/imports/",
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.default_limit = default_limit
         self.upload_limit = upload_limit
         self.upload_prefix = upload_prefix
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check Content-Length, then count the body as it streams."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         path: str = scope["path"]
         limit = self.upload_limit if path.startswith(self.upload_prefix) else self.default_limit
         length = dict(scope["headers"]).get(b"content-length")

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import anchors, stored
 from app.audit.models import AuditEvent, AuditHead
@@ -100,13 +100,20 @@ _MOVE_HEAD = (
 )
 
 
-@sa_event.listens_for(Session, "before_commit")
+def install(sessions: sessionmaker[Session]) -> None:
+    """Seal queued events before each commit of these sessions, anchor after, drop on rollback."""
+    # On a sessionmaker, not the Session class: only sessions the app builds seal, so a
+    # plain Session(engine) elsewhere (a script, a test) never touches the chain.
+    sa_event.listen(sessions, "before_commit", _seal_before_commit)
+    sa_event.listen(sessions, "after_commit", _anchor_after_commit)
+    sa_event.listen(sessions, "after_rollback", _drop_pending)
+
+
 def _seal_before_commit(session: Session) -> None:
     # A safety net: services seal explicitly when they need the sealed event in a response.
     seal(session)
 
 
-@sa_event.listens_for(Session, "after_commit")
 def _anchor_after_commit(session: Session) -> None:
     # Only a committed head may be anchored: an anchor names an event that must exist.
     sealed = session.info.pop(SEALED, None)
@@ -115,7 +122,6 @@ def _anchor_after_commit(session: Session) -> None:
         anchors.anchor_if_due(audit, first_seq, seq, hash_)
 
 
-@sa_event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(PENDING, None)
     session.info.pop(SEALED, None)

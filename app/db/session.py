@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from app.audit import chain
 from app.config import Settings
 from app.db.admission import Admission
 
@@ -45,25 +46,29 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         hide_parameters=True,  # as for PostgreSQL: errors are logged without their values
     )
+    busy = f"busy_timeout={int(busy_timeout_ms)}"
+    pragmas = ("journal_mode=WAL", "foreign_keys=ON", busy, "synchronous=NORMAL")
+    # Take the write lock at BEGIN: a deferred transaction that later writes can fail with
+    # SQLITE_BUSY instead of waiting its turn.
+    _sqlite_transactions(engine, pragmas, begin="BEGIN IMMEDIATE")
+    return engine
+
+
+def _sqlite_transactions(engine: Engine, pragmas: tuple[str, ...], begin: str) -> None:
+    """Set each new connection's pragmas, and start every transaction with `begin`."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control from pysqlite so BEGIN IMMEDIATE below is the only BEGIN.
+        # Take transaction control from pysqlite so `begin` below is the only BEGIN.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        for pragma in pragmas:
+            cur.execute(f"PRAGMA {pragma}")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock at BEGIN: a deferred transaction that later writes can
-        # fail with SQLITE_BUSY instead of waiting its turn.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+        conn.exec_driver_sql(begin)
 
 
 READERS = 4
@@ -89,21 +94,10 @@ def make_reader_engine(settings: Settings) -> Engine | None:
             "timeout": settings.sqlite_busy_timeout_ms / 1000,
         },
     )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
-        # A read that tries to write fails loudly instead of racing the writer for the lock.
-        cur.execute("PRAGMA query_only=ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # Deferred: a read takes no write lock, yet sees one snapshot for the whole request.
-        conn.exec_driver_sql("BEGIN")
-
+    busy = f"busy_timeout={int(settings.sqlite_busy_timeout_ms)}"
+    # query_only: a read that tries to write fails loudly instead of racing the writer for
+    # the lock. A deferred BEGIN takes no write lock, yet sees one snapshot for the request.
+    _sqlite_transactions(engine, (busy, "query_only=ON"), begin="BEGIN")
     return engine
 
 
@@ -113,8 +107,12 @@ def reads_only(method: str, path: str) -> bool:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A session factory; sessions keep loaded objects usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """A session factory; sessions keep loaded objects usable after commit and seal audit events."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    # Every session factory of the app, its CLI, tests and bench is made here: the one place
+    # the audit chain's commit hooks are wired (app.audit.chain.install), per factory.
+    chain.install(sessions)
+    return sessions
 
 
 def _finish(session: Session, commit: bool) -> None:

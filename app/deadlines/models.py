@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
+from app.db.lease import LeasedWork
 
 # lapsed: already past when first computed for a contract that had ended (history only).
 DEADLINE_STATUSES = ("pending", "met", "waived", "missed", "superseded", "lapsed")
@@ -52,8 +53,11 @@ class Deadline(Base):
     updated_at: Mapped[dt.datetime]
 
 
-class Reminder(Base):
-    """One delivery of one reminder: (deadline, offset, channel, recipient), at most once."""
+class Reminder(LeasedWork, Base):
+    """One delivery of one reminder: (deadline, offset, channel, recipient), at most once.
+
+    Its delivery state (status, attempts, lease) is LeasedWork's; it falls due at due_at.
+    """
 
     __tablename__ = "reminder"
     __table_args__ = (
@@ -75,15 +79,6 @@ class Reminder(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)
     """The user reminded (None for the webhook)."""
     idempotency_key: Mapped[str] = mapped_column(String(1200), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[dt.datetime]
-    """When the scheduler should try next: due_at, then the backoff after a failure."""
-    lease_until: Mapped[dt.datetime | None]
-    """A claim holds the row until then; an expired lease is claimed again (crash recovery)."""
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-    sent_at: Mapped[dt.datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 

@@ -9,10 +9,11 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, JSONType
+from app.db.lease import LeasedWork
 
 
-class OutboxMessage(Base):
-    """A message to deliver after the transaction that wrote it commits."""
+class OutboxMessage(LeasedWork, Base):
+    """A message to deliver after the transaction that wrote it commits: pending, sent, failed."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (
@@ -29,12 +30,4 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    """pending, sent or failed."""
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[dt.datetime]
-    lease_until: Mapped[dt.datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-    sent_at: Mapped[dt.datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.asgi_tools import HttpMiddleware, on_response_start
 
 # ReDoc's page loads its files from a CDN with an inline script: it keeps its own rules.
 # /docs (Swagger UI) is served from /assets with no inline script, under the same CSP.
@@ -27,34 +29,26 @@ def csp(nonce: str) -> str:
     )
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Adds CSP (with a fresh nonce in `request.state.csp_nonce`) and the usual headers."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the app, adding the headers to its response."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         nonce = secrets.token_urlsafe(18)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         path: str = scope["path"]
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if not path.startswith(_NO_CSP):
-                    headers.setdefault("Content-Security-Policy", csp(nonce))
-                if headers.get("content-type", "").startswith("text/html"):
-                    # Pages show case data: no shared cache keeps them.
-                    headers.setdefault("Cache-Control", "no-store")
-            await send(message)
+        def add_headers(message: Message) -> None:
+            headers = MutableHeaders(scope=message)
+            headers.setdefault("X-Content-Type-Options", "nosniff")
+            headers.setdefault("Referrer-Policy", "same-origin")
+            headers.setdefault("X-Frame-Options", "DENY")
+            headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+            headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+            if not path.startswith(_NO_CSP):
+                headers.setdefault("Content-Security-Policy", csp(nonce))
+            if headers.get("content-type", "").startswith("text/html"):
+                # Pages show case data: no shared cache keeps them.
+                headers.setdefault("Cache-Control", "no-store")
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, on_response_start(send, add_headers))
