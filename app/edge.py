@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.asgi_tools import HttpMiddleware, on_response_start
+
 HSTS = b"max-age=31536000; includeSubDomains"
 
 
@@ -15,30 +17,24 @@ def _is_api(path: str) -> bool:
     return path.startswith("/api/") or path in {"/healthz", "/openapi.json"}
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """nosniff and Referrer-Policy everywhere, no-store on the API, HSTS outside development."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
+        super().__init__(app)
         self.hsts = hsts
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Add the headers to the response."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
         if _is_api(scope["path"]):
             extra.append((b"cache-control", b"no-store"))
         if self.hsts:
             extra.append((b"strict-transport-security", HSTS))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(k, v) for k, v in extra if k not in present]
-                message["headers"] = headers
-            await send(message)
+        def add_headers(message: Message) -> None:
+            headers = list(message.get("headers", []))
+            present = {name.lower() for name, _ in headers}
+            message["headers"] = headers + [(k, v) for k, v in extra if k not in present]
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, on_response_start(send, add_headers))
