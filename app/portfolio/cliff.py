@@ -22,12 +22,11 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.contracts.models import Contract
 from app.deadlines.service import configured_lead_times, lead_scale
 from app.deadlines.terms import LeadTimes
 from app.portfolio import queries
-from app.portfolio.queries import Filters
-from app.portfolio.states import AMBER_MARGIN_DAYS, scaled_lead_days
+from app.portfolio.queries import Candidate, Filters
+from app.portfolio.states import AMBER_MARGIN_DAYS, annual_value, scaled_lead_days
 
 Rating = Literal["red", "amber", "green"]
 
@@ -50,12 +49,27 @@ class Leads:
 class Rated:
     """A contract on the cliff-edge list: its hard stop, lead times, rating and line count."""
 
-    contract: Contract
-    hard_stop: date
+    contract: Candidate
     leads: Leads
     ready: date
     rating: Rating
     lines: int
+
+
+def contract_leads(settings: Settings, row: Candidate) -> Leads:
+    """The contract's lead times exactly as configured_lead_times gives them (a test holds the
+    two equal), from the candidate's columns rather than a loaded contract."""
+    base = configured_lead_times(settings)
+    days = scaled_lead_days(
+        base.procurement_days,
+        tier=row.tier,
+        yearly_value=annual_value(
+            row.value_amount, row.start_date, row.max_end_date or row.end_date
+        ),
+        scale=lead_scale(settings),
+        transition_days=base.transition_days,
+    )
+    return Leads(LeadTimes(procurement_days=days, transition_days=base.transition_days))
 
 
 def rating_of(hard_stop: date, ready: date) -> Rating:
@@ -118,20 +132,24 @@ def rated(
     stop_from, stop_before = _stop_bounds(rating, today, settings)
     out: list[Rated] = []
     skipped = 0
+    # Contracts of one size, tier and term share their lead times: worked out once each.
+    known: dict[tuple[object, ...], Leads] = {}
     rows = queries.cliff_candidates(session, f, stop_from, stop_before)
     with closing(rows):
-        for _cid, group in groupby(rows, key=lambda r: r[0].id):
+        for _cid, group in groupby(rows, key=lambda r: r.contract_id):
             found = list(group)
-            contract, stop = found[0][0], found[0][1]
-            leads = Leads(configured_lead_times(settings, contract))
-            ready = today + timedelta(days=max(leads.of(r[2]) for r in found))
-            rated_as = rating_of(stop, ready)
+            c = found[0]
+            key = (c.tier, c.value_amount, c.start_date, c.max_end_date or c.end_date)
+            if (leads := known.get(key)) is None:
+                leads = known[key] = contract_leads(settings, c)
+            ready = today + timedelta(days=max(leads.of(r.route) for r in found))
+            rated_as = rating_of(c.hard_stop, ready)
             if rating is not None and rated_as != rating:
                 continue
             if skipped < offset:
                 skipped += 1
                 continue
-            out.append(Rated(contract, stop, leads, ready, rated_as, sum(r[3] for r in found)))
+            out.append(Rated(c, leads, ready, rated_as, sum(r.lines for r in found)))
             if len(out) >= limit:
                 break
     return out

@@ -253,14 +253,33 @@ def _hard_stop() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A contract with lines still without an approved route, and one route among them."""
+
+    contract_id: int
+    reference: str
+    title: str
+    buyer_name: str
+    tier: int | None
+    value_amount: Decimal | None
+    start_date: date | None
+    end_date: date | None
+    max_end_date: date | None
+    hard_stop: date
+    route: str | None
+    lines: int
+
+
 def cliff_candidates(
     session: Session, f: Filters, stop_from: date | None, stop_before: date | None
-) -> Generator[tuple[Contract, date, str | None, int]]:
+) -> Generator[Candidate]:
     """Contracts with lines still without an approved route, a row per (contract, route).
 
     Soonest hard stop first, streamed: the caller rates each contract by its own scaled lead
     times (app/portfolio/cliff.py) and stops reading once it has a page. The bounds on the
-    hard stop only narrow what can be rated, they never decide a rating.
+    hard stop only narrow what can be rated, they never decide a rating. Plain columns, not
+    contract entities: the candidates can be every contract of the portfolio.
     """
     stop = _hard_stop()
     per_route = (
@@ -275,16 +294,29 @@ def cliff_candidates(
     if stop_before is not None:
         bounds.append(stop.c.stop < stop_before)
     stmt = (
-        select(Contract, stop.c.stop, per_route.c.route, per_route.c.lines)
+        select(
+            Contract.id.label("contract_id"),
+            Contract.reference,
+            Contract.title,
+            Contract.buyer_name,
+            Contract.tier,
+            Contract.value_amount,
+            Contract.start_date,
+            Contract.end_date,
+            Contract.max_end_date,
+            stop.c.stop.label("hard_stop"),
+            per_route.c.route,
+            per_route.c.lines,
+        )
         .join(stop, stop.c.contract_id == Contract.id)
         .join(per_route, per_route.c.contract_id == Contract.id)
         .where(*contract_filters(f), *bounds)
         .order_by(stop.c.stop, Contract.id)
-        .execution_options(yield_per=500)
+        .execution_options(yield_per=200)
     )
     with session.execute(stmt) as result:
-        for contract, hard_stop, route, lines in result:
-            yield contract, hard_stop, route, int(lines)
+        for row in result:
+            yield Candidate(*row)  # the columns in the dataclass's order; count() is an int
 
 
 def undecided_lines(session: Session, contract_ids: list[int]) -> list[dict[str, Any]]:

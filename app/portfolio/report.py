@@ -209,16 +209,16 @@ def cliff_edges(
     """
     rows = cliff.rated(session, f, today, rating, offset, limit, settings or get_settings())
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for ln in queries.undecided_lines(session, [r.contract.id for r in rows]):
+    for ln in queries.undecided_lines(session, [r.contract.contract_id for r in rows]):
         lines[ln["contract_id"]].append(ln)
-    return [_edge(r, lines[r.contract.id], today) for r in rows]
+    return [_edge(r, lines[r.contract.contract_id], today) for r in rows]
 
 
 def _edge(row: cliff.Rated, lines: list[dict[str, Any]], today: date) -> CliffEdge:
     slow = max(lines, key=lambda ln: (row.leads.of(ln["route"]), -ln["case_id"]))
     lead = row.leads.of(slow["route"])
     ready = today + timedelta(days=lead)
-    stop = row.hard_stop
+    stop = row.contract.hard_stop
     slack = (stop - ready).days
     route = slow["route"] or f"no route yet, taken at the slowest ({lead} days)"
     what = f"{slow['name']} ({route}) can be ready on {ready.isoformat()}"
@@ -233,7 +233,7 @@ def _edge(row: cliff.Rated, lines: list[dict[str, Any]], today: date) -> CliffEd
         reason = f"{what}, {slack} days before the hard stop on {stop.isoformat()}"
     c = row.contract
     return CliffEdge(
-        contract_id=c.id,
+        contract_id=c.contract_id,
         reference=c.reference,
         title=c.title,
         buyer=c.buyer_name,

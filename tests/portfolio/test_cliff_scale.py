@@ -30,7 +30,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.portfolio import report
+from app.contracts.models import Contract
+from app.deadlines.service import configured_lead_times
+from app.portfolio import queries, report
+from app.portfolio.cliff import contract_leads
 from app.portfolio.queries import Filters
 from tests.portfolio.conftest import Desk
 
@@ -113,3 +116,19 @@ def test_the_settings_that_move_deadlines_move_cliff_edges(
         slow = report.cliff_edges(session, f, TODAY, "green", 0, 10, slower)
         ready = {e.reference: (e.ready_by, e.slack_days) for e in slow}
         assert ready["S-R"] == ready["M-R"] == (date(2028, 7, 7), 267)
+
+
+def test_cliff_edges_and_deadlines_share_one_lead_time_rule(
+    pairs: Desk, db: sessionmaker[Session], settings: Settings
+) -> None:
+    # The cliff edges read a contract's columns, the deadlines the loaded contract: both go
+    # through scaled_lead_days and must agree, contract by contract, under any settings.
+    tiered = settings.model_copy(update={"lead_time_tier_factors": {2: 1.3}})
+    with db() as session:
+        rows = list(queries.cliff_candidates(session, Filters(currency="GBP"), None, None))
+        assert len(rows) == 4
+        for conf in (settings, tiered):
+            for row in rows:
+                contract = session.get(Contract, row.contract_id)
+                assert contract is not None
+                assert contract_leads(conf, row).times == configured_lead_times(conf, contract)
