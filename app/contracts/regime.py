@@ -10,9 +10,11 @@ REGIMES: tuple[Regime, ...] = ("pcr2015", "pa2023", "other")
 PA2023: Final = "pa2023"
 PCR2015: Final = "pcr2015"
 # The Procurement Act 2023 (Commencement No. 3 and Transitional and Saving Provisions)
-# Regulations 2024 (SI 2024/1013) brought the Act into force on 24 February 2025; a
-# procurement begun before then, and the contract it awarded, stays under the Public
-# Contracts Regulations 2015 until it ends. https://www.legislation.gov.uk/uksi/2024/1013
+# Regulations 2024 (SI 2024/716; as made, for 28 October 2024), as amended by the
+# (Amendment) Regulations 2024 (SI 2024/959, from 17 September 2024, e.g. reg. 2(7)(a) on
+# the Schedule's heading), brought the Act into force on 24 February 2025; by regulation 5
+# a procurement begun before then, and the contract it awarded, stays under the Public
+# Contracts Regulations 2015 until it ends. https://www.legislation.gov.uk/uksi/2024/716
 PA2023_COMMENCEMENT = date(2025, 2, 24)
 
 

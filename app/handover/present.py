@@ -13,7 +13,7 @@ from app.handover.schemas import TaskOut
 
 
 def tasks_out(session: Session, case_id: int) -> list[TaskOut]:
-    """Every task of the case, due dates counted back from its contract's end date."""
+    """Every task of the case, due dates counted back from the line's exit date."""
     exit_date = queries.exit_date_of(session, case_id)
     return [_out(t, exit_date) for t in queries.tasks_of(session, case_id)]
 

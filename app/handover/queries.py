@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.cases.models import Case
 from app.contracts.models import Contract
+from app.deadlines.service import EXIT_WORKFLOW
+from app.handover.items import exit_date
 from app.handover.models import HandoverTask
 
 
@@ -27,13 +29,23 @@ def task(session: Session, task_id: int) -> HandoverTask | None:
 
 
 def exit_date_of(session: Session, case_id: int) -> date | None:
-    """The exit date the case's tasks count back from: its contract's end date."""
-    stmt = (
-        select(Contract.end_date)
-        .join(Case, Case.contract_id == Contract.id)
+    """The exit date the case's tasks count back from (items.exit_date says which)."""
+    row = session.execute(
+        select(Case.data, Case.contract_id, Contract.end_date)
+        .outerjoin(Contract, Contract.id == Case.contract_id)
         .where(Case.id == case_id)
+    ).first()
+    if row is None:
+        return None
+    data, contract_id, end = row
+    exits = session.scalars(
+        select(Case.data).where(
+            Case.contract_id == contract_id,
+            Case.workflow == EXIT_WORKFLOW,
+            Case.state != "cancelled",
+        )
     )
-    return session.scalar(stmt)
+    return exit_date(data or {}, [d or {} for d in exits], end)
 
 
 def open_mandatory(session: Session, case_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    and_,
-    case,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case, Component
 from app.contracts.models import Contract, ContractSupplier
 from app.deadlines.models import OPEN_STATUSES, Deadline
 from app.portfolio.models import ContractMoney, LineMoney
-from app.portfolio.states import (
-    AMBER_MARGIN_DAYS,
-    DECIDING,
-    LEAD_TIME_DAYS,
-    MOVED,
-    ROUTE_UNDECIDED,
-    STAYING,
-    year_start,
-)
+from app.portfolio.states import DECIDING, MOVED, ROUTE_UNDECIDED, STAYING, year_start
 
 NO_SUPPLIER = "(no supplier recorded)"
 # Cases waiting for a second person's decision, by workflow and state.
@@ -261,14 +244,6 @@ def approvals_waiting(session: Session, f: Filters) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in session.execute(stmt)]
 
 
-def _by_route(dates: dict[str, date]) -> ColumnElement[date]:
-    route = func.coalesce(Case.route, ROUTE_UNDECIDED)
-    return case(
-        *((route == r, literal(d, Date)) for r, d in dates.items() if r != ROUTE_UNDECIDED),
-        else_=literal(dates[ROUTE_UNDECIDED], Date),
-    )
-
-
 def _hard_stop() -> Any:
     return (
         select(Deadline.contract_id.label("contract_id"), func.max(Deadline.date).label("stop"))
@@ -278,44 +253,70 @@ def _hard_stop() -> Any:
     )
 
 
-def cliff_edges(
-    session: Session, f: Filters, today: date, rating: str | None, offset: int, limit: int
-) -> list[dict[str, Any]]:
-    """Contracts with lines still without an approved route, rated against their hard stop."""
-    ready = {r: today + timedelta(days=d) for r, d in LEAD_TIME_DAYS.items()}
-    margin = {r: d + timedelta(days=AMBER_MARGIN_DAYS) for r, d in ready.items()}
+@dataclass(frozen=True)
+class Candidate:
+    """A contract with lines still without an approved route, and one route among them."""
+
+    contract_id: int
+    reference: str
+    title: str
+    buyer_name: str
+    tier: int | None
+    value_amount: Decimal | None
+    start_date: date | None
+    end_date: date | None
+    max_end_date: date | None
+    hard_stop: date
+    route: str | None
+    lines: int
+
+
+def cliff_candidates(
+    session: Session, f: Filters, stop_from: date | None, stop_before: date | None
+) -> Generator[Candidate]:
+    """Contracts with lines still without an approved route, a row per (contract, route).
+
+    Soonest hard stop first, streamed: the caller rates each contract by its own scaled lead
+    times (app/portfolio/cliff.py) and stops reading once it has a page. The bounds on the
+    hard stop only narrow what can be rated, they never decide a rating. Plain columns, not
+    contract entities: the candidates can be every contract of the portfolio.
+    """
     stop = _hard_stop()
-    grouped = (
+    per_route = (
+        select(Case.contract_id, Case.route, func.count().label("lines"))
+        .where(Case.workflow == "service_component", Case.state.in_(sorted(DECIDING)))
+        .group_by(Case.contract_id, Case.route)
+        .subquery()
+    )
+    bounds: list[ColumnElement[bool]] = []
+    if stop_from is not None:
+        bounds.append(stop.c.stop >= stop_from)
+    if stop_before is not None:
+        bounds.append(stop.c.stop < stop_before)
+    stmt = (
         select(
             Contract.id.label("contract_id"),
             Contract.reference,
             Contract.title,
             Contract.buyer_name,
+            Contract.tier,
+            Contract.value_amount,
+            Contract.start_date,
+            Contract.end_date,
+            Contract.max_end_date,
             stop.c.stop.label("hard_stop"),
-            func.max(_by_route(ready)).label("ready"),
-            func.max(_by_route(margin)).label("margin"),
-            func.count().label("lines"),
+            per_route.c.route,
+            per_route.c.lines,
         )
-        .select_from(Case)
-        .join(Contract, Contract.id == Case.contract_id)
         .join(stop, stop.c.contract_id == Contract.id)
-        .where(
-            Case.workflow == "service_component",
-            Case.state.in_(sorted(DECIDING)),
-            *contract_filters(f),
-        )
-        .group_by(Contract.id, Contract.reference, Contract.title, Contract.buyer_name, stop.c.stop)
-        .subquery()
+        .join(per_route, per_route.c.contract_id == Contract.id)
+        .where(*contract_filters(f), *bounds)
+        .order_by(stop.c.stop, Contract.id)
+        .execution_options(yield_per=200)
     )
-    rated = case(
-        (grouped.c.hard_stop < grouped.c.ready, "red"),
-        (grouped.c.hard_stop < grouped.c.margin, "amber"),
-        else_="green",
-    ).label("rating")
-    stmt = select(grouped, rated).order_by(grouped.c.hard_stop, grouped.c.contract_id)
-    if rating:
-        stmt = stmt.where(rated == rating)
-    return [dict(r._mapping) for r in session.execute(stmt.offset(offset).limit(limit))]
+    with session.execute(stmt) as result:
+        for row in result:
+            yield Candidate(*row)  # the columns in the dataclass's order; count() is an int
 
 
 def undecided_lines(session: Session, contract_ids: list[int]) -> list[dict[str, Any]]:

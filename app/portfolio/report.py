@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.config import Settings, get_settings
 from app.contracts.money import amount_text
-from app.portfolio import queries, supplier_spend
+from app.portfolio import cliff, queries, supplier_spend
 from app.portfolio.queries import Filters
 from app.portfolio.report_schemas import (
     ApprovalWaiting,
@@ -32,8 +33,6 @@ from app.portfolio.report_schemas import (
 from app.portfolio.states import (
     AMBER_MARGIN_DAYS,
     IN_HOUSE_ROUTES,
-    LEAD_TIME_DAYS,
-    ROUTE_UNDECIDED,
     STATES,
     financial_year,
     year_label,
@@ -195,25 +194,31 @@ def _due(session: Session, f: Filters, today: date) -> Due:
 
 
 def cliff_edges(
-    session: Session, f: Filters, today: date, rating: str | None, offset: int, limit: int
+    session: Session,
+    f: Filters,
+    today: date,
+    rating: str | None,
+    offset: int,
+    limit: int,
+    settings: Settings | None = None,
 ) -> list[CliffEdge]:
-    """Contracts whose hard stop may come before their slowest undecided line is ready."""
-    rows = queries.cliff_edges(session, f, today, rating, offset, limit)
+    """Contracts whose hard stop may come before their slowest undecided line is ready.
+
+    Lead times are the deadlines' own, scaled per contract (app/portfolio/cliff.py); without
+    settings, the process-wide ones.
+    """
+    rows = cliff.rated(session, f, today, rating, offset, limit, settings or get_settings())
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for ln in queries.undecided_lines(session, [r["contract_id"] for r in rows]):
+    for ln in queries.undecided_lines(session, [r.contract.contract_id for r in rows]):
         lines[ln["contract_id"]].append(ln)
-    return [_edge(r, lines[r["contract_id"]], today) for r in rows]
+    return [_edge(r, lines[r.contract.contract_id], today) for r in rows]
 
 
-def _lead(line: dict[str, Any]) -> int:
-    return LEAD_TIME_DAYS.get(line["route"] or ROUTE_UNDECIDED, LEAD_TIME_DAYS[ROUTE_UNDECIDED])
-
-
-def _edge(row: dict[str, Any], lines: list[dict[str, Any]], today: date) -> CliffEdge:
-    slow = max(lines, key=lambda ln: (_lead(ln), -ln["case_id"]))
-    lead = _lead(slow)
+def _edge(row: cliff.Rated, lines: list[dict[str, Any]], today: date) -> CliffEdge:
+    slow = max(lines, key=lambda ln: (row.leads.of(ln["route"]), -ln["case_id"]))
+    lead = row.leads.of(slow["route"])
     ready = today + timedelta(days=lead)
-    stop: date = row["hard_stop"]
+    stop = row.contract.hard_stop
     slack = (stop - ready).days
     route = slow["route"] or f"no route yet, taken at the slowest ({lead} days)"
     what = f"{slow['name']} ({route}) can be ready on {ready.isoformat()}"
@@ -226,17 +231,18 @@ def _edge(row: dict[str, Any], lines: list[dict[str, Any]], today: date) -> Clif
         )
     else:
         reason = f"{what}, {slack} days before the hard stop on {stop.isoformat()}"
+    c = row.contract
     return CliffEdge(
-        contract_id=row["contract_id"],
-        reference=row["reference"],
-        title=row["title"],
-        buyer=row["buyer_name"],
+        contract_id=c.contract_id,
+        reference=c.reference,
+        title=c.title,
+        buyer=c.buyer_name,
         hard_stop=stop,
         ready_by=ready,
         slack_days=slack,
-        rating=row["rating"],
+        rating=row.rating,
         reason=reason,
-        undecided_lines=row["lines"],
+        undecided_lines=row.lines,
         slowest_line=SlowLine(
             component_id=slow["component_id"],
             case_id=slow["case_id"],

@@ -1,4 +1,4 @@
-"""Where a service line stands for the money: outsourced, in transition or moved; lead times."""
+"""Where a service line stands for the money: outsourced, in transition or moved; lead scaling."""
 
 from __future__ import annotations
 
@@ -32,21 +32,6 @@ IN_HOUSE_ROUTES = frozenset({"build_in_house", "insource_operation"})
 """Routes whose line, once moved, is run by an in-house team (a built service or an
 insourced operation)."""
 ROUTE_UNDECIDED = "undecided"
-
-# How long a line takes from an approved route to ready (days), for the cliff edges.
-# Typical of UK central government: a GDS discovery-to-live build 18 months, a Procurement
-# Act competition with mobilisation 12, a framework call-off and migration 6, an extension
-# variation 3, a switch-off 6. A line with no route yet is taken at the slowest route.
-LEAD_TIME_DAYS: dict[str, int] = {
-    "build_in_house": 548,
-    # TUPE transfer, knowledge transfer, parallel running and hypercare: about 9 months.
-    "insource_operation": 274,
-    "reprocure": 365,
-    "buy_commodity": 183,
-    "retain_extend": 92,
-    "decommission": 183,
-}
-LEAD_TIME_DAYS[ROUTE_UNDECIDED] = max(LEAD_TIME_DAYS.values())
 
 
 @dataclass(frozen=True)
@@ -99,7 +84,11 @@ def scaled_lead_days(
     scale: LeadScale,
     transition_days: int = 0,
 ) -> dict[str, int]:
-    """Lead days per route for one contract: the one rule cliff edges and deadlines share."""
+    """Lead days per route for one contract: the one rule cliff edges and deadlines share.
+
+    The days are the deadlines' (app/deadlines/terms.py, HANDOVER_ROUTE_LEAD_DAYS over them);
+    configured_lead_times applies this to them and app/portfolio/cliff.py uses its answer.
+    """
     # The transition (handover, parallel running) is fixed work and is not scaled.
     factor = lead_factor(
         tier=tier,

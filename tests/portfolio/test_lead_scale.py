@@ -17,15 +17,16 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.deadlines.service import configured_lead_times, lead_scale
 from app.deadlines.terms import LeadTimes
-from app.portfolio.states import LEAD_TIME_DAYS, LeadScale, annual_value, scaled_lead_days
+from app.portfolio.states import LeadScale, annual_value, scaled_lead_days
 from tests.contracts.test_contracts_api import BASE, create
 
 SCALE = LeadScale(tier_factors={1: 1.5, 2: 1.25, 3: 1.0})
 
 
 def test_a_small_tier_3_contract_keeps_the_base_lead_times() -> None:
-    days = scaled_lead_days(LEAD_TIME_DAYS, tier=3, yearly_value=Decimal(500_000), scale=SCALE)
-    assert days == LEAD_TIME_DAYS
+    base = dict(LeadTimes().procurement_days)
+    days = scaled_lead_days(base, tier=3, yearly_value=Decimal(500_000), scale=SCALE)
+    assert days == base
 
 
 def test_the_tier_multiplies_every_route() -> None:

@@ -278,17 +278,19 @@ def test_cliff_edges_rated_soonest_first(portfolio: Desk) -> None:
         for e in page["items"]
     ]
     assert got == [
-        # C1 has no route: taken at build_in_house's 548 days from 2026-11-25
-        ("C", "red", "2027-03-31", "2028-05-26", -422),
-        # E1 decommission, 183 days: ready 2027-05-27, 157 days before its hard stop
-        ("E", "amber", "2027-10-31", "2027-05-27", 157),
-        # D1 reprocure, 365 days
-        ("D", "green", "2030-12-31", "2027-11-25", 1132),
+        # The deadlines' lead times (app/deadlines/terms.py) plus 90 days' transition, none of
+        # these contracts being major. C1 has no route: taken at the slowest, build_in_house's
+        # 365 + 90 = 455 days from 2026-11-25.
+        ("C", "red", "2027-03-31", "2028-02-23", -329),
+        # E1 decommission, 180 + 90 = 270 days: ready 2027-08-22, 70 days before its hard stop
+        ("E", "amber", "2027-10-31", "2027-08-22", 70),
+        # D1 reprocure, 270 + 90 = 360 days
+        ("D", "green", "2030-12-31", "2027-11-20", 1137),
     ]
     red = page["items"][0]
     assert red["slowest_line"]["name"] == "Payroll" and red["undecided_lines"] == 2
-    assert "422 days after the hard stop" in red["reason"]
-    assert "only 157 days" in page["items"][1]["reason"]
+    assert "329 days after the hard stop" in red["reason"]
+    assert "only 70 days" in page["items"][1]["reason"]
     first = _get(portfolio, "/api/portfolio/cliff-edges", limit=2)
     assert [e["reference"] for e in first["items"]] == ["C", "E"] and first["next"]
     rest = _get(portfolio, "/api/portfolio/cliff-edges", limit=2, cursor=first["next"])
