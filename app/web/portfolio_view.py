@@ -106,7 +106,9 @@ class DueLinks:
 
     def deadlines(self, kind: str) -> str:
         """The Deadlines page narrowed to the kind, from today to the horizon."""
-        return "/deadlines?" + urlencode({"kind": kind, "until": self.until.isoformat()})
+        # Open and from today on is pending: a deadline is missed only once its date passes.
+        query = {"kind": kind, "status": "pending", "until": self.until.isoformat()}
+        return "/deadlines?" + urlencode(query)
 
     def cases(self, workflow: str, state: str) -> str:
         """The cases list narrowed to the workflow and the state waiting for an approver."""
