@@ -7,11 +7,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
 
-from app.cases import service
+from app.web import case_queries, queries
 from app.web import contract_forms as forms
-from app.web import queries
 from app.web.deps import WebCtx, WebUser, render
 from app.work import queries as work_queries
 
@@ -43,16 +41,29 @@ def case_list(
     ctx: WebCtx,
     workflow: Text = "",
     state: Text = "",
+    buyer: Text = "",
+    tier: Text = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    """Cases by id, narrowed to a workflow and one of its states, page by page."""
+    """Cases by id, narrowed to a workflow and one of its states (and the contract's buyer
+    and tier, as a filtered portfolio links them), page by page."""
     errors: dict[str, str] = {}
     wf, st = _chosen(ctx, workflow, state, errors)
-    stmt = service.list_query(workflow=wf, state=st)
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    t = int(tier) if tier in ("1", "2", "3") else None
+    if tier and t is None:
+        errors["tier"] = "Tier must be 1, 2 or 3"
     size = queries.PAGE_SIZE
-    rows = list(ctx.session.scalars(stmt.offset((page - 1) * size).limit(size)))
-    query = {k: v for k, v in {"workflow": wf, "state": st}.items() if v}
+    rows, total = case_queries.cases_page(
+        ctx.session,
+        workflow=wf,
+        state=st,
+        buyer=buyer.strip() or None,
+        tier=t,
+        page=page,
+        page_size=size,
+    )
+    kept = {"workflow": wf or "", "state": st or "", "buyer": buyer.strip(), "tier": tier}
+    query = {k: v for k, v in kept.items() if v}
     labels = work_queries.contract_titles(
         ctx.session, {c.contract_id for c in rows if c.contract_id}
     )
@@ -72,5 +83,5 @@ def case_list(
         link=lambda n: "/cases?" + urlencode({**query, "page": n}),
         workflows=sorted(ctx.registry.current),
         states=sorted(ctx.registry.current[wf].states) if wf else [],
-        filters={"workflow": wf or "", "state": st or ""},
+        filters=kept,
     )

@@ -103,6 +103,9 @@ class DueLinks:
     """Links behind the next 90 days' counts: the Deadlines page and the cases list."""
 
     until: date
+    base: dict[str, object]
+    """The page's buyer and tier: the cases list narrows by them too (the Deadlines page
+    cannot, so its links say every buyer's)."""
 
     def deadlines(self, kind: str) -> str:
         """The Deadlines page narrowed to the kind, from today to the horizon."""
@@ -112,7 +115,7 @@ class DueLinks:
 
     def cases(self, workflow: str, state: str) -> str:
         """The cases list narrowed to the workflow and the state waiting for an approver."""
-        return "/cases?" + urlencode({"workflow": workflow, "state": state})
+        return "/cases?" + urlencode({"workflow": workflow, "state": state, **self.base})
 
 
 def year_bars(years: list[YearSpend]) -> tuple[list[YearBar], list[Tick]]:

@@ -79,6 +79,11 @@ def test_each_due_count_lists_what_is_behind_it(portfolio: Desk, leader: TestCli
         assert len(ids) == a["count"]
     # By hand: C2, D1 and E1 have a route proposed, waiting for an approver.
     assert {a["state"]: a["count"] for a in due["approvals_waiting"]}["route_proposed"] == 3
+    # On tier 1 (A and C) only C2 waits, and the cases list narrows to it as well.
+    tier1 = leader.get("/portfolio", params={"tier": "1"}).text
+    page = leader.get(_href(tier1, "waiting-route-proposed"))
+    assert "tier=1" in page.url.query.decode() and len(CASE.findall(page.text)) == 1
+    assert "lists every buyer\N{RIGHT SINGLE QUOTATION MARK}s and tier" in tier1
 
 
 def test_the_lists_behind_due_counts_check_their_filters(leader: TestClient) -> None:  # noqa: F811
@@ -86,6 +91,8 @@ def test_the_lists_behind_due_counts_check_their_filters(leader: TestClient) -> 
     assert bad.status_code == 422 and "Workflow must be one of" in bad.text
     bad = leader.get("/cases", params={"workflow": "service_component", "state": "asleep"})
     assert bad.status_code == 422 and "State must be a state of the service_component" in bad.text
+    bad = leader.get("/cases", params={"tier": "7"})
+    assert bad.status_code == 422 and "Tier must be 1, 2 or 3" in bad.text
     bad = leader.get("/deadlines", params={"until": "2027-02-30"})
     assert bad.status_code == 422 and "Up to must be a real date" in bad.text
     assert "<title>Error: Deadlines" in bad.text
