@@ -58,6 +58,7 @@ def test_each_route_figure_lists_the_contracts_behind_it(leader: TestClient) -> 
     assert "spend on the route undecided" in listed
     bad = leader.get("/contracts", params={"route": "offshore", "year": "2026"})
     assert bad.status_code == 422 and "Route must be build in house" in bad.text
+    assert 'href="#route"' in bad.text and 'id="route"' in bad.text  # the summary's target
     bad = leader.get("/contracts", params={"moved_in": "soon"})
     assert bad.status_code == 422 and "Financial year must be a year like 2026" in bad.text
 
