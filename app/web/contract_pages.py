@@ -21,11 +21,13 @@ from app.contracts.rules import EDITORS
 from app.contracts.schemas import ContractCreate, ContractPatch
 from app.errors import Conflict, DomainError, Forbidden
 from app.params import IdPath
-from app.portfolio.states import STATES, financial_year
+from app.portfolio import behind
+from app.portfolio.states import ROUTE_UNDECIDED, ROUTES, STATES, financial_year
 from app.web import contract_forms as forms
 from app.web import queries
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.signin import SignedIn
+from app.web.templating import humanise
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Query(max_length=200)]
@@ -57,22 +59,41 @@ def _tier(value: str, errors: dict[str, str]) -> int | None:
     return None
 
 
-def _figure(
-    standing: str, year: str, supplier: str, today: date, errors: dict[str, str]
-) -> dict[str, Any]:
-    """The portfolio figure a link came from: a standing in a financial year, or a supplier."""
-    if not (standing or year or supplier):
+def _year(value: str, errors: dict[str, str], key: str) -> int | None:
+    if value.isdigit() and 1990 <= int(value) <= 2200:
+        return int(value)
+    errors[key] = "Financial year must be a year like 2026"
+    return None
+
+
+ROUTE_NAMES = (*ROUTES, ROUTE_UNDECIDED)
+
+
+def _figure(fig: dict[str, str], today: date, errors: dict[str, str]) -> dict[str, Any]:
+    """The portfolio figure a link came from: a standing in a financial year, a supplier,
+    a route, lines moved in house in a year, or the lines behind a savings figure."""
+    if not any(fig.values()):
         return {}
+    standing, route, savings = fig["standing"], fig["route"], fig["savings"]
     if standing and standing not in STATES:
         errors["standing"] = "Standing must be outsourced, in transition or moved"
         standing = ""
-    fy = financial_year(today)
-    if year:
-        if year.isdigit() and 1990 <= int(year) <= 2200:
-            fy = int(year)
-        else:
-            errors["year"] = "Financial year must be a year like 2026"
-    return {"standing": standing or None, "year": fy, "lead_supplier": supplier or None}
+    if route and route not in ROUTE_NAMES:
+        names = [humanise(r).lower() for r in ROUTE_NAMES]
+        errors["route"] = f"Route must be {', '.join(names[:-1])} or {names[-1]}"
+        route = ""
+    if savings and savings not in behind.SAVINGS:
+        errors["savings"] = "Savings must be planned or realised"
+        savings = ""
+    fy = (_year(fig["year"], errors, "year") if fig["year"] else None) or financial_year(today)
+    return {
+        "standing": standing or None,
+        "year": fy,
+        "lead_supplier": fig["lead_supplier"] or None,
+        "route": route or None,
+        "moved_in": _year(fig["moved_in"], errors, "moved_in") if fig["moved_in"] else None,
+        "savings": savings or None,
+    }
 
 
 @router.get("/contracts")
@@ -89,12 +110,17 @@ def contract_list(
     standing: Text = "",
     year: Text = "",
     lead_supplier: Text = "",
+    route: Text = "",
+    moved_in: Text = "",
+    savings: Text = "",
     sort: Text = "end_date",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """Contracts filtered through a GET form (so the URL can be shared), sorted, paginated."""
     errors: dict[str, str] = {}
-    figure = _figure(standing, year, lead_supplier, ctx.clock.today(), errors)
+    fig = {"standing": standing, "year": year, "lead_supplier": lead_supplier, "route": route}
+    fig |= {"moved_in": moved_in, "savings": savings}
+    figure = _figure(fig, ctx.clock.today(), errors)
     filters = queries.ContractFilters(
         q=q.strip() or None,
         buyer=buyer.strip() or None,
@@ -113,9 +139,7 @@ def contract_list(
         "ends_after": ends_after,
         "ends_before": ends_before,
         "tier": tier,
-        "standing": standing,
-        "year": year,
-        "lead_supplier": lead_supplier,
+        **fig,
     }
     query = {k: v for k, v in kept.items() if v}
     pages = max(1, -(-total // queries.PAGE_SIZE))

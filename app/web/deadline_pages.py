@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from app.deadlines.models import DEADLINE_STATUSES, OPEN_STATUSES, Deadline
 from app.deadlines.schemas import Resolution
 from app.errors import DomainError
 from app.params import IdPath
+from app.web import contract_forms as forms
 from app.web import deadline_queries, deadline_timeline, queries
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.permissions import RESOLVERS, WAIVERS, may, require
@@ -41,6 +43,7 @@ def deadline_list(
     ctx: WebCtx,
     kind: Text = "",
     status: Text = "",
+    until: Text = "",
     sort: Text = "date",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
@@ -50,6 +53,10 @@ def deadline_list(
     chosen_status = status if status in DEADLINE_STATUSES else ""
     today = ctx.clock.today()
     start, end = deadline_timeline.window(today)
+    errors: dict[str, str] = {}
+    last = _until(until, start, end, errors)
+    if last is not None:
+        end = last + timedelta(days=1)  # the window's end is exclusive; the horizon is not
     drawn, rows, total = deadline_queries.deadlines_window(
         ctx.session,
         start=start,
@@ -62,12 +69,16 @@ def deadline_list(
     )
     chosen_sort = "-date" if sort == "-date" else ""
     filters = {"kind": chosen_kind, "status": chosen_status, "sort": chosen_sort}
+    filters["until"] = last.isoformat() if last else ""
     query = {k: v for k, v in filters.items() if v}
     here = "/deadlines" + (f"?{urlencode({**query, 'page': page})}" if query or page > 1 else "")
     return render(
         request,
         "deadlines.html",
         user,
+        status_code=422 if errors else 200,
+        errors=forms.summary(errors),
+        field_errors=errors,
         title="Deadlines",
         timeline=deadline_timeline.build(drawn, today, total),
         deadlines=rows,
@@ -84,6 +95,23 @@ def deadline_list(
         sort_link="/deadlines?" + urlencode({**query, "sort": "date" if chosen_sort else "-date"}),
         back=urlencode({"back": here}),
     )
+
+
+def _until(value: str, start: date, end: date, errors: dict[str, str]) -> date | None:
+    """The last day shown (the portfolio's 90-day horizon), within the twelve months drawn."""
+    if not value:
+        return None
+    try:
+        last = date.fromisoformat(value)
+    except ValueError:
+        errors["until"] = "Up to must be a real date, like 2027-03-31"
+        return None
+    if not start <= last < end:
+        errors["until"] = (
+            f"Up to must be a date from {day(start)} to {day(end - timedelta(days=1))}"
+        )
+        return None
+    return last
 
 
 def _labels(ctx: WebCtx, rows: list[Deadline]) -> dict[int, str]:

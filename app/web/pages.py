@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.web import (
     audit_pages,
+    case_list_pages,
     case_pages,
     contract_pages,
     deadline_pages,
@@ -21,6 +22,7 @@ _PAGES = (
     home_pages,
     portfolio_pages,
     contract_pages,
+    case_list_pages,
     case_pages,
     deadline_pages,
     import_pages,

@@ -57,6 +57,7 @@ def portfolio_page(
     edges = report.cliff_edges(ctx.session, f, today, None, 0, CLIFF_EDGES_SHOWN + 1)
     bars, ticks = view.year_bars(built.over_time)
     suppliers = view.supplier_bars(built.by_supplier)
+    link = view.links(f.buyer or "", t)
     query = {k: v for k, v in {"buyer": buyer, "tier": tier, "year": year}.items() if v}
     return render(
         request,
@@ -72,11 +73,12 @@ def portfolio_page(
         bars=bars,
         ticks=ticks,
         suppliers=suppliers,
-        supplier_height=view.supplier_height(len(suppliers)),
+        routes=view.route_bars(built.by_route),
+        due_link=view.DueLinks(built.due.until, link.base),
         chart=view,
         filters={"buyer": buyer, "tier": tier, "year": year},
         years=view.year_choices(built),
-        link=view.links(f.buyer or "", t),
+        link=link,
         csv_href="/portfolio.csv" + (f"?{urlencode(query)}" if query else ""),
     )
 

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from app.portfolio.report_schemas import PortfolioOut, SupplierSpend, YearSpend
+from app.portfolio.report_schemas import PortfolioOut, RouteSpend, SupplierSpend, YearSpend
 from app.portfolio.states import STATES, year_label
 
 # The charts' coordinate space (the SVG scales to its container; no fixed pixel width).
 # Small enough that text stays readable when the chart fills half the page.
 WIDTH, HEIGHT = 480, 280
 LEFT, BOTTOM, TOP = 64, 36, 12
-SUPPLIER_ROW, SUPPLIER_LABEL, SUPPLIER_NAME = 30, 200, 24
+BAR_ROW, BAR_LABEL, BAR_NAME = 30, 200, 24
+ROUTE_TITLES = {
+    "build_in_house": "Build in house",
+    "insource_operation": "Insource operation",
+    "reprocure": "Re-procure",
+    "buy_commodity": "Buy commodity",
+    "retain_extend": "Extend the contract",
+    "decommission": "Decommission",
+    "undecided": "No approved route yet",
+}
 STATE_TITLES = {"outsourced": "Outsourced", "in_transition": "In transition", "moved": "Moved"}
 
 
@@ -88,6 +98,26 @@ class LinkMaker:
         return "/contracts?" + urlencode({**self.base, **more})
 
 
+@dataclass(frozen=True)
+class DueLinks:
+    """Links behind the next 90 days' counts: the Deadlines page and the cases list."""
+
+    until: date
+    base: dict[str, object]
+    """The page's buyer and tier: the cases list narrows by them too (the Deadlines page
+    cannot, so its links say every buyer's)."""
+
+    def deadlines(self, kind: str) -> str:
+        """The Deadlines page narrowed to the kind, from today to the horizon."""
+        # Open and from today on is pending: a deadline is missed only once its date passes.
+        query = {"kind": kind, "status": "pending", "until": self.until.isoformat()}
+        return "/deadlines?" + urlencode(query)
+
+    def cases(self, workflow: str, state: str) -> str:
+        """The cases list narrowed to the workflow and the state waiting for an approver."""
+        return "/cases?" + urlencode({"workflow": workflow, "state": state, **self.base})
+
+
 def year_bars(years: list[YearSpend]) -> tuple[list[YearBar], list[Tick]]:
     """A stacked bar per financial year (outsourced at the bottom) and the axis ticks."""
     totals = [sum((Decimal(getattr(y, s)) for s in STATES), Decimal(0)) for y in years]
@@ -113,23 +143,51 @@ def year_bars(years: list[YearSpend]) -> tuple[list[YearBar], list[Tick]]:
     return bars, ticks
 
 
-def supplier_bars(suppliers: list[SupplierSpend]) -> list[tuple[SupplierSpend, str, Rect]]:
-    """A horizontal bar per supplier, scaled to the largest; the name cut to fit."""
-    top = max((Decimal(s.annual_spend) for s in suppliers), default=Decimal(0)) or Decimal(1)
-    room = WIDTH - SUPPLIER_LABEL - 10
+@dataclass(frozen=True)
+class HBar:
+    """One horizontal bar: its full name, the name cut to fit, the amount in words."""
+
+    name: str
+    short: str
+    amount: str
+    rect: Rect
+
+
+def horizontal_bars(named: list[tuple[str, str]]) -> list[HBar]:
+    """A horizontal bar per (name, amount), scaled to the largest; the name cut to fit."""
+    top = max((Decimal(a) for _n, a in named), default=Decimal(0)) or Decimal(1)
+    room = WIDTH - BAR_LABEL - 10
     out = []
-    for i, s in enumerate(suppliers):
-        w = float(Decimal(s.annual_spend) / top) * room
-        cut = SUPPLIER_NAME
-        name = s.supplier if len(s.supplier) <= cut else s.supplier[: cut - 1] + "…"
-        rect = Rect(SUPPLIER_LABEL, i * SUPPLIER_ROW + 6, round(w, 1), SUPPLIER_ROW - 12, "", "")
-        out.append((s, name, rect))
+    for i, (name, amount) in enumerate(named):
+        w = float(max(Decimal(amount), Decimal(0)) / top) * room
+        cut = BAR_NAME
+        short = name if len(name) <= cut else name[: cut - 1] + "…"
+        rect = Rect(BAR_LABEL, i * BAR_ROW + 6, round(w, 1), BAR_ROW - 12, "", "")
+        out.append(HBar(name, short, pounds(amount), rect))
     return out
 
 
-def supplier_height(count: int) -> int:
-    """The supplier chart's height for its rows."""
-    return max(count, 1) * SUPPLIER_ROW + 4
+def supplier_bars(suppliers: list[SupplierSpend]) -> list[tuple[SupplierSpend, HBar]]:
+    """A bar per supplier, with the figures its table row shows."""
+    bars = horizontal_bars([(s.supplier, s.annual_spend) for s in suppliers])
+    return list(zip(suppliers, bars, strict=True))
+
+
+def route_bars(routes: list[RouteSpend]) -> list[tuple[RouteSpend, HBar]]:
+    """A bar per route, largest first, with the figures its table row shows."""
+    ordered = sorted(routes, key=lambda r: (-Decimal(r.annual_spend), r.route))
+    bars = horizontal_bars([(route_title(r.route), r.annual_spend) for r in ordered])
+    return list(zip(ordered, bars, strict=True))
+
+
+def route_title(route: str) -> str:
+    """A route as a digital leader reads it."""
+    return ROUTE_TITLES.get(route, route.replace("_", " ").capitalize())
+
+
+def bars_height(count: int) -> int:
+    """A horizontal bar chart's height for its rows."""
+    return max(count, 1) * BAR_ROW + 4
 
 
 def year_choices(report: PortfolioOut) -> list[dict[str, object]]:

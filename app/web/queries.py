@@ -48,6 +48,9 @@ class ContractFilters:
     standing: str | None = None
     year: int | None = None
     lead_supplier: str | None = None
+    route: str | None = None
+    moved_in: int | None = None
+    savings: str | None = None
 
     def behind_figure(self) -> bool:
         """Whether the list is narrowed to the contracts behind a portfolio figure."""
@@ -74,6 +77,9 @@ def contracts_page(
             standing=filters.standing,
             year=year,
             supplier=filters.lead_supplier,
+            route=filters.route,
+            moved_in=filters.moved_in,
+            savings=filters.savings,
         )
         stmt = stmt.where(Contract.id.in_(ids))
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

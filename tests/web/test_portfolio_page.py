@@ -9,42 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import unescape
-from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from app.web.portfolio_view import pounds
 from tests.portfolio.conftest import Desk, desk  # noqa: F401  (fixtures)
 from tests.portfolio.test_portfolio_totals import portfolio  # noqa: F401  (fixture)
-from tests.web.conftest import sign_in
-
-REFERENCE = re.compile(r'<a class="govuk-link" href="/contracts/\d+">([^<]+)</a>')
-
-
-def _api(people: Desk, path: str, **params: Any) -> Any:
-    res = people.client.get(path, params=params, headers=people.people["vic"])
-    assert res.status_code == 200, res.text
-    return res.json()
-
-
-def _href(html: str, anchor_id: str) -> str:
-    found = re.search(rf'id="{anchor_id}" href="([^"]+)"', html)
-    assert found, anchor_id
-    return unescape(found.group(1))
-
-
-def _listed(client: TestClient, href: str) -> set[str]:
-    page = client.get(href)
-    assert page.status_code == 200, page.text
-    return set(REFERENCE.findall(page.text))
-
-
-@pytest.fixture
-def leader(portfolio: Desk, web_user: Callable[..., str]) -> TestClient:  # noqa: F811
-    """A digital leader (an SRO) signed in to the browser session of the same client."""
-    web_user("dana", "senior_responsible_owner")
-    return sign_in(portfolio.client, "dana")
+from tests.web.portfolio_helpers import REFERENCE, leader  # noqa: F401  (fixture)
+from tests.web.portfolio_helpers import api_get as _api
+from tests.web.portfolio_helpers import href as _href
+from tests.web.portfolio_helpers import listed as _listed
 
 
 def test_the_digital_leader_lands_on_the_portfolio(
@@ -106,7 +80,7 @@ def test_the_filters_are_the_apis(portfolio: Desk, leader: TestClient) -> None: 
     assert bad.status_code == 422 and "<title>Error: Portfolio" in bad.text
 
 
-def test_each_figure_lists_the_contracts_behind_it(leader: TestClient) -> None:
+def test_each_figure_lists_the_contracts_behind_it(leader: TestClient) -> None:  # noqa: F811
     html = leader.get("/portfolio").text
     # By hand, 2026-27: A's rest and B2, C1, C2, D1 are outsourced; B1 is in transition;
     # A1 and A2 have moved. E is in euros, so behind no pound figure.
@@ -136,7 +110,7 @@ def test_the_csv_download_is_the_apis(portfolio: Desk, leader: TestClient) -> No
     assert page.text == api.text
 
 
-def test_lines_in_other_currencies_are_named_not_summed(leader: TestClient) -> None:
+def test_lines_in_other_currencies_are_named_not_summed(leader: TestClient) -> None:  # noqa: F811
     html = leader.get("/portfolio").text
     assert "1 line recorded in EUR is left out of these figures." in html
     bad = leader.get("/contracts", params={"standing": "offshore", "year": "2026"})

@@ -57,6 +57,7 @@ WEB_MATRIX: dict[tuple[str, str], object] = {
     ("POST", "/contracts/{contract_id}/edit"): EDITORS,
     ("POST", "/contracts/{contract_id}/cases"): OPENERS,
     ("POST", "/contracts/{contract_id}/terms/confirm"): EDITORS,
+    ("GET", "/cases"): ANY,
     ("GET", "/cases/{case_id}"): ANY,
     ("POST", "/cases/{case_id}/transitions"): IN_ENDPOINT,
     ("POST", "/cases/{case_id}/components"): DECOMPOSERS,

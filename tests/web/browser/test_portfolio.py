@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Locator
 
 from app.clock import SystemClock
 from app.config import Settings
@@ -99,6 +99,53 @@ def test_the_leader_follows_a_figure_to_its_contracts(
     csv = page.request.get(f"{demo.base}/portfolio.csv?tier=1")
     assert csv.ok and csv.text().startswith("section,item,measure")
     screenshot(page, f"{run}-03-tier-1")
+    assert axe(page, javascript=javascript) == []
+    assert csp.refused == []
+    page.context.close()
+
+
+def _count_of(link: Locator) -> int:
+    """The number a count link shows (its visually hidden words after it)."""
+    return int(link.inner_text().split()[0])
+
+
+def test_the_leader_follows_a_route_and_what_is_due(
+    browser: Browser, demo: Server, javascript: bool
+) -> None:
+    page, csp = new_page(browser, javascript=javascript)
+    run = f"portfolio-due-{'js' if javascript else 'nojs'}"
+    sign_in(page, demo.base, "sam")
+    assert page.get_by_role("img", name=re.compile("route each line takes")).count() == 1
+
+    # The largest route's spend leads to the contracts on that route.
+    page.locator("#routes ~ .govuk-grid-row tbody tr a[id^=route-]").first.click()
+    page.wait_for_load_state()
+    assert "route=" in page.url
+    assert "spend on the route" in page.locator("#portfolio-figure").inner_text()
+    assert page.locator("tbody tr").count() >= 1
+    screenshot(page, f"{run}-01-route-contracts")
+    assert axe(page, javascript=javascript) == []
+
+    # A deadline count leads to the Deadlines page up to the horizon: the same count.
+    page.goto(f"{demo.base}/portfolio")
+    due = page.locator("#due ~ .govuk-grid-row a[id^=due-]").first
+    expected = _count_of(due)
+    due.click()
+    page.wait_for_load_state()
+    assert "until=" in page.url and page.get_by_label("Up to").input_value()
+    assert page.get_by_role("status").inner_text().startswith(f"{expected} deadline")
+    screenshot(page, f"{run}-02-deadlines-due")
+    assert axe(page, javascript=javascript) == []
+
+    # A waiting approvals count leads to those cases.
+    page.goto(f"{demo.base}/portfolio")
+    waiting = page.locator("#due ~ .govuk-grid-row a[id^=waiting-]").first
+    expected = _count_of(waiting)
+    waiting.click()
+    page.wait_for_load_state()
+    assert "/cases?" in page.url
+    assert page.get_by_role("status").inner_text().startswith(f"{expected} case")
+    screenshot(page, f"{run}-03-cases-waiting")
     assert axe(page, javascript=javascript) == []
     assert csp.refused == []
     page.context.close()
