@@ -146,7 +146,8 @@ def compute_contract_deadlines(
         specs = [s for s in specs if s.date <= terms.actual_end_date]
     if terms.regime == "pa2023":
         # PCR 2015 contracts publish no UK7/UK11: the Act's notices apply to contracts
-        # awarded under it (Procurement Act 2023 ss.53, 80; SI 2024/1013 transitional rules).
+        # awarded under it (Procurement Act 2023 ss.53, 80; transitional rules in
+        # SI 2024/716 as amended by SI 2024/959).
         specs += _total(_publication_notices, terms)
     specs = [_flagged(s, terms.calendar) for s in specs]
     return sorted(specs, key=lambda s: (s.date, s.kind, s.key))

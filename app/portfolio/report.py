@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.contracts.money import amount_text
 from app.portfolio import cliff, queries, supplier_spend
 from app.portfolio.queries import Filters
@@ -200,14 +200,14 @@ def cliff_edges(
     rating: str | None,
     offset: int,
     limit: int,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> list[CliffEdge]:
     """Contracts whose hard stop may come before their slowest undecided line is ready.
 
-    Lead times are the deadlines' own, scaled per contract (app/portfolio/cliff.py); without
-    settings, the process-wide ones.
+    Lead times are the deadlines' own, scaled per contract by `settings`
+    (app/portfolio/cliff.py).
     """
-    rows = cliff.rated(session, f, today, rating, offset, limit, settings or get_settings())
+    rows = cliff.rated(session, f, today, rating, offset, limit, settings)
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for ln in queries.undecided_lines(session, [r.contract.contract_id for r in rows]):
         lines[ln["contract_id"]].append(ln)

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.auth.deps import ClockDep, CurrentUser, require_roles
+from app.auth.deps import ClockDep, CurrentUser, SettingsDep, require_roles
 from app.auth.roles import Role
 from app.auth.service import Actor
 from app.contracts.currencies import ISO_4217
@@ -164,6 +164,7 @@ def get_cliff_edges(
     session: SessionDep,
     _user: CurrentUser,
     clock: ClockDep,
+    settings: SettingsDep,
     buyer: Buyer = None,
     tier: Tier = None,
     rating: Annotated[Literal["red", "amber", "green"] | None, Query()] = None,
@@ -174,7 +175,7 @@ def get_cliff_edges(
     red (cannot be ready), amber (ready with under 180 days to spare) or green."""
     offset = decode_cursor(cursor) or 0
     edges = report.cliff_edges(
-        session, _filters(buyer, tier, "GBP"), clock.today(), rating, offset, limit + 1
+        session, _filters(buyer, tier, "GBP"), clock.today(), rating, offset, limit + 1, settings
     )
     more = len(edges) > limit
     return Page(items=edges[:limit], next=encode_cursor(offset + limit) if more else None)

@@ -54,7 +54,7 @@ def portfolio_page(
     f = Filters(currency="GBP", buyer=buyer.strip() or None, tier=t)
     today = ctx.clock.today()
     built = report.build(ctx.session, f, y, today)
-    edges = report.cliff_edges(ctx.session, f, today, None, 0, CLIFF_EDGES_SHOWN + 1)
+    edges = report.cliff_edges(ctx.session, f, today, None, 0, CLIFF_EDGES_SHOWN + 1, ctx.settings)
     bars, ticks = view.year_bars(built.over_time)
     suppliers = view.supplier_bars(built.by_supplier)
     link = view.links(f.buyer or "", t)

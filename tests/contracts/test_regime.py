@@ -28,7 +28,7 @@ def _create(client: TestClient, pm: dict[str, str], **changes: Any) -> dict[str,
     return body
 
 
-def test_si_2024_1013_the_act_applies_from_24_february_2025() -> None:
+def test_si_2024_716_as_amended_the_act_applies_from_24_february_2025() -> None:
     # The Procurement Act 2023 (Commencement No. 3 and Transitional and Saving Provisions)
     # Regulations 2024: in force 24 February 2025; earlier contracts stay under PCR 2015.
     assert infer_regime(date_signed=date(2025, 2, 23), start_date=None) == "pcr2015"

@@ -107,7 +107,7 @@ def test_tender_only_releases_are_pipeline_not_contracts(db: sessionmaker[Sessio
 
 
 def test_imported_contracts_infer_their_regime_from_their_dates(db: sessionmaker[Session]) -> None:
-    # Procurement Act 2023 in force 24 February 2025 (SI 2024/1013).
+    # Procurement Act 2023 in force 24 February 2025 (SI 2024/716 as amended by SI 2024/959).
     new = release(ocid="ocds-test-new", id="n1")
     new["awards"][0]["contractPeriod"] = {
         "startDate": "2025-06-01T00:00:00Z",
