@@ -49,9 +49,7 @@ def case_list(
     and tier, as a filtered portfolio links them), page by page."""
     errors: dict[str, str] = {}
     wf, st = _chosen(ctx, workflow, state, errors)
-    t = int(tier) if tier in ("1", "2", "3") else None
-    if tier and t is None:
-        errors["tier"] = "Tier must be 1, 2 or 3"
+    t = forms.tier_filter(tier, errors)
     size = queries.PAGE_SIZE
     rows, total = case_queries.cases_page(
         ctx.session,
@@ -79,7 +77,7 @@ def case_list(
         labels=labels,
         total=total,
         page=page,
-        pages=max(1, -(-total // size)),
+        pages=queries.page_count(total),
         link=lambda n: "/cases?" + urlencode({**query, "page": n}),
         workflows=sorted(ctx.registry.current),
         states=sorted(ctx.registry.current[wf].states) if wf else [],

@@ -157,3 +157,12 @@ def domain_errors(exc: DomainError) -> dict[str, str]:
 def summary(errors: dict[str, str]) -> list[dict[str, str]]:
     """The GOV.UK error summary's list, each linked to its field."""
     return [{"text": text, "href": f"#{field}"} for field, text in errors.items()]
+
+
+def tier_filter(value: str, errors: dict[str, str]) -> int | None:
+    """A list filter's tier: 1, 2 or 3, None when not given, or an error under `tier`."""
+    if value in ("1", "2", "3"):
+        return int(value)
+    if value:
+        errors["tier"] = "Tier must be 1, 2 or 3"
+    return None

@@ -50,15 +50,6 @@ def _date(value: str, label: str, errors: dict[str, str], key: str) -> date | No
         return None
 
 
-def _tier(value: str, errors: dict[str, str]) -> int | None:
-    if not value:
-        return None
-    if value in ("1", "2", "3"):
-        return int(value)
-    errors["tier"] = "Tier must be 1, 2 or 3"
-    return None
-
-
 def _year(value: str, errors: dict[str, str], key: str) -> int | None:
     if value.isdigit() and 1990 <= int(value) <= 2200:
         return int(value)
@@ -127,7 +118,7 @@ def contract_list(
         supplier=supplier.strip() or None,
         ends_after=_date(ends_after, "Ends after", errors, "ends_after"),
         ends_before=_date(ends_before, "Ends before", errors, "ends_before"),
-        tier=_tier(tier, errors),
+        tier=forms.tier_filter(tier, errors),
         sort=sort if sort in queries.SORTS else "end_date",
         **figure,
     )
@@ -142,7 +133,7 @@ def contract_list(
         **fig,
     }
     query = {k: v for k, v in kept.items() if v}
-    pages = max(1, -(-total // queries.PAGE_SIZE))
+    pages = queries.page_count(total)
     return render(
         request,
         "contracts.html",

@@ -44,6 +44,8 @@ def deadline_list(
     kind: Text = "",
     status: Text = "",
     until: Text = "",
+    buyer: Text = "",
+    tier: Text = "",
     sort: Text = "date",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
@@ -55,6 +57,7 @@ def deadline_list(
     start, end = deadline_timeline.window(today)
     errors: dict[str, str] = {}
     last = _until(until, start, end, errors)
+    chosen_tier = forms.tier_filter(tier, errors)
     if last is not None:
         end = last + timedelta(days=1)  # the window's end is exclusive; the horizon is not
     drawn, rows, total = deadline_queries.deadlines_window(
@@ -66,10 +69,13 @@ def deadline_list(
         page=page,
         page_size=queries.PAGE_SIZE,
         latest_first=sort == "-date",
+        buyer=buyer.strip() or None,
+        tier=chosen_tier,
     )
     chosen_sort = "-date" if sort == "-date" else ""
     filters = {"kind": chosen_kind, "status": chosen_status, "sort": chosen_sort}
     filters["until"] = last.isoformat() if last else ""
+    filters |= {"buyer": buyer.strip(), "tier": str(chosen_tier or "")}
     query = {k: v for k, v in filters.items() if v}
     here = "/deadlines" + (f"?{urlencode({**query, 'page': page})}" if query or page > 1 else "")
     return render(

@@ -30,9 +30,7 @@ def landing(roles: frozenset[str]) -> str:
 
 def _parse(tier: str, year: str, errors: dict[str, str]) -> tuple[int | None, int | None]:
     """The form posts text: the tier and financial year as the report's ints, or errors."""
-    t = int(tier) if tier in ("1", "2", "3") else None
-    if tier and t is None:
-        errors["tier"] = "Tier must be 1, 2 or 3"
+    t = forms.tier_filter(tier, errors)
     y = int(year) if year.isdigit() and 1990 <= int(year) <= 2200 else None
     if year and y is None:
         errors["year"] = "Financial year must be a year like 2026"

@@ -104,14 +104,13 @@ class DueLinks:
 
     until: date
     base: dict[str, object]
-    """The page's buyer and tier: the cases list narrows by them too (the Deadlines page
-    cannot, so its links say every buyer's)."""
+    """The page's buyer and tier: the Deadlines page and the cases list narrow by them too."""
 
     def deadlines(self, kind: str) -> str:
         """The Deadlines page narrowed to the kind, from today to the horizon."""
         # Open and from today on is pending: a deadline is missed only once its date passes.
         query = {"kind": kind, "status": "pending", "until": self.until.isoformat()}
-        return "/deadlines?" + urlencode(query)
+        return "/deadlines?" + urlencode({**query, **self.base})
 
     def cases(self, workflow: str, state: str) -> str:
         """The cases list narrowed to the workflow and the state waiting for an approver."""

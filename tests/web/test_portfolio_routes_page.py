@@ -84,7 +84,13 @@ def test_each_due_count_lists_what_is_behind_it(portfolio: Desk, leader: TestCli
     tier1 = leader.get("/portfolio", params={"tier": "1"}).text
     page = leader.get(_href(tier1, "waiting-route-proposed"))
     assert "tier=1" in page.url.query.decode() and len(CASE.findall(page.text)) == 1
-    assert "lists every buyer\N{RIGHT SINGLE QUOTATION MARK}s and tier" in tier1
+    # Its deadline counts narrow the same way: each link lists exactly tier 1's count.
+    due1 = _api(portfolio, "/api/portfolio", tier=1)["due"]["deadlines"]
+    assert sum(d["count"] for d in due1) < sum(d["count"] for d in due["deadlines"])
+    for d in due1:
+        page = leader.get(_href(tier1, f"due-{d['kind'].replace('_', '-')}"))
+        assert "tier=1" in page.url.query.decode()
+        assert len(DEADLINE.findall(page.text)) == d["count"], d
 
 
 def test_the_lists_behind_due_counts_check_their_filters(leader: TestClient) -> None:  # noqa: F811
@@ -93,6 +99,8 @@ def test_the_lists_behind_due_counts_check_their_filters(leader: TestClient) -> 
     bad = leader.get("/cases", params={"workflow": "service_component", "state": "asleep"})
     assert bad.status_code == 422 and "State must be a state of the service_component" in bad.text
     bad = leader.get("/cases", params={"tier": "7"})
+    assert bad.status_code == 422 and "Tier must be 1, 2 or 3" in bad.text
+    bad = leader.get("/deadlines", params={"tier": "four"})
     assert bad.status_code == 422 and "Tier must be 1, 2 or 3" in bad.text
     bad = leader.get("/deadlines", params={"until": "2027-02-30"})
     assert bad.status_code == 422 and "Up to must be a real date" in bad.text
