@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from app.web import (
     audit_pages,
     case_pages,
+    case_parts_pages,
     contract_pages,
     deadline_pages,
     home_pages,
@@ -22,6 +23,7 @@ _PAGES = (
     portfolio_pages,
     contract_pages,
     case_pages,
+    case_parts_pages,
     deadline_pages,
     import_pages,
     notice_pages,
