@@ -117,7 +117,13 @@ def read_owner(form: FormData, prefix: str) -> Posted:
     owner = str(form.get("owner") or "").strip()
     if not owner:
         return Posted(None, {f"{prefix}-owner": "Choose who is to get this done"})
-    return Posted(OwnerIn(owner=owner[:100], version=version_of(form, "version")), {})
+    try:
+        body = OwnerIn.model_validate(
+            {"owner": owner[:100], "version": version_of(form, "version")}
+        )
+    except ValidationError:  # only a forged version can fail here: the owner is checked above
+        return Posted(None, {f"{prefix}-owner": "Reload the page and try again"})
+    return Posted(body, {})
 
 
 def read_completion(form: FormData, prefix: str) -> Posted:

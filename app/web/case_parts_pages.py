@@ -38,7 +38,9 @@ def add_dependency(
             other = cases.get(session=ctx.session, case_id=int(other_id))
             dependencies.add(ctx, case=case, other=other, if_match=version_of(form))
     except DomainError as exc:
-        return _failed(request, user, ctx, case, form, "dependency", exc, "dependency-other")
+        return _failed(
+            request, user, ctx, case, form, "dependency", exc, "dependency-other", on_field=True
+        )
     return see_other(f"/cases/{case.id}?done=dependency-added#dependencies")
 
 
@@ -88,7 +90,9 @@ def assign_owner(
             )
     except DomainError as exc:
         ctx.session.refresh(task)
-        return _failed(request, user, ctx, case, form, trigger, exc, f"{prefix}-owner")
+        return _failed(
+            request, user, ctx, case, form, trigger, exc, f"{prefix}-owner", on_field=True
+        )
     return see_other(f"/cases/{case.id}?done=owner-assigned#task-{task.id}")
 
 
@@ -156,12 +160,18 @@ def _failed(
     trigger: str,
     exc: DomainError,
     anchor: str,
+    *,
+    on_field: bool = False,
 ) -> Response:
-    """A service's refusal in its own words; a stale version is a 409, as the other forms say."""
+    """A service's refusal in its own words, linked to `anchor` (a field, when `on_field`).
+
+    A stale version the form carried is a 409, as the other forms say (the dependency
+    service reads it as If-Match, which the API answers 412).
+    """
     ctx.session.refresh(case)
     status = 409 if exc.status_code == 412 else exc.status_code
     errors = error_list(exc, anchor)
-    fields = {anchor: errors[0]["text"]} if anchor.endswith(("-other", "-owner")) else {}
+    fields = {anchor: errors[0]["text"]} if on_field else {}
     return render_case(
         request,
         user,

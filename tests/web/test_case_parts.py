@@ -57,6 +57,7 @@ def test_add_and_remove_dependencies_and_a_cycle_is_refused_as_an_error_summary(
 ) -> None:
     review = flow.review(flow.contract())
     a, b, c = (flow.component(review, name) for name in ("Hosting", "Service desk", "Network"))
+    assert "Depends on" not in flow.client.get(f"/cases/{review['id']}").text  # not a line
     page = flow.client.get(f"/cases/{a['id']}").text
     assert "Depends on" in page and "Nothing: this line needs no other line live first" in page
     assert f'<option value="{b["id"]}">Service desk (case {b["id"]})</option>' in page
@@ -115,6 +116,8 @@ def test_assign_an_owner_and_complete_a_task_with_evidence(flow: Flow) -> None:
     unknown = post_form(flow.client, f"{task}/owner", {"owner": "nobody", "version": "1"})
     assert unknown.status_code == 422
     assert f'href="#task{task_id.group(1)}-owner">No user named' in unknown.text
+    forged = post_form(flow.client, f"{task}/owner", {"owner": "chen", "version": "0"})
+    assert forged.status_code == 422 and "Reload the page and try again" in forged.text
     assigned = post_form(flow.client, f"{task}/owner", {"owner": "chen", "version": "1"})
     assert assigned.status_code == 303, assigned.text
     shown = flow.client.get(assigned.headers["location"]).text
