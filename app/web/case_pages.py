@@ -18,7 +18,7 @@ from app.contracts import service as contracts
 from app.engine import svg
 from app.errors import DomainError, Forbidden
 from app.params import IdPath
-from app.web import queries
+from app.web import case_parts, queries
 from app.web.case_forms import definition_for, read_submission, transition_form
 from app.web.deps import CheckedForm, WebCtx, WebUser, render, see_other
 from app.web.signin import SignedIn
@@ -26,14 +26,14 @@ from app.web.signin import SignedIn
 router = APIRouter(include_in_schema=False)
 
 
-def _error_list(exc: DomainError, anchor: str) -> list[dict[str, str]]:
+def error_list(exc: DomainError, anchor: str) -> list[dict[str, str]]:
     """A refusal as GOV.UK error summary items: each guard's reason, else the detail."""
     texts = [str(p.get("detail") or p.get("message") or "") for p in exc.problems]
     texts = [t for t in texts if t] or [exc.detail]
     return [{"text": t[:1].upper() + t[1:], "href": f"#{anchor}"} for t in texts]
 
 
-def _case_page(
+def render_case(
     request: Request,
     user: SignedIn,
     ctx: Ctx,
@@ -45,6 +45,7 @@ def _case_page(
     posted_trigger: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The case page; after a refused post, the errors and the input beside the form."""
     defn = service.definition_of(ctx, case)
     options = transition_options(ctx, case)
     actions: list[dict[str, Any]] = []
@@ -84,6 +85,10 @@ def _case_page(
         can_decompose=routes is not None and user.actor.has_any(DECOMPOSERS),
         routes=routes or [],
         posted_component=posted if posted_trigger == "decompose" else None,
+        parts=case_parts.parts_of(ctx, case, user.actor),
+        posted=posted,
+        posted_trigger=posted_trigger,
+        done=case_parts.DONE.get(request.query_params.get("done", "")) if not errors else None,
         tab="overview",
     )
 
@@ -91,7 +96,7 @@ def _case_page(
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: IdPath, user: WebUser, ctx: WebCtx) -> HTMLResponse:
     """The case: what it is, where it is, and what can be done now."""
-    return _case_page(request, user, ctx, service.get(session=ctx.session, case_id=case_id))
+    return render_case(request, user, ctx, service.get(session=ctx.session, case_id=case_id))
 
 
 @router.post("/cases/{case_id}/transitions", response_model=None)
@@ -113,7 +118,7 @@ def fire(
     submitted = read_submission(form, spec, prefix)
     if submitted.errors:
         errors = [{"text": t, "href": f"#{k}"} for k, t in submitted.errors.items()]
-        return _case_page(
+        return render_case(
             request,
             user,
             ctx,
@@ -157,12 +162,12 @@ def _try(
             service.transition(ctx, case=case, trigger=trigger, if_match=None, **args)
     except DomainError as exc:
         ctx.session.refresh(case)
-        return _case_page(
+        return render_case(
             request,
             user,
             ctx,
             case,
-            errors=_error_list(exc, f"{prefix}-heading"),
+            errors=error_list(exc, f"{prefix}-heading"),
             posted=form,
             posted_trigger=trigger,
             status_code=exc.status_code,
@@ -185,7 +190,7 @@ def decompose(
     route = str(form.get("route") or "").strip() or None
     if not name:
         errors = {"component-name": "Enter the component's name"}
-        return _case_page(
+        return render_case(
             request,
             user,
             ctx,
@@ -202,12 +207,12 @@ def decompose(
                 ctx, parent=case, name=name[:200], description=description, route=route
             )
     except DomainError as exc:
-        return _case_page(
+        return render_case(
             request,
             user,
             ctx,
             case,
-            errors=_error_list(exc, "component-name"),
+            errors=error_list(exc, "component-name"),
             posted=form,
             posted_trigger="decompose",
             status_code=exc.status_code,

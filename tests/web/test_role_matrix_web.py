@@ -61,6 +61,10 @@ WEB_MATRIX: dict[tuple[str, str], object] = {
     ("GET", "/cases/{case_id}"): ANY,
     ("POST", "/cases/{case_id}/transitions"): IN_ENDPOINT,
     ("POST", "/cases/{case_id}/components"): DECOMPOSERS,
+    ("POST", "/cases/{case_id}/dependencies"): DECOMPOSERS,  # the API's Planner
+    ("POST", "/cases/{case_id}/dependencies/{other_id}/remove"): DECOMPOSERS,
+    ("POST", "/handover-tasks/{task_id}/owner"): RESOLVERS,  # the API's Worker
+    ("POST", "/handover-tasks/{task_id}/complete"): RESOLVERS,
     ("GET", "/cases/{case_id}/history"): ANY,
     ("GET", "/cases/{case_id}/diagram"): ANY,
     ("GET", "/deadlines"): ANY,
@@ -152,7 +156,9 @@ def site(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             )
             assert made.status_code == 303, made.text
             contract_id = int(made.headers["location"].rsplit("/", 1)[1])
-            s.ids.update(contract_id=contract_id, notification_id=1, reminder_id=1)
+            s.ids.update(
+                contract_id=contract_id, notification_id=1, reminder_id=1, other_id=1, task_id=1
+            )
             case = s.send(
                 "POST", f"/contracts/{contract_id}/cases", "programme_manager", csrf_token=csrf
             )
