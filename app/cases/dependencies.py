@@ -33,7 +33,7 @@ def add(ctx: Ctx, *, case: Case, other: Case, if_match: int | None) -> bool:
     check_version("case", case.version, if_match=if_match, expected=None)
     if queries.edge(ctx.session, case.id, other.id) is not None:
         return False  # recorded already, so it met the rules then: saying it again is no change
-    problems = _problems(ctx.session, case, other)
+    problems = refusals(ctx.session, case, other)
     if problems:
         raise Unprocessable(
             " ".join(p["message"] for p in problems), code="invalid_dependency", problems=problems
@@ -54,7 +54,7 @@ def remove(ctx: Ctx, *, case: Case, other: Case, if_match: int | None) -> None:
     _changed(ctx, case, other, "component.dependency_removed")
 
 
-def _problems(session: Session, case: Case, other: Case) -> list[dict[str, str]]:
+def refusals(session: Session, case: Case, other: Case) -> list[dict[str, str]]:
     """Why `case` may not depend on `other`: each rule broken, as a problem."""
     found: list[dict[str, str]] = []
     for c in (case, other):

@@ -94,7 +94,7 @@ def _candidates(ctx: Ctx, case: Case, listed: set[int]) -> list[Case]:
     return [
         c
         for c in siblings
-        if c.id not in listed and not dependencies._problems(ctx.session, case, c)
+        if c.id not in listed and not dependencies.refusals(ctx.session, case, c)
     ]
 
 
