@@ -47,20 +47,24 @@ def confirm_terms(
     corrected: dict[str, Any] = {
         k: getattr(body, k) for k in CORRECTABLE if k in body.model_fields_set
     }
-    if corrected:
-        # Through the ordinary change path: its rules, audit and deadline recomputation.
-        service.update(
-            session=session,
-            contract=contract,
-            patch=ContractPatch.model_validate({**corrected, "reason": body.note}),
-            actor=actor,
-            now=now,
-            settings=settings,
-            action="contract.terms_corrected",
-        )
+    # Set before the corrections flush, so the decision is one versioned write of the row
+    # and the recomputed deadlines already count as verified.
     contract.terms_verified_at = now
     contract.terms_verified_by = actor.name
     contract.updated_at = now
+    if corrected:
+        # Through the ordinary change path: its rules, audit and deadline recomputation. Its
+        # uniqueness query must not autoflush the fields above as a write of their own.
+        with session.no_autoflush:
+            service.update(
+                session=session,
+                contract=contract,
+                patch=ContractPatch.model_validate({**corrected, "reason": body.note}),
+                actor=actor,
+                now=now,
+                settings=settings,
+                action="contract.terms_corrected",
+            )
     session.flush()
     audit.record(
         session=session,

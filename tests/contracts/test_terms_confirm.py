@@ -61,6 +61,7 @@ def test_confirming_with_a_corrected_end_date_is_audited(
     assert body["terms_verified_by"] == "priya"
     assert (body["end_date"], body["max_end_date"]) == ("2028-03-31", "2030-03-31")
     assert res.headers["ETag"] == f'"{body["version"]}"'
+    assert body["version"] == contract["version"] + 1, "one versioned write for the decision"
     assert all(d["unverified"] is False for d in body["deadlines"])
     events = client.get("/api/audit/events", headers=pm, params={"actor": "priya"}).json()["items"]
     mine = [e for e in events if e["contract_id"] == contract["id"]]
