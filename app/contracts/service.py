@@ -213,7 +213,7 @@ def create_many(
         for supplier in contract.suppliers:
             supplier.contract_id = contract.id
             suppliers.append(supplier)
-    insert_objects(session, suppliers)
+    insert_objects(session, suppliers, ids=False)
     reports = deadlines.on_contracts_inserted(session, contracts, now=now, settings=settings)
     for contract, extra, report in zip(contracts, details, reports, strict=True):
         _audit_created(session, contract, actor, now, action, extra)

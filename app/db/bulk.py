@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Column, Table, insert, inspect
+from sqlalchemy import Column, Connection, Table, func, insert, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,6 +59,26 @@ def insert_objects(session: Session, objs: Sequence[Base], *, ids: bool = True) 
     if not ids:
         conn.execute(insert(table), rows)
         return
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    for obj, new_id in zip(objs, conn.execute(stmt, rows).scalars(), strict=True):
+    if conn.dialect.name == "sqlite":
+        new_ids = _sqlite_ids(conn, table, rows)
+    else:
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        new_ids = list(conn.execute(stmt, rows).scalars())
+    for obj, new_id in zip(objs, new_ids, strict=True):
         set_committed_value(obj, "id", new_id)
+
+
+def _sqlite_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert and read back the ids SQLite gave, in order, without a statement per row.
+
+    SQLAlchemy sends RETURNING with parameter order one row at a time on SQLite. The write
+    lock is held (BEGIN IMMEDIATE), so a batched INSERT's rows take the ids after every
+    existing row, in order: the last `len(rows)` ids of the table, checked to be contiguous.
+    """
+    conn.execute(insert(table), rows)
+    last = conn.execute(select(func.max(table.c.id))).scalar_one()
+    first = last - len(rows) + 1
+    held = conn.execute(select(func.count()).where(table.c.id >= first)).scalar_one()
+    if held != len(rows):
+        raise RuntimeError(f"{table.name}: ids of a bulk insert are not contiguous")
+    return list(range(first, last + 1))
