@@ -6,7 +6,7 @@ How resolved deadlines fare when their date moves is in app/deadlines/service.py
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -210,8 +210,14 @@ def audit_sync(
     """Record what a recomputation changed (nothing when it changed nothing)."""
     if not report:
         return
-    details = {k: v for k, v in asdict(report).items() if k != "reminders"}
-    details["reminders"] = asdict(report.reminders)
+    # Shallow copies: the audit trail stores its own JSON copy (chain.append), and asdict's
+    # deep copy was a tenth of a bulk import's time.
+    details: dict[str, Any] = {
+        f.name: list(getattr(report, f.name)) for f in fields(report) if f.name != "reminders"
+    }
+    details["reminders"] = {
+        f.name: list(getattr(report.reminders, f.name)) for f in fields(report.reminders)
+    }
     audit.record(
         session=session,
         actor=actor,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.service import Actor
@@ -77,3 +78,25 @@ class CreateBatch:
             insert_objects(session, self.releases, ids=False)
         self.contracts, self.details, self.releases, self.ocids = [], [], [], set()
         return done
+
+
+class Known:
+    """What the database holds for a chunk's ocids, read once for the chunk."""
+
+    def __init__(self, session: Session, chunk: list[Item]) -> None:
+        self.session = session
+        self.wanted = {item.ocid for _, item in chunk if isinstance(item, ContractData)}
+        self.ocids = set(
+            session.scalars(select(Contract.ocid).where(Contract.ocid.in_(self.wanted)))
+        )
+        self._taken: dict[tuple[str, str], int] | None = None
+
+    def taken(self) -> dict[tuple[str, str], int]:
+        """(buyer, reference) -> id of contracts holding one of the chunk's ocids as reference."""
+        if self._taken is None:
+            self._taken = contracts.taken_keys(self.session, self.wanted)
+        return self._taken
+
+    def touched(self) -> None:
+        """A release was written one by one: an update may have moved a buyer, so read again."""
+        self._taken = None

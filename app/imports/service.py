@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -20,9 +20,9 @@ from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.money import amount_text, to_cents
 from app.contracts.schemas import ContractCreate
-from app.errors import DomainError, PayloadTooLarge, Unprocessable
+from app.errors import DomainError
 from app.imports import ocds_terms as terms_
-from app.imports.batch import CreateBatch, Item, read_chunks
+from app.imports.batch import CreateBatch, Item, Known, read_chunks
 from app.imports.models import ContractOcdsRelease
 from app.imports.ocds_read import (
     ContractData,
@@ -32,91 +32,19 @@ from app.imports.ocds_read import (
     is_newer_release,
 )
 from app.imports.ocds_stream import MAX_RELEASE_BYTES
+from app.imports.report import ImportReport as ImportReport
+from app.imports.report import OcdsImportError as OcdsImportError
+from app.imports.report import ReleaseTooLarge as ReleaseTooLarge
 
 SEAL_EVERY = 500
 """Releases per chunk: its new contracts are inserted together and its audit events chained
 (sealed) at its end, so a large file runs in bounded memory."""
 MAX_PROBLEMS = 50
 """Stop collecting problems after this many: the file is refused either way."""
-_RANK = {"unchanged": 0, "updated": 1, "created": 2}
 _TERM_DATES = ("start_date", "end_date", "max_end_date")
 
 
-class OcdsImportError(Unprocessable):
-    """The file is not importable; nothing from it was written."""
-
-    code = "invalid_ocds"
-
-    @classmethod
-    def of(cls, errors: list[OcdsError]) -> OcdsImportError:
-        """One error for the file, listing every problem found."""
-        more = len(errors) - 1
-        detail = str(errors[0]) + (f" (and {more} more problem(s))" if more else "")
-        problems = [
-            {"path": e.path, "release_id": e.release_id, "message": e.message} for e in errors
-        ]
-        return cls(detail, problems=problems)
-
-
-class ReleaseTooLarge(PayloadTooLarge):
-    """One release is bigger than the import holds in memory; nothing was written."""
-
-    code = "release_too_large"
-
-
 TENDER_ONLY = "tender only (pipeline): no award, contract or dates yet"
-
-
-@dataclass
-class ImportReport:
-    """What one file did: counts per release, skipped releases and the contracts touched."""
-
-    file: str
-    releases: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    tender_only: int = 0
-    """Releases skipped as pipeline entries: a tender with no award or contract yet."""
-    skipped: list[dict[str, str | None]] = field(default_factory=list)
-    outcomes: dict[str, tuple[int, str]] = field(default_factory=dict)
-
-    def count(self, contract: Contract, outcome: str) -> None:
-        """Count one release's outcome; a contract keeps its strongest outcome in the file."""
-        if outcome != "skipped":
-            setattr(self, outcome, getattr(self, outcome) + 1)
-        assert contract.ocid is not None
-        kept = self.outcomes.get(contract.ocid)
-        shown = "unchanged" if outcome == "skipped" else outcome
-        if kept is None or _RANK[shown] > _RANK[kept[1]]:
-            self.outcomes[contract.ocid] = (contract.id, shown)
-
-    def skip(self, exc: OcdsSkipError) -> None:
-        """Report a release that was left out, and why."""
-        self.skipped.append(
-            {
-                "path": exc.path,
-                "release_id": exc.release_id,
-                "ocid": exc.ocid,
-                "reason": exc.message,
-            }
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The report as the API and the CLI show it."""
-        return {
-            "file": self.file,
-            "releases": self.releases,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "tender_only": self.tender_only,
-            "skipped": self.skipped,
-            "contracts": [
-                {"id": cid, "ocid": ocid, "outcome": outcome}
-                for ocid, (cid, outcome) in self.outcomes.items()
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -165,7 +93,7 @@ def import_ocds(
 
 def _import_chunk(run: _Run, chunk: list[Item], errors: list[OcdsError]) -> bool:
     """Import one chunk in release order; False once there are too many problems to go on."""
-    known = _Known(run.session, chunk)
+    known = Known(run.session, chunk)
     batch = CreateBatch()
     for path, item in chunk:
         run.report.releases += 1
@@ -194,29 +122,7 @@ def _import_chunk(run: _Run, chunk: list[Item], errors: list[OcdsError]) -> bool
     return True
 
 
-class _Known:
-    """What the database holds for a chunk's ocids, read once for the chunk."""
-
-    def __init__(self, session: Session, chunk: list[Item]) -> None:
-        self.session = session
-        self.wanted = {item.ocid for _, item in chunk if isinstance(item, ContractData)}
-        self.ocids = set(
-            session.scalars(select(Contract.ocid).where(Contract.ocid.in_(self.wanted)))
-        )
-        self._taken: dict[tuple[str, str], int] | None = None
-
-    def taken(self) -> dict[tuple[str, str], int]:
-        """(buyer, reference) -> id of contracts holding one of the chunk's ocids as reference."""
-        if self._taken is None:
-            self._taken = contracts.taken_keys(self.session, self.wanted)
-        return self._taken
-
-    def touched(self) -> None:
-        """A release was written one by one: an update may have moved a buyer, so read again."""
-        self._taken = None
-
-
-def _flush(run: _Run, batch: CreateBatch, known: _Known) -> None:
+def _flush(run: _Run, batch: CreateBatch, known: Known) -> None:
     for contract in batch.flush(run.session, actor=run.actor, now=run.now, settings=run.settings):
         assert contract.ocid is not None
         known.ocids.add(contract.ocid)
@@ -225,7 +131,7 @@ def _flush(run: _Run, batch: CreateBatch, known: _Known) -> None:
 
 
 def _queue_create(
-    run: _Run, batch: CreateBatch, known: _Known, data: ContractData, path: str
+    run: _Run, batch: CreateBatch, known: Known, data: ContractData, path: str
 ) -> None:
     """`_create` for a release of a new ocid, queued to be written with its chunk."""
     skip = terms_.unsupported(data, path)
