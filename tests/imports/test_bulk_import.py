@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.models import AuditEvent
@@ -176,3 +176,25 @@ def test_chunked_import_refuses_what_one_by_one_refuses(
         refusals.append((err.value.detail, err.value.problems))
     assert refusals[0] == refusals[1]
     assert "already has reference" in str(refusals[0][0])
+
+
+def test_who_to_remind_is_read_once_per_import(
+    two_databases: tuple[sessionmaker[Session], sessionmaker[Session]],
+    settings: Settings,
+) -> None:
+    bulk, _ = two_databases
+    engine = bulk.kw["bind"]
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        _import(bulk, _documents(1200), settings, bulk=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    users = [s for s in seen if 'FROM "user"' in s or "FROM user " in s]
+    assert len(users) == 1, users
+    # Two statements a release are the audit chain's inserts; everything else is per chunk.
+    assert len(seen) < 2.2 * 1200, len(seen)
