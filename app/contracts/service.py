@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +18,9 @@ from app.contracts.models import Contract, ContractSupplier
 from app.contracts.money import to_cents
 from app.contracts.regime import infer_regime
 from app.contracts.schemas import ContractCreate, ContractPatch
+from app.db.bulk import insert_objects
 from app.deadlines import service as deadlines
+from app.deadlines.reconcile import audit_sync
 from app.errors import Conflict, Unprocessable, found
 from app.etag import check_version
 
@@ -121,9 +124,7 @@ def _check_unique(
         )
     )
     if clash is not None:
-        raise Conflict(
-            f"contract {clash} of {buyer} already has reference {reference!r}", code="duplicate"
-        )
+        raise duplicate_reference(clash, buyer, reference)
     if ocid is not None:
         clash = session.scalar(select(Contract.id).where(Contract.ocid == ocid))
         if clash is not None and clash != own_id:
@@ -142,15 +143,27 @@ def create(
     details: dict[str, Any] | None = None,
 ) -> Contract:
     """Create a contract, audit it and compute its deadlines."""
+    contract = prepare(data=data, actor=actor, now=now, source=source)
+    _check_unique(
+        session, buyer=data.buyer.name, reference=data.reference, ocid=data.ocid, own_id=None
+    )
+    session.add(contract)
+    session.flush()
+    _audit_created(session, contract, actor, now, action, details)
+    _run_hooks(session, contract, actor, now, settings)
+    return contract
+
+
+def prepare(
+    *, data: ContractCreate, actor: Actor | None, now: datetime, source: str = "manual"
+) -> Contract:
+    """A new contract row from checked terms, not yet added (unique keys are not checked)."""
     terms = data.model_dump(exclude={"ocid"})
     if terms.get("agreement") is None:
         terms["agreement"] = "contract"
     if terms.get("regime") is None:
         terms["regime"] = infer_regime(date_signed=data.date_signed, start_date=data.start_date)
     _check(terms)
-    _check_unique(
-        session, buyer=data.buyer.name, reference=data.reference, ocid=data.ocid, own_id=None
-    )
     contract = Contract(ocid=data.ocid, source=source, created_at=now, updated_at=now)
     apply_terms(contract, terms)
     if source == "manual":
@@ -158,18 +171,70 @@ def create(
         # stay unverified until a person confirms them (app/contracts/verify.py).
         contract.terms_verified_at = now
         contract.terms_verified_by = actor.name if actor else None
-    session.add(contract)
-    session.flush()
+    return contract
+
+
+def _audit_created(
+    session: Session,
+    contract: Contract,
+    actor: Actor | None,
+    now: datetime,
+    action: str,
+    details: dict[str, Any] | None,
+) -> None:
     audit.record(
         session=session,
         actor=actor,
         action=action,
         at=now,
         contract_id=contract.id,
-        details={"after": jsonable(terms_of(contract)), "ocid": data.ocid, **(details or {})},
+        details={"after": jsonable(terms_of(contract)), "ocid": contract.ocid, **(details or {})},
     )
-    _run_hooks(session, contract, actor, now, settings)
-    return contract
+
+
+def create_many(
+    *,
+    session: Session,
+    contracts: Sequence[Contract],
+    details: Sequence[dict[str, Any]],
+    actor: Actor | None,
+    now: datetime,
+    settings: Settings,
+    action: str = "contract.created",
+) -> None:
+    """Insert `prepare`d contracts in bulk, each audited with its deadlines as `create` does.
+
+    The caller has checked their unique keys (`taken_keys`); rows, ids and audit events
+    come out as one `create` per contract, in order, would give them.
+    """
+    insert_objects(session, contracts)
+    suppliers = []
+    for contract in contracts:
+        for supplier in contract.suppliers:
+            supplier.contract_id = contract.id
+            suppliers.append(supplier)
+    insert_objects(session, suppliers, ids=False)
+    reports = deadlines.on_contracts_inserted(session, contracts, now=now, settings=settings)
+    for contract, extra, report in zip(contracts, details, reports, strict=True):
+        _audit_created(session, contract, actor, now, action, extra)
+        audit_sync(session, report, actor=actor, now=now, contract_id=contract.id, case_id=None)
+
+
+def taken_keys(session: Session, references: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Contracts holding any of the references: (buyer name, reference) -> id."""
+    rows = session.execute(
+        select(Contract.buyer_name, Contract.reference, Contract.id).where(
+            Contract.reference.in_(list(references))
+        )
+    )
+    return {(buyer, reference): cid for buyer, reference, cid in rows}
+
+
+def duplicate_reference(clash: int, buyer: str, reference: str) -> Conflict:
+    """The refusal of a second contract with a buyer's reference."""
+    return Conflict(
+        f"contract {clash} of {buyer} already has reference {reference!r}", code="duplicate"
+    )
 
 
 def get(*, session: Session, contract_id: int) -> Contract:

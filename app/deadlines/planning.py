@@ -122,6 +122,14 @@ def _desired(
     return desired
 
 
+def fresh_reminders(
+    session: Session, deadline: Deadline, *, now: datetime, settings: Settings
+) -> list[Reminder]:
+    """The reminder rows a just-created deadline gets (what `replan(fresh=True)` adds)."""
+    desired = _desired(session, deadline, now=now, settings=settings)
+    return [new_reminder(deadline, s.offset_days, s.due_at, r, now) for s, r in desired.values()]
+
+
 def _reschedule(row: Reminder, due_at: datetime, now: datetime) -> None:
     row.due_at = row.next_attempt_at = due_at
     row.updated_at = now

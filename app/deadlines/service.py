@@ -30,7 +30,13 @@ from app.contracts.models import Contract
 from app.contracts.regime import has_act_notices
 from app.deadlines.compute import compute_contract_deadlines, route_decision_deadline
 from app.deadlines.models import Deadline
-from app.deadlines.reconcile import REOPENABLE, SyncReport, sync_scope
+from app.deadlines.reconcile import (
+    REOPENABLE,
+    NewScope,
+    SyncReport,
+    add_new_scopes,
+    sync_scope,
+)
 from app.deadlines.terms import BreakClause, ContractTerms, DeadlineSpec, ExtensionOption, LeadTimes
 from app.portfolio.states import LeadScale, annual_value, scaled_lead_days
 
@@ -149,18 +155,9 @@ def sync_contract_deadlines(
     """Recompute a contract's own deadlines and their pending reminders."""
     today = local_today(now, settings)
     ended = exit_end_date(session, contract.id)
-    specs = compute_contract_deadlines(
-        replace(contract_terms(contract), actual_end_date=ended),
-        today=today,
-        lead_times=configured_lead_times(settings, contract),
-    )
+    specs, running = _own_specs(contract, today=today, settings=settings, ended=ended)
     if ended is not None:
         specs = _after_the_end(session, contract.id, specs)
-    if contract.agreement in NOT_EXITED:
-        specs = []  # a framework or DPS is not a contract to exit: nothing to serve or decide
-    # A contract that has already ended (an imported historical one) has nothing left to
-    # escalate: its past deadlines are history, not alarms.
-    running = ended is None and (contract.end_date is None or contract.end_date >= today)
     return sync_scope(
         session=session,
         scope=f"contract:{contract.id}",
@@ -173,6 +170,39 @@ def sync_contract_deadlines(
         reason=f"the contract ended on {ended.isoformat()}" if ended else None,
         settings=settings,
     )
+
+
+def _own_specs(
+    contract: Contract, *, today: date, settings: Settings, ended: date | None
+) -> tuple[list[DeadlineSpec], bool]:
+    """The contract's own deadlines from its terms, and whether it is still running."""
+    specs = compute_contract_deadlines(
+        replace(contract_terms(contract), actual_end_date=ended),
+        today=today,
+        lead_times=configured_lead_times(settings, contract),
+    )
+    if contract.agreement in NOT_EXITED:
+        specs = []  # a framework or DPS is not a contract to exit: nothing to serve or decide
+    # A contract that has already ended (an imported historical one) has nothing left to
+    # escalate: its past deadlines are history, not alarms.
+    running = ended is None and (contract.end_date is None or contract.end_date >= today)
+    return specs, running
+
+
+def on_contracts_inserted(
+    session: Session, contracts: Sequence[Contract], *, now: datetime, settings: Settings
+) -> list[SyncReport]:
+    """`on_terms_changed` for contracts just inserted, in bulk; the caller audits each report.
+
+    A new contract has no cases yet, so no exit date and no route decisions to move: its
+    deadlines are the ones its terms give, as `sync_contract_deadlines` computes them.
+    """
+    today = local_today(now, settings)
+    scopes = []
+    for contract in contracts:
+        specs, running = _own_specs(contract, today=today, settings=settings, ended=None)
+        scopes.append(NewScope(f"contract:{contract.id}", contract.id, None, specs, running))
+    return add_new_scopes(session, scopes, now=now, settings=settings)
 
 
 def on_terms_changed(

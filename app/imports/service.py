@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -19,8 +19,10 @@ from app.config import Settings
 from app.contracts import service as contracts
 from app.contracts.models import Contract
 from app.contracts.money import amount_text, to_cents
-from app.errors import DomainError, PayloadTooLarge, Unprocessable
+from app.contracts.schemas import ContractCreate
+from app.errors import DomainError
 from app.imports import ocds_terms as terms_
+from app.imports.batch import CreateBatch, Item, Known, read_chunks
 from app.imports.models import ContractOcdsRelease
 from app.imports.ocds_read import (
     ContractData,
@@ -28,94 +30,21 @@ from app.imports.ocds_read import (
     OcdsSkipError,
     OcdsTooLarge,
     is_newer_release,
-    iter_releases,
-    map_release,
 )
 from app.imports.ocds_stream import MAX_RELEASE_BYTES
+from app.imports.report import ImportReport as ImportReport
+from app.imports.report import OcdsImportError as OcdsImportError
+from app.imports.report import ReleaseTooLarge as ReleaseTooLarge
 
 SEAL_EVERY = 500
-"""Chain queued audit events every so many releases, so a large file runs in bounded memory."""
+"""Releases per chunk: its new contracts are inserted together and its audit events chained
+(sealed) at its end, so a large file runs in bounded memory."""
 MAX_PROBLEMS = 50
 """Stop collecting problems after this many: the file is refused either way."""
-_RANK = {"unchanged": 0, "updated": 1, "created": 2}
 _TERM_DATES = ("start_date", "end_date", "max_end_date")
 
 
-class OcdsImportError(Unprocessable):
-    """The file is not importable; nothing from it was written."""
-
-    code = "invalid_ocds"
-
-    @classmethod
-    def of(cls, errors: list[OcdsError]) -> OcdsImportError:
-        """One error for the file, listing every problem found."""
-        more = len(errors) - 1
-        detail = str(errors[0]) + (f" (and {more} more problem(s))" if more else "")
-        problems = [
-            {"path": e.path, "release_id": e.release_id, "message": e.message} for e in errors
-        ]
-        return cls(detail, problems=problems)
-
-
-class ReleaseTooLarge(PayloadTooLarge):
-    """One release is bigger than the import holds in memory; nothing was written."""
-
-    code = "release_too_large"
-
-
 TENDER_ONLY = "tender only (pipeline): no award, contract or dates yet"
-
-
-@dataclass
-class ImportReport:
-    """What one file did: counts per release, skipped releases and the contracts touched."""
-
-    file: str
-    releases: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    tender_only: int = 0
-    """Releases skipped as pipeline entries: a tender with no award or contract yet."""
-    skipped: list[dict[str, str | None]] = field(default_factory=list)
-    outcomes: dict[str, tuple[int, str]] = field(default_factory=dict)
-
-    def count(self, contract: Contract, outcome: str) -> None:
-        """Count one release's outcome; a contract keeps its strongest outcome in the file."""
-        if outcome != "skipped":
-            setattr(self, outcome, getattr(self, outcome) + 1)
-        assert contract.ocid is not None
-        kept = self.outcomes.get(contract.ocid)
-        shown = "unchanged" if outcome == "skipped" else outcome
-        if kept is None or _RANK[shown] > _RANK[kept[1]]:
-            self.outcomes[contract.ocid] = (contract.id, shown)
-
-    def skip(self, exc: OcdsSkipError) -> None:
-        """Report a release that was left out, and why."""
-        self.skipped.append(
-            {
-                "path": exc.path,
-                "release_id": exc.release_id,
-                "ocid": exc.ocid,
-                "reason": exc.message,
-            }
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The report as the API and the CLI show it."""
-        return {
-            "file": self.file,
-            "releases": self.releases,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "tender_only": self.tender_only,
-            "skipped": self.skipped,
-            "contracts": [
-                {"id": cid, "ocid": ocid, "outcome": outcome}
-                for ocid, (cid, outcome) in self.outcomes.items()
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -126,6 +55,7 @@ class _Run:
     now: datetime
     report: ImportReport
     settings: Settings
+    bulk: bool = True
 
 
 def import_ocds(
@@ -137,26 +67,19 @@ def import_ocds(
     now: datetime,
     settings: Settings,
     max_release_bytes: int = MAX_RELEASE_BYTES,
+    bulk: bool = True,
 ) -> ImportReport:
-    """Import one OCDS file in the caller's transaction; OcdsImportError leaves it to roll back."""
-    run = _Run(session, source_file, actor, now, ImportReport(file=source_file), settings)
+    """Import one OCDS file in the caller's transaction; OcdsImportError leaves it to roll back.
+
+    `bulk` (the default) inserts a chunk's new contracts together; False writes each
+    release on its own, as one create or update each (the reference the tests compare).
+    """
+    run = _Run(session, source_file, actor, now, ImportReport(file=source_file), settings, bulk)
     errors: list[OcdsError] = []
     try:
-        for path, release in iter_releases(stream, max_release_bytes=max_release_bytes):
-            run.report.releases += 1
-            try:
-                data = map_release(release, path)
-                # After the first problem keep reading, to report more, but write nothing.
-                if not errors:
-                    _import_release(run, data, path)
-                    if run.report.releases % SEAL_EVERY == 0:
-                        chain.seal(session)
-            except OcdsSkipError as exc:
-                run.report.skip(exc)
-            except OcdsError as exc:
-                errors.append(exc)
-                if len(errors) >= MAX_PROBLEMS:
-                    break
+        for chunk in read_chunks(stream, max_release_bytes=max_release_bytes, size=SEAL_EVERY):
+            if not _import_chunk(run, chunk, errors):
+                break
     except OcdsTooLarge as exc:
         raise ReleaseTooLarge(
             str(exc), problems=[{"path": exc.path, "message": exc.message}]
@@ -166,6 +89,67 @@ def import_ocds(
     if errors:
         raise OcdsImportError.of(errors)
     return run.report
+
+
+def _import_chunk(run: _Run, chunk: list[Item], errors: list[OcdsError]) -> bool:
+    """Import one chunk in release order; False once there are too many problems to go on."""
+    known = Known(run.session, chunk)
+    batch = CreateBatch()
+    for path, item in chunk:
+        run.report.releases += 1
+        try:
+            if isinstance(item, OcdsError):
+                raise item
+            # After the first problem keep reading, to report more, but write nothing.
+            if errors:
+                continue
+            if run.bulk and item.ocid not in known.ocids and item.ocid not in batch.ocids:
+                _queue_create(run, batch, known, item, path)
+            else:
+                # Releases of one contract apply in file order: the queued ones go first.
+                _flush(run, batch, known)
+                _import_release(run, item, path)
+                known.touched()
+        except OcdsSkipError as exc:
+            run.report.skip(exc)
+        except OcdsError as exc:
+            errors.append(exc)
+            if len(errors) >= MAX_PROBLEMS:
+                return False
+    if not errors:
+        _flush(run, batch, known)
+        chain.seal(run.session)
+    return True
+
+
+def _flush(run: _Run, batch: CreateBatch, known: Known) -> None:
+    for contract in batch.flush(run.session, actor=run.actor, now=run.now, settings=run.settings):
+        assert contract.ocid is not None
+        known.ocids.add(contract.ocid)
+        run.report.count(contract, "created")
+    known.touched()
+
+
+def _queue_create(
+    run: _Run, batch: CreateBatch, known: Known, data: ContractData, path: str
+) -> None:
+    """`_create` for a release of a new ocid, queued to be written with its chunk."""
+    skip = terms_.unsupported(data, path)
+    if skip is not None:
+        raise skip
+    body = _create_body(run, data, path)
+    try:
+        contract = contracts.prepare(data=body, actor=run.actor, now=run.now, source="ocds")
+        clash = known.taken().get((body.buyer.name, body.reference))
+        if clash is not None:
+            raise contracts.duplicate_reference(clash, body.buyer.name, body.reference)
+    except DomainError as exc:
+        raise terms_.release_error(data, path, "ocid", exc.detail) from None
+    _set_award_values(contract, data)
+    values = _release_values(run, data, amendments=_merge_amendments([], data), reverify=False)
+    for name, value in values.items():
+        setattr(contract, name, value)
+    batch.add(contract, _details(run, data), _raw_release(run, data, values))
 
 
 def _import_release(run: _Run, data: ContractData, path: str) -> None:
@@ -195,7 +179,8 @@ def _import_release(run: _Run, data: ContractData, path: str) -> None:
         )
 
 
-def _create(run: _Run, data: ContractData, path: str) -> None:
+def _create_body(run: _Run, data: ContractData, path: str) -> ContractCreate:
+    """The checked create body of a release for a new contract, or why it is skipped."""
     if data.tender_only:
         # 180 of 370 held-out UK releases: a tender with no award, no contract and no dates
         # is a pipeline entry, not a contract to exit with empty terms. Its award, when
@@ -216,6 +201,11 @@ def _create(run: _Run, data: ContractData, path: str) -> None:
         )
     body = terms_.validated_create(data, path, terms)
     terms_.check_rules(data, path, body.model_dump())
+    return body
+
+
+def _create(run: _Run, data: ContractData, path: str) -> None:
+    body = _create_body(run, data, path)
     try:
         contract = contracts.create(
             session=run.session,
@@ -329,15 +319,10 @@ def _merge_amendments(stored: list[dict[str, Any]], data: ContractData) -> list[
     return out
 
 
-def _record_release(
-    run: _Run,
-    contract: Contract,
-    data: ContractData,
-    *,
-    amendments: list[dict[str, Any]],
-    reverify: bool,
-) -> None:
-    """Write provenance and keep the raw release; provenance alone does not bump the version."""
+def _release_values(
+    run: _Run, data: ContractData, *, amendments: list[dict[str, Any]], reverify: bool
+) -> dict[str, Any]:
+    """The contract's provenance columns after applying the release."""
     values: dict[str, Any] = {
         "ocds_release_id": terms_.clip(data.release_id, 300),
         "ocds_release_date": data.release_date,
@@ -350,6 +335,29 @@ def _record_release(
         values |= {"terms_verified_at": None, "terms_verified_by": None}
     if data.dates_source is not None:
         values["ocds_dates_source"] = data.dates_source
+    return values
+
+
+def _raw_release(run: _Run, data: ContractData, values: dict[str, Any]) -> ContractOcdsRelease:
+    return ContractOcdsRelease(
+        release_id=values["ocds_release_id"],
+        release_date=data.release_date,
+        source_file=values["ocds_source_file"],
+        raw=data.raw,
+        imported_at=run.now,
+    )
+
+
+def _record_release(
+    run: _Run,
+    contract: Contract,
+    data: ContractData,
+    *,
+    amendments: list[dict[str, Any]],
+    reverify: bool,
+) -> None:
+    """Write provenance and keep the raw release; provenance alone does not bump the version."""
+    values = _release_values(run, data, amendments=amendments, reverify=reverify)
     # A Core UPDATE: the ORM would bump `version` (the ETag) though the API shape is unchanged.
     run.session.execute(
         update(Contract).where(Contract.id == contract.id).values(**values),
@@ -357,13 +365,6 @@ def _record_release(
     )
     for name, value in values.items():
         set_committed_value(contract, name, value)
-    run.session.add(
-        ContractOcdsRelease(
-            contract_id=contract.id,
-            release_id=values["ocds_release_id"],
-            release_date=data.release_date,
-            source_file=values["ocds_source_file"],
-            raw=data.raw,
-            imported_at=run.now,
-        )
-    )
+    raw = _raw_release(run, data, values)
+    raw.contract_id = contract.id
+    run.session.add(raw)
