@@ -146,7 +146,8 @@ def ratios(db: str, small: tuple[int, Timings], large: tuple[int, Timings]) -> l
     for name, (big, big_cpu) in large[1].items():
         base, base_cpu = small[1][name]
         r50, r99 = statistics.median(big) / statistics.median(base), p99(big) / p99(base)
-        rcpu = big_cpu / base_cpu if base_cpu else float("inf")
+        # CPU is counted in clock ticks: a short run may show none at either size.
+        rcpu = big_cpu / base_cpu if base_cpu else (1.0 if not big_cpu else float("inf"))
         verdict = "ok" if rcpu <= LIMIT else f"over {LIMIT:g}x"
         out.append(
             f"{db:<10} {name:<28} {large[0]:,} / {small[0]:,} contracts:"

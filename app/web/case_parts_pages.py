@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
@@ -12,6 +16,7 @@ from app.cases.models import Case
 from app.cases.service import Ctx
 from app.errors import DomainError
 from app.handover import service as handover
+from app.handover.models import HandoverTask
 from app.params import IdPath
 from app.web.case_pages import error_list, render_case
 from app.web.case_parts import PLANNERS, WORKERS, Posted, read_completion, read_owner, version_of
@@ -70,30 +75,20 @@ def assign_owner(
     request: Request, task_id: IdPath, user: WebUser, ctx: WebCtx, form: CheckedForm
 ) -> Response:
     """Give an open task its owner, as PATCH /api/handover-tasks/{id}."""
-    require(user.actor, WORKERS)
-    task = handover.get_task(session=ctx.session, task_id=task_id)
-    case = cases.get(session=ctx.session, case_id=task.case_id)
-    prefix, trigger = f"task{task.id}", f"task-{task.id}-owner"
-    posted = read_owner(form, prefix)
-    if posted.errors:
-        return _refused(request, user, ctx, case, form, trigger, posted.errors, 422)
-    try:
-        with ctx.session.begin_nested():
-            handover.assign_owner(
-                session=ctx.session,
-                task=task,
-                owner=posted.body.owner,
-                actor=user.actor,
-                now=ctx.clock.now(),
-                if_match=None,
-                expected=posted.body.version,
-            )
-    except DomainError as exc:
-        ctx.session.refresh(task)
-        return _failed(
-            request, user, ctx, case, form, trigger, exc, f"{prefix}-owner", on_field=True
+
+    def change(task: HandoverTask, body: Any) -> None:
+        handover.assign_owner(
+            session=ctx.session,
+            task=task,
+            owner=body.owner,
+            actor=user.actor,
+            now=ctx.clock.now(),
+            if_match=None,
+            expected=body.version,
         )
-    return see_other(f"/cases/{case.id}?done=owner-assigned#task-{task.id}")
+
+    step = TaskStep("owner", read_owner, change, "owner", "owner-assigned", on_field=True)
+    return _task_post(request, task_id, user, ctx, form, step)
 
 
 @router.post("/handover-tasks/{task_id}/complete", response_model=None)
@@ -101,29 +96,54 @@ def complete_task(
     request: Request, task_id: IdPath, user: WebUser, ctx: WebCtx, form: CheckedForm
 ) -> Response:
     """Mark an open task done on its evidence, as POST /api/handover-tasks/{id}/complete."""
+
+    def change(task: HandoverTask, body: Any) -> None:
+        handover.complete(
+            session=ctx.session,
+            task=task,
+            evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
+            reason=body.reason,
+            actor=user.actor,
+            now=ctx.clock.now(),
+            if_match=None,
+            expected=body.version,
+        )
+
+    step = TaskStep("complete", read_completion, change, "heading", "task-done")
+    return _task_post(request, task_id, user, ctx, form, step)
+
+
+@dataclass(frozen=True)
+class TaskStep:
+    """One task form: how it reads its fields, what it changes, where errors and success go."""
+
+    name: str
+    read: Callable[[FormData, str], Posted]
+    change: Callable[[HandoverTask, Any], None]
+    anchor: str
+    done: str
+    on_field: bool = False
+
+
+def _task_post(
+    request: Request, task_id: int, user: SignedIn, ctx: Ctx, form: FormData, step: TaskStep
+) -> Response:
+    """Read a task form, apply it through the handover service, and show the case again."""
     require(user.actor, WORKERS)
     task = handover.get_task(session=ctx.session, task_id=task_id)
     case = cases.get(session=ctx.session, case_id=task.case_id)
-    prefix, trigger = f"task{task.id}", f"task-{task.id}-complete"
-    posted: Posted = read_completion(form, prefix)
+    prefix, trigger = f"task{task.id}", f"task-{task.id}-{step.name}"
+    posted = step.read(form, prefix)
     if posted.errors:
         return _refused(request, user, ctx, case, form, trigger, posted.errors, 422)
     try:
         with ctx.session.begin_nested():
-            handover.complete(
-                session=ctx.session,
-                task=task,
-                evidence=[e.model_dump(exclude_none=True) for e in posted.body.evidence],
-                reason=posted.body.reason,
-                actor=user.actor,
-                now=ctx.clock.now(),
-                if_match=None,
-                expected=posted.body.version,
-            )
+            step.change(task, posted.body)
     except DomainError as exc:
         ctx.session.refresh(task)
-        return _failed(request, user, ctx, case, form, trigger, exc, f"{prefix}-heading")
-    return see_other(f"/cases/{case.id}?done=task-done#task-{task.id}")
+        anchor = f"{prefix}-{step.anchor}"
+        return _failed(request, user, ctx, case, form, trigger, exc, anchor, on_field=step.on_field)
+    return see_other(f"/cases/{case.id}?done={step.done}#task-{task.id}")
 
 
 def _refused(
@@ -138,17 +158,7 @@ def _refused(
 ) -> Response:
     """The case page again with the form's problems linked to its fields and the input kept."""
     errors = [{"text": text, "href": f"#{fid}"} for fid, text in fields.items()]
-    return render_case(
-        request,
-        user,
-        ctx,
-        case,
-        errors=errors,
-        field_errors=fields,
-        posted=form,
-        posted_trigger=trigger,
-        status_code=status_code,
-    )
+    return _again(request, user, ctx, case, form, trigger, errors, fields, status_code)
 
 
 def _failed(
@@ -172,6 +182,21 @@ def _failed(
     status = 409 if exc.status_code == 412 else exc.status_code
     errors = error_list(exc, anchor)
     fields = {anchor: errors[0]["text"]} if on_field else {}
+    return _again(request, user, ctx, case, form, trigger, errors, fields, status)
+
+
+def _again(
+    request: Request,
+    user: SignedIn,
+    ctx: Ctx,
+    case: Case,
+    form: FormData,
+    trigger: str,
+    errors: list[dict[str, str]],
+    fields: dict[str, str],
+    status_code: int,
+) -> Response:
+    """The case page again: the error summary, the fields' messages and the input kept."""
     return render_case(
         request,
         user,
@@ -181,5 +206,5 @@ def _failed(
         field_errors=fields,
         posted=form,
         posted_trigger=trigger,
-        status_code=status,
+        status_code=status_code,
     )
