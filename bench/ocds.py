@@ -225,7 +225,7 @@ def run() -> None:
         sqlite, raw = f"sqlite:///{tmp}/bench.db", f"sqlite:///{tmp}/raw.db"
         _import_line("sqlite", sqlite, package(IMPORTED), IMPORTED, raw)
         with scratch_database("ocds") as pg, scratch_database("ocds_raw") as pg_raw:
-            if pg is not None:
+            if pg is not None and IMPORTED_PG:
                 _import_line("postgresql", pg, package(IMPORTED_PG), IMPORTED_PG, pg_raw)
         maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         _line("ocds: process peak RSS (ru_maxrss)", f"{maxrss_mb:.0f} MB")

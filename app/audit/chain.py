@@ -80,13 +80,19 @@ def seal(session: Session) -> None:
     conn = session.connection()  # Core statements: the ORM layer costs more than the writes
     head = conn.execute(_LOCK_HEAD).one()
     seq, prev = head.seq, head.hash
-    insert_event = stored.insert_statement(conn.dialect.name)
+    rows = []
     for event in pending:
         seq += 1
         event.seq, event.prev_hash, event.key_id = seq, prev, key_id
         values = stored.row_values(_row_fields(event), key_id, prev)
         event.hash = prev = ring.mac(key_id, stored.mac_message(stored.signed_texts(values)))
-        event.id = conn.execute(insert_event, {**values, "hash": prev}).scalar_one()
+        rows.append({**values, "hash": prev})
+    # One batched INSERT for the transaction's events (an import seals thousands at once);
+    # a batch returns its rows in no promised order, so each id is matched by its seq.
+    inserted = conn.execute(stored.insert_statement(conn.dialect.name), rows)
+    ids = {seq: event_id for event_id, seq in inserted}
+    for event in pending:
+        event.id = ids[event.seq]
     conn.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
     first_seq = session.info.get(SEALED, (head.seq,))[0]
     session.info[SEALED] = (first_seq, seq, prev, audit)

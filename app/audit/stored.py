@@ -104,7 +104,8 @@ def signed_texts(values: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def insert_statement(dialect: str) -> Insert:
-    """INSERT of one event from `row_values`: the texts stored exactly as given."""
+    """INSERT of events from `row_values`, the texts stored exactly as given, returning each
+    new row's (id, seq); executed with a list, it is batched (ids in no promised order)."""
     params: dict[str, Any] = {c.key: bindparam(c.key) for c in EVENTS.columns if c.key != "id"}
     for name in JSON_COLUMNS:
         text = bindparam(name, type_=Text)
@@ -115,7 +116,7 @@ def insert_statement(dialect: str) -> Insert:
         params["at"] = func.timezone("UTC", sql_cast(bindparam("at", type_=Text), TIMESTAMP()))
     else:
         params["at"] = bindparam("at", type_=Text)
-    return insert(EVENTS).values(params).returning(EVENTS.c.id)
+    return insert(EVENTS).values(params).returning(EVENTS.c.id, EVENTS.c.seq)
 
 
 def rows_query(dialect: str) -> Select[Any]:
