@@ -9,7 +9,7 @@ https://www.legislation.gov.uk/uksi/2006/246/regulation/11
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -80,3 +80,55 @@ def test_tupe_reg_11_employee_liability_information_28_days_before_transfer(flow
     )
     assert line["state"] == "staff_consultation"
     assert _case_deadline(flow, line["id"], "employee_liability_information")["status"] == "met"
+
+
+def test_a_moved_transfer_date_moves_the_eli_deadline_with_it(flow: Flow) -> None:
+    """TUPE 2006 reg. 11(6): the information is owed 28 days before the transfer as it
+    now stands, so a later transfer date moves the deadline; the old date is not kept."""
+    _, (line,) = flow.approved_review(["insource_operation"])
+    owner = flow.owner
+    line = flow.fire(owner, line, "plan_staff_transfer", data={"staff_transfer_date": "2027-06-01"})
+    before = _task_dues(flow, line["id"])
+    moved = {"staff_transfer_date": "2027-08-02"}
+    res = flow.send(owner, line, "reschedule_staff_transfer", data=moved)
+    assert res.status_code == 422 and "reason" in res.text  # a moved date says why
+    res = flow.send(
+        owner,
+        line,
+        "reschedule_staff_transfer",
+        data={"staff_transfer_date": "2027-12-01"},
+        reason="Consultation with the union took longer",
+    )
+    assert res.status_code == 422, res.text  # after the contract's end (2027-09-30)
+    assert "date_not_after" in res.text
+    line = flow.fire(
+        owner,
+        line,
+        "reschedule_staff_transfer",
+        data=moved,
+        reason="Consultation with the union took longer",
+    )
+    assert line["state"] == "staff_transfer_planned"
+    assert line["data"]["staff_transfer_date"] == "2027-08-02"
+    eli = _case_deadline(flow, line["id"], "employee_liability_information")  # still one
+    assert (eli["date"], eli["status"]) == ("2027-07-05", "pending")
+    # The handover checklist counts back from the transfer too: each item 62 days later.
+    later = {
+        k: date.fromisoformat(d) - timedelta(days=62)
+        for k, d in _task_dues(flow, line["id"]).items()
+    }
+    assert later == {k: date.fromisoformat(d) for k, d in before.items()} and before
+    line = flow.fire(
+        owner,
+        line,
+        "record_employee_liability_information",
+        data={"eli_received_date": "2026-11-25"},
+        evidence=ev("employee_liability_information"),
+    )
+    assert _case_deadline(flow, line["id"], "employee_liability_information")["status"] == "met"
+
+
+def _task_dues(flow: Flow, case_id: int) -> dict[str, str]:
+    res = flow.client.get(f"/api/cases/{case_id}/handover-tasks", headers=flow.pm)
+    assert res.status_code == 200, res.text
+    return {t["item"]: t["due_date"] for t in res.json()["items"]}
