@@ -93,6 +93,32 @@ def render_case(
     )
 
 
+def render_refused(
+    request: Request,
+    user: SignedIn,
+    ctx: Ctx,
+    case: Case,
+    form: FormData,
+    trigger: str,
+    fields: dict[str, str],
+    status_code: int = 422,
+) -> HTMLResponse:
+    """The case page again after a form's own checks failed: a summary linked to each field
+    id, each field's message beside it, and the input kept."""
+    errors = [{"text": text, "href": f"#{fid}"} for fid, text in fields.items()]
+    return render_case(
+        request,
+        user,
+        ctx,
+        case,
+        errors=errors,
+        field_errors=fields,
+        posted=form,
+        posted_trigger=trigger,
+        status_code=status_code,
+    )
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: IdPath, user: WebUser, ctx: WebCtx) -> HTMLResponse:
     """The case: what it is, where it is, and what can be done now."""
@@ -117,18 +143,7 @@ def fire(
     spec = transition_form(option, tdef)
     submitted = read_submission(form, spec, prefix)
     if submitted.errors:
-        errors = [{"text": t, "href": f"#{k}"} for k, t in submitted.errors.items()]
-        return render_case(
-            request,
-            user,
-            ctx,
-            case,
-            errors=errors,
-            field_errors=submitted.errors,
-            posted=form,
-            posted_trigger=trigger,
-            status_code=422,
-        )
+        return render_refused(request, user, ctx, case, form, trigger, submitted.errors)
     return _try(
         request,
         user,
@@ -189,18 +204,8 @@ def decompose(
     description = str(form.get("description") or "").strip() or None
     route = str(form.get("route") or "").strip() or None
     if not name:
-        errors = {"component-name": "Enter the component's name"}
-        return render_case(
-            request,
-            user,
-            ctx,
-            case,
-            errors=[{"text": errors["component-name"], "href": "#component-name"}],
-            field_errors=errors,
-            posted=form,
-            posted_trigger="decompose",
-            status_code=422,
-        )
+        fields = {"component-name": "Enter the component's name"}
+        return render_refused(request, user, ctx, case, form, "decompose", fields)
     try:
         with ctx.session.begin_nested():
             components.decompose(

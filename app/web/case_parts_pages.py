@@ -18,7 +18,7 @@ from app.errors import DomainError
 from app.handover import service as handover
 from app.handover.models import HandoverTask
 from app.params import IdPath
-from app.web.case_pages import error_list, render_case
+from app.web.case_pages import error_list, render_case, render_refused
 from app.web.case_parts import PLANNERS, WORKERS, Posted, read_completion, read_owner, version_of
 from app.web.deps import CheckedForm, WebCtx, WebUser, see_other
 from app.web.permissions import require
@@ -37,7 +37,7 @@ def add_dependency(
     other_id = str(form.get("other_id") or "")
     if not other_id.isdigit() or len(other_id) > 9:
         fields = {"dependency-other": "Choose the line this one needs live first"}
-        return _refused(request, user, ctx, case, form, "dependency", fields, 422)
+        return render_refused(request, user, ctx, case, form, "dependency", fields)
     try:
         with ctx.session.begin_nested():
             other = cases.get(session=ctx.session, case_id=int(other_id))
@@ -135,7 +135,7 @@ def _task_post(
     prefix, trigger = f"task{task.id}", f"task-{task.id}-{step.name}"
     posted = step.read(form, prefix)
     if posted.errors:
-        return _refused(request, user, ctx, case, form, trigger, posted.errors, 422)
+        return render_refused(request, user, ctx, case, form, trigger, posted.errors)
     try:
         with ctx.session.begin_nested():
             step.change(task, posted.body)
@@ -144,21 +144,6 @@ def _task_post(
         anchor = f"{prefix}-{step.anchor}"
         return _failed(request, user, ctx, case, form, trigger, exc, anchor, on_field=step.on_field)
     return see_other(f"/cases/{case.id}?done={step.done}#task-{task.id}")
-
-
-def _refused(
-    request: Request,
-    user: SignedIn,
-    ctx: Ctx,
-    case: Case,
-    form: FormData,
-    trigger: str,
-    fields: dict[str, str],
-    status_code: int,
-) -> Response:
-    """The case page again with the form's problems linked to its fields and the input kept."""
-    errors = [{"text": text, "href": f"#{fid}"} for fid, text in fields.items()]
-    return _again(request, user, ctx, case, form, trigger, errors, fields, status_code)
 
 
 def _failed(
@@ -182,21 +167,6 @@ def _failed(
     status = 409 if exc.status_code == 412 else exc.status_code
     errors = error_list(exc, anchor)
     fields = {anchor: errors[0]["text"]} if on_field else {}
-    return _again(request, user, ctx, case, form, trigger, errors, fields, status)
-
-
-def _again(
-    request: Request,
-    user: SignedIn,
-    ctx: Ctx,
-    case: Case,
-    form: FormData,
-    trigger: str,
-    errors: list[dict[str, str]],
-    fields: dict[str, str],
-    status_code: int,
-) -> Response:
-    """The case page again: the error summary, the fields' messages and the input kept."""
     return render_case(
         request,
         user,
@@ -206,5 +176,5 @@ def _again(
         field_errors=fields,
         posted=form,
         posted_trigger=trigger,
-        status_code=status_code,
+        status_code=status,
     )
